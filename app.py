@@ -1,0 +1,66 @@
+"""The flight-booking bot as an aiohttp web service: POST /api/messages."""
+
+import logging
+
+from aiohttp import web
+from botbuilder.core import ConversationState, MemoryStorage, Storage, UserState
+from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+
+from adapter_with_error_handler import AdapterWithErrorHandler
+from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
+from config import ConfigError, DefaultConfig
+from dialogs.booking_dialog import BookingDialog
+from dialogs.main_dialog import MainDialog
+from flight_booking_recognizer import FlightBookingRecognizer
+from helpers.luis_helper import IntentRecognizer
+
+logger = logging.getLogger(__name__)
+
+ADAPTER = web.AppKey("adapter", AdapterWithErrorHandler)
+BOT = web.AppKey("bot", DialogAndWelcomeBot)
+
+
+def create_app(
+    config: DefaultConfig,
+    *,
+    storage: Storage | None = None,
+    recognizer: IntentRecognizer | None = None,
+) -> web.Application:
+    """Wire the bot; `storage` defaults to memory, `recognizer` to the configured LUIS app."""
+    storage = storage or MemoryStorage()
+    conversation_state = ConversationState(storage)
+    user_state = UserState(storage)
+    dialog = MainDialog(recognizer or FlightBookingRecognizer(config), BookingDialog())
+
+    app = web.Application()
+    app[ADAPTER] = AdapterWithErrorHandler(
+        ConfigurationBotFrameworkAuthentication(config), conversation_state
+    )
+    app[BOT] = DialogAndWelcomeBot(conversation_state, user_state, dialog)
+    app.router.add_post("/api/messages", messages)
+    return app
+
+
+async def messages(request: web.Request) -> web.Response:
+    return await request.app[ADAPTER].process(request, request.app[BOT])
+
+
+def main() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        config = DefaultConfig.from_env()
+    except ConfigError as error:
+        logger.error("Cannot start: %s", error)
+        raise SystemExit(2) from None
+    if not config.APP_ID:
+        logger.warning(
+            "MicrosoftAppId is not set: authentication is off. This is for local development "
+            "with the Emulator only; do not expose this service to the internet."
+        )
+    web.run_app(create_app(config), host=config.HOST, port=config.PORT)
+
+
+if __name__ == "__main__":
+    main()

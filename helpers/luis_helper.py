@@ -1,0 +1,90 @@
+"""Turns a LUIS-shaped RecognizerResult into an intent and the booking details it carries."""
+
+import logging
+from enum import Enum
+from typing import Any, Protocol
+
+from botbuilder.core import RecognizerResult, TurnContext
+
+from booking_details import BookingDetails
+from helpers.datetime_helper import date_part
+
+logger = logging.getLogger(__name__)
+
+
+class Intent(Enum):
+    BOOK_FLIGHT = "BookFlight"
+    CANCEL = "Cancel"
+    GET_WEATHER = "GetWeather"
+    NONE_INTENT = "None"
+
+
+class IntentRecognizer(Protocol):
+    """What the dialogs need from a language-understanding back end."""
+
+    @property
+    def is_configured(self) -> bool: ...
+
+    async def recognize(self, turn_context: TurnContext) -> RecognizerResult: ...
+
+
+def top_intent(result: RecognizerResult) -> Intent:
+    """The highest-scoring intent; an intent we do not know counts as None."""
+    if not result.intents:
+        return Intent.NONE_INTENT
+    name = max(result.intents, key=lambda intent: result.intents[intent].score or 0.0)
+    try:
+        return Intent(name)
+    except ValueError:
+        return Intent.NONE_INTENT
+
+
+def booking_details(result: RecognizerResult) -> BookingDetails:
+    """Destination, origin and date found in a BookFlight utterance.
+
+    A city recognised as an `Airport` is taken by its canonical name; a city the
+    airport list does not know goes to `unsupported_airports`, To before From.
+    """
+    entities = result.entities or {}
+    details = BookingDetails()
+    details.destination = _airport(entities, "To", details.unsupported_airports)
+    details.origin = _airport(entities, "From", details.unsupported_airports)
+    details.travel_date = _travel_date(entities)
+    return details
+
+
+async def execute_luis_query(
+    recognizer: IntentRecognizer, turn_context: TurnContext
+) -> tuple[Intent, BookingDetails | None]:
+    """Ask the recognizer; a failing back end means "not understood", never a failed turn."""
+    try:
+        result = await recognizer.recognize(turn_context)
+    except Exception:
+        logger.exception("The recognizer failed; treating the message as not understood")
+        return Intent.NONE_INTENT, None
+    intent = top_intent(result)
+    if intent is not Intent.BOOK_FLIGHT:
+        return intent, None
+    return intent, booking_details(result)
+
+
+def _airport(entities: dict[str, Any], role: str, unsupported: list[str]) -> str | None:
+    mentions = entities.get("$instance", {}).get(role) or []
+    if not mentions:
+        return None
+    said = mentions[0].get("text", "")
+    composite = (entities.get(role) or [{}])[0]
+    if not composite.get("$instance"):
+        unsupported.append(said.capitalize())
+        return None
+    canonical = composite.get("Airport") or [[said.capitalize()]]
+    first = canonical[0]
+    return first[0] if isinstance(first, list) else first
+
+
+def _travel_date(entities: dict[str, Any]) -> str | None:
+    for mention in entities.get("datetime") or []:
+        timex = mention.get("timex") or []
+        if timex:
+            return date_part(timex[0])
+    return None

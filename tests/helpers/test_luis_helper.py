@@ -1,0 +1,80 @@
+"""Reading intents and booking details out of a LUIS-shaped result."""
+
+import pytest
+from botbuilder.core import IntentScore, RecognizerResult
+
+from helpers.luis_helper import Intent, booking_details, top_intent
+from tests.conftest import flight_result, luis_result
+
+
+def test_top_intent_ranks_by_score_among_many() -> None:
+    result = RecognizerResult(
+        intents={
+            "None": IntentScore(score=0.02),
+            "BookFlight": IntentScore(score=0.91),
+            "GetWeather": IntentScore(score=0.05),
+            "Cancel": IntentScore(score=0.01),
+        }
+    )
+    assert top_intent(result) is Intent.BOOK_FLIGHT
+
+
+@pytest.mark.parametrize(
+    ("intents", "expected"),
+    [
+        ({}, Intent.NONE_INTENT),
+        ({"OrderPizza": IntentScore(score=0.9)}, Intent.NONE_INTENT),
+        ({"GetWeather": IntentScore(score=0.7)}, Intent.GET_WEATHER),
+    ],
+)
+def test_top_intent_of_odd_results(intents: dict[str, IntentScore], expected: Intent) -> None:
+    assert top_intent(RecognizerResult(intents=intents)) is expected
+
+
+@pytest.mark.parametrize(
+    ("result", "destination", "origin", "unsupported"),
+    [
+        (flight_result("flight to madrid", to=("madrid", None)), None, None, ["Madrid"]),
+        (
+            flight_result(
+                "flight from madrid to chicago", to=("chicago", None), origin=("madrid", None)
+            ),
+            None,
+            None,
+            ["Chicago", "Madrid"],
+        ),
+        (
+            flight_result("flight from cdg to jfk", to=("jfk", "New York"), origin=("cdg", None)),
+            "New York",
+            None,
+            ["Cdg"],
+        ),
+        (
+            flight_result(
+                "flight from paris to new york",
+                to=("new york", "New York"),
+                origin=("paris", "Paris"),
+            ),
+            "New York",
+            "Paris",
+            [],
+        ),
+        (luis_result("BookFlight", text="book a flight"), None, None, []),
+    ],
+    ids=["madrid", "madrid-chicago", "cdg-jfk", "paris-new-york", "nothing"],
+)
+def test_cities(
+    result: RecognizerResult, destination: str | None, origin: str | None, unsupported: list[str]
+) -> None:
+    details = booking_details(result)
+    assert (details.destination, details.origin) == (destination, origin)
+    assert details.unsupported_airports == unsupported
+
+
+@pytest.mark.parametrize(
+    ("timex", "travel_date"),
+    [("2055-05-05", "2055-05-05"), ("2055-05-05T10", "2055-05-05"), ("XXXX-05-05", "XXXX-05-05")],
+)
+def test_the_date_keeps_only_its_day(timex: str, travel_date: str) -> None:
+    details = booking_details(flight_result("book a flight on a day", timex=timex))
+    assert details.travel_date == travel_date

@@ -1,0 +1,80 @@
+"""An unhandled error: the user is told, and the conversation starts afresh."""
+
+from botbuilder.core import ConversationState, MemoryStorage, TurnContext
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import ActivityTypes
+from botframework.connector.auth import PasswordServiceClientCredentialFactory
+from botframework.connector.auth.bot_framework_authentication_factory import (
+    BotFrameworkAuthenticationFactory,
+)
+
+from adapter_with_error_handler import AdapterWithErrorHandler
+
+ERROR_REPLIES = [
+    "The bot encountered an error or bug.",
+    "To continue to run this bot, please fix the bot source code.",
+]
+
+
+def error_handler(conversation_state: ConversationState):
+    auth = BotFrameworkAuthenticationFactory.create(
+        credential_factory=PasswordServiceClientCredentialFactory()
+    )
+    return AdapterWithErrorHandler(auth, conversation_state).on_turn_error
+
+
+async def test_the_user_is_told_and_the_state_is_deleted() -> None:
+    storage = MemoryStorage()
+    conversation_state = ConversationState(storage)
+    progress = conversation_state.create_property("progress")
+
+    async def turn(turn_context: TurnContext) -> None:
+        if turn_context.activity.text == "boom":
+            raise RuntimeError("something broke")
+        await progress.set(turn_context, turn_context.activity.text)
+        await conversation_state.save_changes(turn_context)
+
+    adapter = TestAdapter(turn)
+    adapter.on_turn_error = error_handler(conversation_state)
+    await adapter.receive_activity("step one")
+    assert len(storage.memory) == 1
+
+    await adapter.receive_activity("boom")
+
+    assert [reply.text for reply in adapter.activity_buffer] == ERROR_REPLIES
+    assert storage.memory == {}
+
+
+async def test_the_emulator_also_gets_a_trace() -> None:
+    conversation_state = ConversationState(MemoryStorage())
+
+    async def turn(turn_context: TurnContext) -> None:
+        await conversation_state.load(turn_context)
+        raise RuntimeError("something broke")
+
+    adapter = TestAdapter(turn, send_trace_activities=True)
+    adapter.template.channel_id = "emulator"
+    adapter.on_turn_error = error_handler(conversation_state)
+
+    await adapter.receive_activity("hi")
+
+    *messages, trace = adapter.activity_buffer
+    assert [message.text for message in messages] == ERROR_REPLIES
+    assert trace.type == ActivityTypes.trace
+    assert (trace.name, trace.label) == ("on_turn_error Trace", "TurnError")
+    assert trace.value_type == "https://www.botframework.com/schemas/error"
+    assert trace.value == "something broke"
+
+
+async def test_other_channels_get_no_trace() -> None:
+    conversation_state = ConversationState(MemoryStorage())
+
+    async def turn(turn_context: TurnContext) -> None:
+        raise RuntimeError("something broke")
+
+    adapter = TestAdapter(turn, send_trace_activities=True)
+    adapter.on_turn_error = error_handler(conversation_state)
+
+    await adapter.receive_activity("hi")
+
+    assert [reply.type for reply in adapter.activity_buffer] == ["message", "message"]

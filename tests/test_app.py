@@ -1,0 +1,228 @@
+"""The service over real HTTP, driven the way the Bot Framework Emulator drives it."""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from aiohttp import ClientSession
+from aiohttp.test_utils import TestServer
+from botbuilder.core import MemoryStorage
+
+from app import create_app
+from config import DefaultConfig
+from tests.conftest import EmulatorClient, StubConnector, StubRecognizer, flight_result, serve
+
+NOT_CONFIGURED = (
+    "NOTE: LUIS is not configured. To enable all capabilities, add 'LuisAppId', 'LuisAPIKey' "
+    "and 'LuisAPIHostName' to the appsettings.json file."
+)
+
+StartBot = Callable[..., Awaitable[EmulatorClient]]
+
+
+@pytest.fixture
+async def start_bot(
+    dev_config: DefaultConfig,
+    connector: tuple[StubConnector, str],
+    http_session: ClientSession,
+) -> AsyncIterator[StartBot]:
+    """Start the real app on 127.0.0.1; return an Emulator-like client for it."""
+    servers: list[TestServer] = []
+    stub, service_url = connector
+
+    async def start(**overrides: Any) -> EmulatorClient:
+        server = await serve(create_app(dev_config, **overrides))
+        servers.append(server)
+        return EmulatorClient(
+            http_session, str(server.make_url("/api/messages")), stub, service_url
+        )
+
+    yield start
+    for server in servers:
+        await server.close()
+
+
+async def test_a_full_booking(start_bot: StartBot, tomorrow: str) -> None:
+    emulator = await start_bot()
+
+    card, note, destination = await emulator.join()
+    assert card["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert (note["text"], destination["text"]) == (
+        NOT_CONFIGURED,
+        "Where would you like to travel to?",
+    )
+    assert await emulator.say("Seattle") == ["From what city will you be travelling?"]
+    assert await emulator.say("New York") == ["On what date would you like to travel?"]
+    (confirm,) = await emulator.post(emulator.activity(text="tomorrow"))
+    assert confirm["text"] == (
+        f"Please confirm, I have you traveling to: Seattle from: New York on: {tomorrow}."
+    )
+    assert [action["title"] for action in confirm["suggestedActions"]["actions"]] == ["Yes", "No"]
+    assert await emulator.say("Yes") == [
+        f"I have you booked to Seattle from New York on {tomorrow}",
+        NOT_CONFIGURED,
+        "Where would you like to travel to?",
+    ]
+
+
+async def test_replies_go_to_the_conversation_at_service_url(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+
+    (reply,) = await emulator.post(emulator.activity(id="message-7", text="Seattle"))
+
+    assert reply["_path"] == "/v3/conversations/conversation-1/activities/message-7"
+    assert reply["replyToId"] == "message-7"
+    assert reply["conversation"]["id"] == "conversation-1"
+    assert reply["recipient"]["id"] == "user-1"
+
+
+async def test_with_a_recognizer(start_bot: StartBot, tomorrow: str) -> None:
+    result = flight_result(
+        "book a flight from berlin to seattle tomorrow",
+        to=("seattle", "Seattle"),
+        origin=("berlin", "Berlin"),
+        timex=tomorrow,
+    )
+    emulator = await start_bot(recognizer=StubRecognizer(result))
+
+    *_, intro = await emulator.join()
+    assert intro["text"] == "What can I help you with today?"
+    assert await emulator.say(result.text) == [
+        f"Please confirm, I have you traveling to: Seattle from: Berlin on: {tomorrow}."
+    ]
+    assert await emulator.say("yes") == [
+        f"I have you booked to Seattle from Berlin on {tomorrow}",
+        "What else can I do for you?",
+    ]
+
+
+async def test_expect_replies_returns_the_turn_in_the_response(
+    start_bot: StartBot, tomorrow: str
+) -> None:
+    emulator = await start_bot()
+
+    async def turn(text: str) -> list[str]:
+        body = emulator.activity(text=text, deliveryMode="expectReplies")
+        async with emulator.session.post(emulator.url, json=body) as response:
+            assert response.status == 200
+            replies = (await response.json())["activities"]
+        return [reply.get("text") for reply in replies]
+
+    assert await turn("hi") == [NOT_CONFIGURED, "Where would you like to travel to?"]
+    assert await turn("Seattle") == ["From what city will you be travelling?"]
+    assert await turn("New York") == ["On what date would you like to travel?"]
+    assert await turn("tomorrow") == [
+        f"Please confirm, I have you traveling to: Seattle from: New York on: {tomorrow}."
+    ]
+    assert await turn("yes") == [
+        f"I have you booked to Seattle from New York on {tomorrow}",
+        NOT_CONFIGURED,
+        "Where would you like to travel to?",
+    ]
+    assert emulator.connector.take() == []
+
+
+async def test_get_is_not_allowed(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+
+    async with emulator.session.get(emulator.url) as response:
+        assert response.status == 405
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Content-Type": "text/plain"}, {"Content-Type": "text/plain; x=application/json"}, {}],
+    ids=["text", "json-in-a-parameter", "none"],
+)
+async def test_a_body_that_is_not_json_is_refused(
+    start_bot: StartBot, headers: dict[str, str]
+) -> None:
+    emulator = await start_bot()
+
+    async with emulator.session.post(
+        emulator.url,
+        data=b'{"type": "message"}',
+        headers=headers,
+        skip_auto_headers=["Content-Type"],
+    ) as response:
+        assert response.status == 415
+    assert emulator.connector.take() == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"{", b"not json", b"\xff\xfe{}", b"[]", b'"x"', b"null", b"42", b"[" * 100_000],
+    ids=["empty", "truncated", "text", "bad-utf8", "list", "string", "null", "number", "deep"],
+)
+async def test_a_malformed_body_is_a_bad_request(start_bot: StartBot, body: bytes) -> None:
+    emulator = await start_bot()
+
+    async with emulator.session.post(
+        emulator.url, data=body, headers={"Content-Type": "application/json"}
+    ) as response:
+        assert response.status == 400
+        assert "error" in await response.json()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"type": None},
+        {"channelId": None},
+        {"serviceUrl": None},
+        {"conversation": None},
+        {"conversation": {}},
+        {"conversation": "conversation-1"},
+        {"from": 42},
+    ],
+    ids=["type", "channel", "service-url", "conversation", "conversation-id", "str", "from"],
+)
+async def test_an_incomplete_activity_is_refused_before_any_turn(
+    start_bot: StartBot, change: dict[str, Any]
+) -> None:
+    emulator = await start_bot()
+    body = {**emulator.activity(text="hi"), **change}
+    body = {key: value for key, value in body.items() if value is not None}
+
+    async with emulator.session.post(emulator.url, json=body) as response:
+        assert response.status == 400
+    assert emulator.connector.take() == []
+
+
+class FailingStorage(MemoryStorage):
+    """Memory storage whose next write fails, as a real store can."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fail_next_write = False
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        if self.fail_next_write:
+            self.fail_next_write = False
+            raise ConnectionError("storage unreachable")
+        await super().write(changes)
+
+
+async def test_an_error_tells_the_user_and_starts_the_conversation_afresh(
+    start_bot: StartBot,
+) -> None:
+    storage = FailingStorage()
+    emulator = await start_bot(storage=storage)
+    await emulator.join()
+    await emulator.say("Seattle")
+    storage.fail_next_write = True
+
+    replies = await emulator.post(emulator.activity(text="New York"))
+
+    assert [reply.get("text") for reply in replies] == [
+        "On what date would you like to travel?",
+        "The bot encountered an error or bug.",
+        "To continue to run this bot, please fix the bot source code.",
+        None,
+    ]
+    trace = replies[-1]
+    assert (trace["type"], trace["label"]) == ("trace", "TurnError")
+    assert trace["value"] == "storage unreachable"
+    assert not any(key.endswith("/conversations/conversation-1") for key in storage.memory)
+    assert await emulator.say("hi") == [NOT_CONFIGURED, "Where would you like to travel to?"]

@@ -5,6 +5,7 @@ import logging
 from datetime import UTC, datetime
 from http import HTTPStatus
 
+import jwt
 from aiohttp import web
 from botbuilder.core import Bot, ConversationState, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
@@ -40,7 +41,7 @@ class AdapterWithErrorHandler(CloudAdapter):
             invoke_response = await self.process_activity(
                 request.headers.get("Authorization", ""), activity, bot.on_turn
             )
-        except PermissionError:
+        except (PermissionError, jwt.PyJWTError):
             logger.warning("Rejected a request that failed authentication")
             return error_response(HTTPStatus.UNAUTHORIZED, "authentication failed")
         if invoke_response is None:

@@ -1,6 +1,7 @@
 """The flight-booking bot as an aiohttp web service: POST /api/messages."""
 
 import logging
+from collections.abc import AsyncIterator
 
 from aiohttp import web
 from botbuilder.core import ConversationState, MemoryStorage, Storage, UserState
@@ -13,11 +14,13 @@ from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from flight_booking_recognizer import FlightBookingRecognizer
 from helpers.luis_helper import IntentRecognizer
+from recognizers.embedded_recognizer import find_dates
 
 logger = logging.getLogger(__name__)
 
 ADAPTER = web.AppKey("adapter", AdapterWithErrorHandler)
 BOT = web.AppKey("bot", DialogAndWelcomeBot)
+RECOGNIZER = web.AppKey("recognizer", FlightBookingRecognizer)
 
 
 def create_app(
@@ -26,19 +29,35 @@ def create_app(
     storage: Storage | None = None,
     recognizer: IntentRecognizer | None = None,
 ) -> web.Application:
-    """Wire the bot; `storage` defaults to memory, `recognizer` to the configured LUIS app."""
+    """Wire the bot; `storage` defaults to memory, `recognizer` to the one `RECOGNIZER` picks."""
     storage = storage or MemoryStorage()
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
-    dialog = MainDialog(recognizer or FlightBookingRecognizer(config), BookingDialog())
-
     app = web.Application()
+    if recognizer is None:
+        recognizer = app[RECOGNIZER] = FlightBookingRecognizer(config)
+        app.cleanup_ctx.append(recognizer_session)
+    dialog = MainDialog(recognizer, BookingDialog())
+
     app[ADAPTER] = AdapterWithErrorHandler(
         ConfigurationBotFrameworkAuthentication(config), conversation_state
     )
     app[BOT] = DialogAndWelcomeBot(conversation_state, user_state, dialog)
     app.router.add_post("/api/messages", messages)
+    app.on_startup.append(warm_up)
     return app
+
+
+async def recognizer_session(app: web.Application) -> AsyncIterator[None]:
+    await app[RECOGNIZER].open()
+    yield
+    await app[RECOGNIZER].close()
+
+
+async def warm_up(app: web.Application) -> None:
+    """The date recognizer compiles its patterns on first use (a few hundred ms):
+    pay that at start, not on the first user's date."""
+    find_dates("tomorrow")
 
 
 async def messages(request: web.Request) -> web.Response:

@@ -26,6 +26,11 @@ class DefaultConfig:
     LUIS_APP_ID: str = ""
     LUIS_API_KEY: str = ""
     LUIS_API_HOST_NAME: str = ""
+    RECOGNIZER: str = "auto"
+    CLU_ENDPOINT: str = ""
+    CLU_API_KEY: str = ""
+    CLU_PROJECT_NAME: str = ""
+    CLU_DEPLOYMENT_NAME: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "DefaultConfig":
@@ -34,11 +39,18 @@ class DefaultConfig:
             PORT=_port(environ.get("PORT", str(cls.PORT))),
             APP_ID=environ.get("MicrosoftAppId", ""),
             APP_PASSWORD=environ.get("MicrosoftAppPassword", ""),
-            APP_TYPE=_app_type(environ.get("MicrosoftAppType") or cls.APP_TYPE),
+            APP_TYPE=_choice(
+                "MicrosoftAppType", environ.get("MicrosoftAppType") or cls.APP_TYPE, APP_TYPES
+            ),
             APP_TENANTID=environ.get("MicrosoftAppTenantId", ""),
             LUIS_APP_ID=environ.get("LuisAppId", ""),
             LUIS_API_KEY=environ.get("LuisAPIKey", ""),
             LUIS_API_HOST_NAME=environ.get("LuisAPIHostName", ""),
+            RECOGNIZER=_choice("RECOGNIZER", environ.get("RECOGNIZER") or "auto", RECOGNIZERS),
+            CLU_ENDPOINT=environ.get("CluEndpoint", ""),
+            CLU_API_KEY=environ.get("CluAPIKey", ""),
+            CLU_PROJECT_NAME=environ.get("CluProjectName", ""),
+            CLU_DEPLOYMENT_NAME=environ.get("CluDeploymentName", ""),
         )
         config.check()
         return config
@@ -57,9 +69,32 @@ class DefaultConfig:
         for name in required:
             if not values[name]:
                 raise ConfigError(f"{name} is required when MicrosoftAppType is {self.APP_TYPE}")
+        chosen = {"luis": self.luis_settings, "clu": self.clu_settings}.get(self.RECOGNIZER)
+        if chosen is not None:
+            for name, value in chosen.items():
+                if not value:
+                    raise ConfigError(f"{name} is required when RECOGNIZER is {self.RECOGNIZER}")
+
+    @property
+    def luis_settings(self) -> dict[str, str]:
+        return {
+            "LuisAppId": self.LUIS_APP_ID,
+            "LuisAPIKey": self.LUIS_API_KEY,
+            "LuisAPIHostName": self.LUIS_API_HOST_NAME,
+        }
+
+    @property
+    def clu_settings(self) -> dict[str, str]:
+        return {
+            "CluEndpoint": self.CLU_ENDPOINT,
+            "CluAPIKey": self.CLU_API_KEY,
+            "CluProjectName": self.CLU_PROJECT_NAME,
+            "CluDeploymentName": self.CLU_DEPLOYMENT_NAME,
+        }
 
 
-_APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+RECOGNIZERS = ("auto", "embedded", "luis", "clu", "none")
 
 
 def _port(raw: str) -> int:
@@ -72,8 +107,8 @@ def _port(raw: str) -> int:
     return port
 
 
-def _app_type(raw: str) -> str:
-    for app_type in _APP_TYPES:
-        if raw.lower() == app_type.lower():
-            return app_type
-    raise ConfigError(f"MicrosoftAppType must be one of {', '.join(_APP_TYPES)}, got {raw!r}")
+def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
+    for choice in choices:
+        if raw.lower() == choice.lower():
+            return choice
+    raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")

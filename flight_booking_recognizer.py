@@ -1,39 +1,25 @@
-"""The language-understanding back end of the flight-booking bot."""
+"""The language-understanding back end of the flight-booking bot, chosen by `RECOGNIZER`."""
 
 import logging
 
-from botbuilder.ai.luis import LuisApplication, LuisPredictionOptions, LuisRecognizer
 from botbuilder.core import Recognizer, RecognizerResult, TurnContext
 
-from config import ConfigError, DefaultConfig
+from config import DefaultConfig
+from recognizers.clu_recognizer import CluRecognizer
+from recognizers.embedded_recognizer import EmbeddedRecognizer
+from recognizers.luis_recognizer import LuisRecognizer
 
 logger = logging.getLogger(__name__)
 
 
 class FlightBookingRecognizer(Recognizer):
-    """LUIS when `LuisAppId`, `LuisAPIKey` and `LuisAPIHostName` are set; else not configured."""
+    """`auto` (the default): LUIS if its three settings are set, else CLU if its four are,
+    else the embedded recognizer. `none` reproduces the original's "LUIS is not configured"."""
 
     def __init__(self, config: DefaultConfig) -> None:
-        self._recognizer: LuisRecognizer | None = None
-        settings = (config.LUIS_APP_ID, config.LUIS_API_KEY, config.LUIS_API_HOST_NAME)
-        if not all(settings):
-            if any(settings):
-                logger.warning(
-                    "LUIS needs LuisAppId, LuisAPIKey and LuisAPIHostName; some are missing, "
-                    "so language understanding is off"
-                )
-            return
-        host = config.LUIS_API_HOST_NAME
-        endpoint = host if "://" in host else f"https://{host}"
-        try:
-            application = LuisApplication(config.LUIS_APP_ID, config.LUIS_API_KEY, endpoint)
-        except ValueError as error:
-            raise ConfigError(
-                f"LuisAppId, LuisAPIKey or LuisAPIHostName is malformed: {error}"
-            ) from None
-        self._recognizer = LuisRecognizer(
-            application, LuisPredictionOptions(include_all_intents=True, timeout=5000)
-        )
+        self.backend = choose_backend(config)
+        self._recognizer = _create(self.backend, config)
+        logger.info("Language understanding: %s", self.backend)
 
     @property
     def is_configured(self) -> bool:
@@ -41,5 +27,44 @@ class FlightBookingRecognizer(Recognizer):
 
     async def recognize(self, turn_context: TurnContext) -> RecognizerResult:
         if self._recognizer is None:
-            raise RuntimeError("recognize() called on a recognizer that is not configured")
+            raise RuntimeError("recognize() called with RECOGNIZER=none")
         return await self._recognizer.recognize(turn_context)
+
+    async def open(self) -> None:
+        if isinstance(self._recognizer, CluRecognizer):
+            await self._recognizer.open()
+
+    async def close(self) -> None:
+        if isinstance(self._recognizer, CluRecognizer):
+            await self._recognizer.close()
+
+
+def choose_backend(config: DefaultConfig) -> str:
+    if config.RECOGNIZER != "auto":
+        return config.RECOGNIZER
+    for backend, settings in (("luis", config.luis_settings), ("clu", config.clu_settings)):
+        given = [name for name, value in settings.items() if value]
+        if len(given) == len(settings):
+            return backend
+        if given:
+            missing = ", ".join(name for name in settings if name not in given)
+            logger.warning("%s is not used: %s missing", backend.upper(), missing)
+    return "embedded"
+
+
+def _create(backend: str, config: DefaultConfig) -> Recognizer | None:
+    match backend:
+        case "embedded":
+            return EmbeddedRecognizer.from_file()
+        case "luis":
+            return LuisRecognizer(
+                config.LUIS_APP_ID, config.LUIS_API_KEY, config.LUIS_API_HOST_NAME
+            )
+        case "clu":
+            return CluRecognizer(
+                config.CLU_ENDPOINT,
+                config.CLU_API_KEY,
+                config.CLU_PROJECT_NAME,
+                config.CLU_DEPLOYMENT_NAME,
+            )
+    return None

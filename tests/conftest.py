@@ -1,7 +1,7 @@
 """Shared fixtures: a dialog test client, a stub recognizer, and the app over real HTTP."""
 
 import itertools
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnResult, DialogTurnStatus
 from botbuilder.schema import Activity, ActivityTypes
 
+from app import create_app
 from config import DefaultConfig
 
 
@@ -235,3 +236,28 @@ def flight_result(
     if timex is not None:
         entities["datetime"] = [{"timex": [timex], "type": "date"}]
     return luis_result(intent, text=text, entities=entities)
+
+
+StartBot = Callable[..., Awaitable[EmulatorClient]]
+
+
+@pytest.fixture
+async def start_bot(
+    dev_config: DefaultConfig,
+    connector: tuple[StubConnector, str],
+    http_session: ClientSession,
+) -> AsyncIterator[StartBot]:
+    """Start the real app on 127.0.0.1; return an Emulator-like client for it."""
+    servers: list[TestServer] = []
+    stub, service_url = connector
+
+    async def start(config: DefaultConfig = dev_config, **overrides: Any) -> EmulatorClient:
+        server = await serve(create_app(config, **overrides))
+        servers.append(server)
+        return EmulatorClient(
+            http_session, str(server.make_url("/api/messages")), stub, service_url
+        )
+
+    yield start
+    for server in servers:
+        await server.close()

@@ -1,63 +1,115 @@
 """The service over real HTTP, driven the way the Bot Framework Emulator drives it."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import pytest
 from aiohttp import ClientSession
-from aiohttp.test_utils import TestServer
 from botbuilder.core import MemoryStorage
 
 from app import create_app
 from config import DefaultConfig
-from tests.conftest import EmulatorClient, StubConnector, StubRecognizer, flight_result, serve
+from tests.conftest import (
+    EmulatorClient,
+    StartBot,
+    StubConnector,
+    StubRecognizer,
+    flight_result,
+    serve,
+)
 
 NOT_CONFIGURED = (
     "NOTE: LUIS is not configured. To enable all capabilities, add 'LuisAppId', 'LuisAPIKey' "
     "and 'LuisAPIHostName' to the appsettings.json file."
 )
 
-StartBot = Callable[..., Awaitable[EmulatorClient]]
-
-
-@pytest.fixture
-async def start_bot(
-    dev_config: DefaultConfig,
-    connector: tuple[StubConnector, str],
-    http_session: ClientSession,
-) -> AsyncIterator[StartBot]:
-    """Start the real app on 127.0.0.1; return an Emulator-like client for it."""
-    servers: list[TestServer] = []
-    stub, service_url = connector
-
-    async def start(**overrides: Any) -> EmulatorClient:
-        server = await serve(create_app(dev_config, **overrides))
-        servers.append(server)
-        return EmulatorClient(
-            http_session, str(server.make_url("/api/messages")), stub, service_url
-        )
-
-    yield start
-    for server in servers:
-        await server.close()
-
 
 async def test_a_full_booking(start_bot: StartBot, tomorrow: str) -> None:
     emulator = await start_bot()
 
-    card, note, destination = await emulator.join()
+    card, intro = await emulator.join()
     assert card["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+    assert intro["text"] == "What can I help you with today?"
+    assert await emulator.say("I want to book a flight to Paris") == [
+        "From what city will you be travelling?"
+    ]
+    assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
+    (confirm,) = await emulator.post(emulator.activity(text="tomorrow"))
+    assert confirm["text"] == (
+        f"Please confirm, I have you traveling to: Paris from: Berlin on: {tomorrow}."
+    )
+    assert [action["title"] for action in confirm["suggestedActions"]["actions"]] == ["Yes", "No"]
+    assert await emulator.say("Yes") == [
+        f"I have you booked to Paris from Berlin on {tomorrow}",
+        "What else can I do for you?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("said", "answers"),
+    [
+        (
+            "book a flight from berlin to seattle tomorrow",
+            ["Please confirm, I have you traveling to: Seattle from: Berlin on: {tomorrow}."],
+        ),
+        ("I want to book a flight to Paris", ["From what city will you be travelling?"]),
+        (
+            "fly to tokyo",
+            [
+                "Sorry but the following airports are not supported: Tokyo",
+                "Where would you like to travel to?",
+            ],
+        ),
+        ("will it rain in london?", ["TODO: get weather flow here", "What else can I do for you?"]),
+        (
+            "order a pizza",
+            [
+                "Sorry, I didn't get that. Please try asking in a different way",
+                "What else can I do for you?",
+            ],
+        ),
+        (
+            "fly to paris on friday",
+            [
+                "From what city will you be travelling?",
+            ],
+        ),
+    ],
+)
+async def test_it_understands_requests_with_no_cloud(
+    start_bot: StartBot, tomorrow: str, said: str, answers: list[str]
+) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+
+    assert await emulator.say(said) == [answer.format(tomorrow=tomorrow) for answer in answers]
+
+
+async def test_an_ambiguous_day_in_the_request_is_asked_for_in_full(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+
+    assert await emulator.say("fly from london to paris on friday") == [
+        "I'm sorry, for best results, please enter your travel date including the month, "
+        "day and year. "
+    ]
+    assert await emulator.say("march 3rd 2027") == [
+        "Please confirm, I have you traveling to: Paris from: London on: 2027-03-03."
+    ]
+
+
+async def test_without_a_recognizer_it_asks_everything(start_bot: StartBot, tomorrow: str) -> None:
+    emulator = await start_bot(DefaultConfig.from_env({"RECOGNIZER": "none"}))
+
+    _card, note, destination = await emulator.join()
     assert (note["text"], destination["text"]) == (
         NOT_CONFIGURED,
         "Where would you like to travel to?",
     )
     assert await emulator.say("Seattle") == ["From what city will you be travelling?"]
     assert await emulator.say("New York") == ["On what date would you like to travel?"]
-    (confirm,) = await emulator.post(emulator.activity(text="tomorrow"))
-    assert confirm["text"] == (
+    assert await emulator.say("tomorrow") == [
         f"Please confirm, I have you traveling to: Seattle from: New York on: {tomorrow}."
-    )
-    assert [action["title"] for action in confirm["suggestedActions"]["actions"]] == ["Yes", "No"]
+    ]
     assert await emulator.say("Yes") == [
         f"I have you booked to Seattle from New York on {tomorrow}",
         NOT_CONFIGURED,
@@ -69,7 +121,7 @@ async def test_replies_go_to_the_conversation_at_service_url(start_bot: StartBot
     emulator = await start_bot()
     await emulator.join()
 
-    (reply,) = await emulator.post(emulator.activity(id="message-7", text="Seattle"))
+    (reply,) = await emulator.post(emulator.activity(id="message-7", text="fly to Seattle"))
 
     assert reply["_path"] == "/v3/conversations/conversation-1/activities/message-7"
     assert reply["replyToId"] == "message-7"
@@ -109,16 +161,16 @@ async def test_expect_replies_returns_the_turn_in_the_response(
             replies = (await response.json())["activities"]
         return [reply.get("text") for reply in replies]
 
-    assert await turn("hi") == [NOT_CONFIGURED, "Where would you like to travel to?"]
-    assert await turn("Seattle") == ["From what city will you be travelling?"]
-    assert await turn("New York") == ["On what date would you like to travel?"]
+    assert await turn("hi") == ["What can I help you with today?"]
+    assert await turn("book a flight from paris to new york") == [
+        "On what date would you like to travel?"
+    ]
     assert await turn("tomorrow") == [
-        f"Please confirm, I have you traveling to: Seattle from: New York on: {tomorrow}."
+        f"Please confirm, I have you traveling to: New York from: Paris on: {tomorrow}."
     ]
     assert await turn("yes") == [
-        f"I have you booked to Seattle from New York on {tomorrow}",
-        NOT_CONFIGURED,
-        "Where would you like to travel to?",
+        f"I have you booked to New York from Paris on {tomorrow}",
+        "What else can I do for you?",
     ]
     assert emulator.connector.take() == []
 
@@ -210,7 +262,7 @@ async def test_an_error_tells_the_user_and_starts_the_conversation_afresh(
     storage = FailingStorage()
     emulator = await start_bot(storage=storage)
     await emulator.join()
-    await emulator.say("Seattle")
+    await emulator.say("fly to Seattle")
     storage.fail_next_write = True
 
     replies = await emulator.post(emulator.activity(text="New York"))
@@ -225,7 +277,7 @@ async def test_an_error_tells_the_user_and_starts_the_conversation_afresh(
     assert (trace["type"], trace["label"]) == ("trace", "TurnError")
     assert trace["value"] == "storage unreachable"
     assert not any(key.endswith("/conversations/conversation-1") for key in storage.memory)
-    assert await emulator.say("hi") == [NOT_CONFIGURED, "Where would you like to travel to?"]
+    assert await emulator.say("hi") == ["What can I help you with today?"]
 
 
 @pytest.mark.parametrize(

@@ -1,39 +1,75 @@
-"""LUIS is used only when all three of its settings are given, and well formed."""
+"""RECOGNIZER picks the language back end; `auto` prefers the cloud services a user set up."""
 
 import pytest
 
 from config import ConfigError, DefaultConfig
 from flight_booking_recognizer import FlightBookingRecognizer
 
-APP_ID = "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10"
-KEY = "0f4b1e9c-3d2a-4b5c-8e7f-6a5b4c3d2e1f"
+LUIS = {
+    "LuisAppId": "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10",
+    "LuisAPIKey": "0f4b1e9c-3d2a-4b5c-8e7f-6a5b4c3d2e1f",
+    "LuisAPIHostName": "westus.api.cognitive.microsoft.com",
+}
+CLU = {
+    "CluEndpoint": "https://example-language.cognitiveservices.azure.com",
+    "CluAPIKey": "key",
+    "CluProjectName": "FlightBooking",
+    "CluDeploymentName": "production",
+}
 
 
-def luis(**settings: str) -> DefaultConfig:
-    return DefaultConfig.from_env(settings)
+@pytest.mark.parametrize(
+    ("environ", "backend", "configured"),
+    [
+        ({}, "embedded", True),
+        (LUIS, "luis", True),
+        (CLU, "clu", True),
+        ({**LUIS, **CLU}, "luis", True),
+        ({**CLU, "RECOGNIZER": "embedded"}, "embedded", True),
+        ({"RECOGNIZER": "none"}, "none", False),
+        ({**LUIS, "RECOGNIZER": "None"}, "none", False),
+        ({**LUIS, "RECOGNIZER": "clu", **CLU}, "clu", True),
+    ],
+    ids=["nothing", "luis", "clu", "both", "embedded", "none", "none-over-luis", "clu-over-luis"],
+)
+def test_the_back_end_chosen(environ: dict[str, str], backend: str, configured: bool) -> None:
+    recognizer = FlightBookingRecognizer(DefaultConfig.from_env(environ))
+
+    assert recognizer.backend == backend
+    assert recognizer.is_configured is configured
 
 
-def test_not_configured_without_settings() -> None:
-    assert not FlightBookingRecognizer(luis()).is_configured
+def test_some_luis_settings_warn_and_fall_back(caplog: pytest.LogCaptureFixture) -> None:
+    environ = {"LuisAppId": LUIS["LuisAppId"], "LuisAPIKey": LUIS["LuisAPIKey"]}
 
+    recognizer = FlightBookingRecognizer(DefaultConfig.from_env(environ))
 
-def test_not_configured_with_some_settings(caplog: pytest.LogCaptureFixture) -> None:
-    recognizer = FlightBookingRecognizer(luis(LuisAppId=APP_ID, LuisAPIKey=KEY))
-
-    assert not recognizer.is_configured
+    assert recognizer.backend == "embedded"
     assert "LuisAPIHostName" in caplog.text
 
 
-def test_configured_with_all_three() -> None:
-    recognizer = FlightBookingRecognizer(
-        luis(LuisAppId=APP_ID, LuisAPIKey=KEY, LuisAPIHostName="westus.api.cognitive.microsoft.com")
-    )
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({"RECOGNIZER": "luis"}, "LuisAppId"),
+        ({"RECOGNIZER": "clu", "CluEndpoint": "https://x"}, "CluAPIKey"),
+        ({"RECOGNIZER": "gpt"}, "RECOGNIZER"),
+    ],
+)
+def test_a_chosen_back_end_without_its_settings_fails_at_start(
+    environ: dict[str, str], named: str
+) -> None:
+    with pytest.raises(ConfigError, match=named):
+        DefaultConfig.from_env(environ)
 
-    assert recognizer.is_configured
 
-
-def test_a_malformed_app_id_fails_at_start() -> None:
-    with pytest.raises(ConfigError, match="LuisAppId"):
-        FlightBookingRecognizer(
-            luis(LuisAppId="my-app", LuisAPIKey=KEY, LuisAPIHostName="westus.example")
-        )
+@pytest.mark.parametrize(
+    ("environ", "named"),
+    [
+        ({**LUIS, "LuisAppId": "my-app"}, "LuisAppId"),
+        ({**CLU, "CluEndpoint": "not a url"}, "CluEndpoint"),
+    ],
+)
+def test_a_malformed_setting_fails_at_start(environ: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        FlightBookingRecognizer(DefaultConfig.from_env(environ))

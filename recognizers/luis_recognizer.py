@@ -1,0 +1,46 @@
+"""LUIS (v2 prediction API), for apps that still run."""
+
+import asyncio
+
+from azure.cognitiveservices.language.luis.runtime import LUISRuntimeClient
+from botbuilder.ai.luis import LuisApplication
+from botbuilder.ai.luis.luis_util import LuisUtil
+from botbuilder.core import Recognizer, RecognizerResult, TurnContext
+from msrest.authentication import CognitiveServicesCredentials
+
+from config import ConfigError
+
+TIMEOUT_SECONDS = 5
+
+
+class LuisRecognizer(Recognizer):
+    """botbuilder-ai's LUIS v2 recognizer, minus its flaw: its HTTP call is synchronous and
+    would stop every conversation while LUIS answers. Here it runs in a worker thread, with
+    a timeout. The result is mapped by botbuilder-ai's own LuisUtil, as before."""
+
+    def __init__(self, app_id: str, key: str, host: str, timeout: float = TIMEOUT_SECONDS) -> None:
+        endpoint = host if "://" in host else f"https://{host}"
+        try:
+            LuisApplication(app_id, key, endpoint)  # validates the three settings
+        except ValueError as error:
+            raise ConfigError(f"LuisAppId, LuisAPIKey or LuisAPIHostName: {error}") from None
+        self._app_id = app_id
+        self._runtime = LUISRuntimeClient(endpoint, CognitiveServicesCredentials(key))
+        self._runtime.config.connection.timeout = timeout
+        self._timeout = timeout
+        self._runtime.config.retry_policy.retries = 0
+
+    async def recognize(self, turn_context: TurnContext) -> RecognizerResult:
+        text = turn_context.activity.text or ""
+        luis_result = await asyncio.wait_for(
+            asyncio.to_thread(self._runtime.prediction.resolve, self._app_id, text, verbose=True),
+            self._timeout + 1,
+        )
+        return RecognizerResult(
+            text=text,
+            altered_text=luis_result.altered_query,
+            intents=LuisUtil.get_intents(luis_result),
+            entities=LuisUtil.extract_entities_and_metadata(
+                luis_result.entities, luis_result.composite_entities, True
+            ),
+        )

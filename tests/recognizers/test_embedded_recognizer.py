@@ -1,0 +1,143 @@
+"""The embedded recognizer understands flight requests with no cloud, in LUIS's shape."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks.nlu import evaluate, load_set
+from helpers.luis_helper import Intent, booking_details, top_intent
+from recognizers.embedded_recognizer import MODEL_FILE, EmbeddedRecognizer
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> EmbeddedRecognizer:
+    return EmbeddedRecognizer.from_file()
+
+
+def test_held_out_accuracy_floor(recognizer: EmbeddedRecognizer) -> None:
+    report = evaluate(recognizer, load_set())
+
+    assert report.total >= 200
+    assert report.intent_accuracy >= 0.97, report.misses
+    assert report.entity_accuracy >= 0.95, report.misses
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "destination", "origin", "unsupported"),
+    [
+        ("book a flight from berlin to seattle", "BookFlight", "Seattle", "Berlin", []),
+        ("to Seattle from London", "BookFlight", "Seattle", "London", []),
+        ("BOOK A FLIGHT FROM PARIS TO BERLIN", "BookFlight", "Berlin", "Paris", []),
+        ("book, a flight: from paris... to berlin!?", "BookFlight", "Berlin", "Paris", []),
+        ("please can you book a flight to london", "BookFlight", "London", None, []),
+        ("fly from cdg to jfk", "BookFlight", "New York", "Paris", []),
+        ("fly from lhr to txl", "BookFlight", "Berlin", "London", []),
+        ("a flight from new york to seattle", "BookFlight", "Seattle", "New York", []),
+        ("fly to tokyo", "BookFlight", None, None, ["Tokyo"]),
+        ("book a flight from madrid", "BookFlight", None, None, ["Madrid"]),
+        ("fly from madrid to chicago", "BookFlight", None, None, ["Chicago", "Madrid"]),
+        ("fly from rio de janeiro to paris", "BookFlight", "Paris", None, ["Rio de janeiro"]),
+        ("will it rain in london?", "GetWeather", None, None, []),
+        ("what's the weather in Paris", "GetWeather", None, None, []),
+        ("order a pizza", "None", None, None, []),
+        ("cancel that", "Cancel", None, None, []),
+    ],
+)
+def test_paraphrases(
+    recognizer: EmbeddedRecognizer,
+    text: str,
+    intent: str,
+    destination: str | None,
+    origin: str | None,
+    unsupported: list[str],
+) -> None:
+    result = recognizer.recognize_text(text)
+
+    assert top_intent(result).value == intent
+    if intent == "BookFlight":
+        details = booking_details(result)
+        assert (details.destination, details.origin) == (destination, origin)
+        assert details.unsupported_airports == unsupported
+
+
+@pytest.mark.parametrize(
+    ("text", "timex"),
+    [
+        ("fly to paris on march 3rd 2027", "2027-03-03"),
+        ("fly to paris on friday", "XXXX-WXX-5"),
+        ("fly to paris on may 5th", "XXXX-05-05"),
+    ],
+)
+def test_dates_in_the_sentence(recognizer: EmbeddedRecognizer, text: str, timex: str) -> None:
+    assert booking_details(recognizer.recognize_text(text)).travel_date == timex
+
+
+def test_tomorrow_is_the_servers_tomorrow(recognizer: EmbeddedRecognizer, tomorrow: str) -> None:
+    details = booking_details(recognizer.recognize_text("fly to paris tomorrow"))
+    assert details.travel_date == tomorrow
+
+
+def test_the_result_has_luis_shape(recognizer: EmbeddedRecognizer) -> None:
+    text = "Book a flight from Paris to Tokyo on march 3rd 2027"
+
+    result = recognizer.recognize_text(text)
+
+    assert result.text == text
+    assert set(result.intents) == {"BookFlight", "Cancel", "GetWeather", "None"}
+    assert abs(sum(score.score for score in result.intents.values()) - 1) < 1e-9
+    entities = result.entities
+    instance = entities["$instance"]
+    assert instance["From"] == [
+        {"startIndex": 19, "endIndex": 24, "text": "Paris", "type": "From", "score": 1.0}
+    ]
+    assert entities["From"] == [
+        {
+            "$instance": {
+                "Airport": [
+                    {
+                        "startIndex": 19,
+                        "endIndex": 24,
+                        "text": "Paris",
+                        "type": "Airport",
+                        "score": 1.0,
+                    }
+                ]
+            },
+            "Airport": [["Paris"]],
+        }
+    ]
+    assert instance["To"][0]["text"] == "Tokyo"
+    assert entities["To"] == [{"$instance": {}}]
+    assert entities["datetime"] == [{"timex": ["2027-03-03"], "type": "date"}]
+    (date,) = instance["datetime"]
+    assert text[date["startIndex"] : date["endIndex"]] == date["text"] == "march 3rd 2027"
+
+
+def test_it_is_deterministic(recognizer: EmbeddedRecognizer) -> None:
+    first = recognizer.recognize_text("book a flight from berlin to seattle")
+    second = EmbeddedRecognizer.from_file().recognize_text("book a flight from berlin to seattle")
+
+    assert {k: v.score for k, v in first.intents.items()} == {
+        k: v.score for k, v in second.intents.items()
+    }
+    assert first.entities == second.entities
+
+
+def test_the_data_file_decides_what_is_understood(tmp_path: Path) -> None:
+    app = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    before = EmbeddedRecognizer.from_file()
+    assert booking_details(before.recognize_text("fly to heathrow")).destination is None
+    assert top_intent(before.recognize_text("jet off somewhere")) is Intent.NONE_INTENT
+
+    (london,) = [
+        sub for sub in app["closedLists"][0]["subLists"] if sub["canonicalForm"] == "London"
+    ]
+    london["list"].append("heathrow")
+    app["utterances"].append({"text": "jet off somewhere", "intent": "BookFlight", "entities": []})
+    edited = tmp_path / "FlightBooking.json"
+    edited.write_text(json.dumps(app), encoding="utf-8")
+    after = EmbeddedRecognizer.from_file(edited)
+
+    assert booking_details(after.recognize_text("fly to heathrow")).destination == "London"
+    assert top_intent(after.recognize_text("jet off somewhere please")) is Intent.BOOK_FLIGHT

@@ -1,0 +1,127 @@
+"""LUIS, against a local stand-in that answers like the LUIS v2 prediction API."""
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+from botbuilder.core import TurnContext
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity
+
+from helpers.luis_helper import Intent, booking_details, execute_luis_query, top_intent
+from recognizers.luis_recognizer import LuisRecognizer
+
+APP_ID = "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10"
+KEY = "0f4b1e9c-3d2a-4b5c-8e7f-6a5b4c3d2e1f"
+QUERY = "book a flight from paris to tokyo on march 3rd 2027"
+
+# What LUIS v2 answers for QUERY with verbose=true (end indexes are inclusive in v2).
+PREDICTION: dict[str, Any] = {
+    "query": QUERY,
+    "topScoringIntent": {"intent": "BookFlight", "score": 0.95},
+    "intents": [
+        {"intent": "BookFlight", "score": 0.95},
+        {"intent": "None", "score": 0.03},
+        {"intent": "GetWeather", "score": 0.01},
+        {"intent": "Cancel", "score": 0.01},
+    ],
+    "entities": [
+        {
+            "entity": "paris",
+            "type": "Airport",
+            "startIndex": 19,
+            "endIndex": 23,
+            "resolution": {"values": ["Paris"]},
+        },
+        {"entity": "paris", "type": "From", "startIndex": 19, "endIndex": 23, "score": 0.92},
+        {"entity": "tokyo", "type": "To", "startIndex": 28, "endIndex": 32, "score": 0.87},
+        {
+            "entity": "march 3rd 2027",
+            "type": "builtin.datetimeV2.date",
+            "startIndex": 37,
+            "endIndex": 50,
+            "resolution": {
+                "values": [{"timex": "2027-03-03", "type": "date", "value": "2027-03-03"}]
+            },
+        },
+    ],
+    "compositeEntities": [
+        {
+            "parentType": "From",
+            "value": "paris",
+            "children": [{"type": "Airport", "value": "paris"}],
+        },
+        {"parentType": "To", "value": "tokyo", "children": []},
+    ],
+}
+
+
+class LuisStandIn:
+    def __init__(self) -> None:
+        self.requests: list[dict[str, Any]] = []
+        self.mode = "answer"
+        self.app = web.Application()
+        self.app.router.add_post("/luis/v2.0/apps/{app_id}", self.predict)
+
+    async def predict(self, request: web.Request) -> web.Response:
+        self.requests.append(
+            {
+                "app_id": request.match_info["app_id"],
+                "key": request.headers.get("Ocp-Apim-Subscription-Key"),
+                "query": json.loads(await request.text()),
+                "verbose": request.query.get("verbose"),
+            }
+        )
+        if self.mode == "hang":
+            await asyncio.sleep(30)
+        if self.mode == "error":
+            return web.json_response({"error": {"code": "500"}}, status=500)
+        return web.json_response(PREDICTION)
+
+
+@pytest.fixture
+async def luis() -> AsyncIterator[tuple[LuisStandIn, str]]:
+    stand_in = LuisStandIn()
+    server = TestServer(stand_in.app, host="127.0.0.1")
+    await server.start_server()
+    yield stand_in, str(server.make_url("")).rstrip("/")
+    await server.close()
+
+
+def turn(text: str) -> TurnContext:
+    return TurnContext(TestAdapter(), Activity(type="message", text=text))
+
+
+async def test_a_prediction_in_luis_shape(luis: tuple[LuisStandIn, str]) -> None:
+    stand_in, endpoint = luis
+    recognizer = LuisRecognizer(APP_ID, KEY, endpoint)
+
+    result = await recognizer.recognize(turn(QUERY))
+
+    assert stand_in.requests == [{"app_id": APP_ID, "key": KEY, "query": QUERY, "verbose": "true"}]
+    assert top_intent(result) is Intent.BOOK_FLIGHT
+    details = booking_details(result)
+    assert (details.destination, details.origin, details.travel_date) == (
+        None,
+        "Paris",
+        "2027-03-03",
+    )
+    assert details.unsupported_airports == ["Tokyo"]
+
+
+@pytest.mark.parametrize("mode", ["error", "hang"])
+async def test_a_failing_luis_means_not_understood(
+    luis: tuple[LuisStandIn, str], mode: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    stand_in, endpoint = luis
+    stand_in.mode = mode
+    recognizer = LuisRecognizer(APP_ID, KEY, endpoint, timeout=0.5)
+
+    intent, details = await execute_luis_query(recognizer, turn(QUERY))
+
+    assert (intent, details) == (Intent.NONE_INTENT, None)
+    assert caplog.text.count("The recognizer failed") == 1

@@ -8,10 +8,13 @@ from recognizers_text import Culture
 
 
 class DatePrompt(DateTimePrompt):
-    """Like botbuilder's DateTimePrompt, without its crash on `00:30`.
+    """Like botbuilder's DateTimePrompt, with two differences.
 
-    For some times the recognizer finds a mention but no resolution; the SDK prompt
-    then raises. Here such a mention is skipped, so the prompt's retry runs instead.
+    For some times (`00:30`) the recognizer finds a mention but no resolution, and the SDK
+    prompt raises; here such a mention is skipped, so the prompt's retry runs instead.
+    And dates are read in English, the bot's language, whatever locale the channel
+    reports: the SDK uses the activity's locale, and finds no date at all in "tomorrow"
+    from a channel that reports `fr-fr`.
     """
 
     async def on_recognize(
@@ -21,8 +24,7 @@ class DatePrompt(DateTimePrompt):
         activity = turn_context.activity
         if activity.type != ActivityTypes.message or not activity.text:
             return result
-        culture = activity.locale or self.default_locale or Culture.English
-        for mention in recognize_datetime(activity.text, culture):
+        for mention in recognize_datetime(activity.text, self.default_locale or Culture.English):
             values = (mention.resolution or {}).get("values")
             if values:
                 result.succeeded = True

@@ -2,6 +2,7 @@
 
 import itertools
 from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import date, timedelta
 from typing import Any
 
@@ -22,6 +23,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from app import create_app
 from config import DefaultConfig
+from helpers.luis_helper import booking_details, top_intent
 
 
 @pytest.fixture
@@ -134,13 +136,22 @@ class StubConnector:
         return received
 
 
+@asynccontextmanager
+async def served(app: web.Application) -> AsyncIterator[TestServer]:
+    """Serve `app` on 127.0.0.1 (a free port) for the length of the block."""
+    server = TestServer(app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield server
+    finally:
+        await server.close()
+
+
 @pytest.fixture
 async def connector() -> AsyncIterator[tuple[StubConnector, str]]:
     stub = StubConnector()
-    server = TestServer(stub.app, host="127.0.0.1")
-    await server.start_server()
-    yield stub, str(server.make_url("/"))
-    await server.close()
+    async with served(stub.app) as server:
+        yield stub, str(server.make_url("/"))
 
 
 class EmulatorClient:
@@ -195,12 +206,6 @@ class EmulatorClient:
         )
 
 
-async def serve(app: web.Application) -> TestServer:
-    server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
-    return server
-
-
 @pytest.fixture
 async def http_session() -> AsyncIterator[ClientSession]:
     async with ClientSession() as session:
@@ -248,16 +253,27 @@ async def start_bot(
     http_session: ClientSession,
 ) -> AsyncIterator[StartBot]:
     """Start the real app on 127.0.0.1; return an Emulator-like client for it."""
-    servers: list[TestServer] = []
     stub, service_url = connector
+    async with AsyncExitStack() as stack:
 
-    async def start(config: DefaultConfig = dev_config, **overrides: Any) -> EmulatorClient:
-        server = await serve(create_app(config, **overrides))
-        servers.append(server)
-        return EmulatorClient(
-            http_session, str(server.make_url("/api/messages")), stub, service_url
-        )
+        async def start(config: DefaultConfig = dev_config, **overrides: Any) -> EmulatorClient:
+            server = await stack.enter_async_context(served(create_app(config, **overrides)))
+            return EmulatorClient(
+                http_session, str(server.make_url("/api/messages")), stub, service_url
+            )
 
-    yield start
-    for server in servers:
-        await server.close()
+        yield start
+
+
+def booking_of(
+    result: RecognizerResult,
+) -> tuple[str, str | None, str | None, str | None, list[str]]:
+    """What the bot takes from a result: intent, destination, origin, date, unsupported cities."""
+    details = booking_details(result)
+    return (
+        top_intent(result).value,
+        details.destination,
+        details.origin,
+        details.travel_date,
+        details.unsupported_airports,
+    )

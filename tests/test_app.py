@@ -3,18 +3,13 @@
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession
 from botbuilder.core import MemoryStorage
 
-from app import create_app
 from config import DefaultConfig
 from tests.conftest import (
-    EmulatorClient,
     StartBot,
-    StubConnector,
     StubRecognizer,
     flight_result,
-    serve,
 )
 
 NOT_CONFIGURED = (
@@ -291,21 +286,15 @@ async def test_an_error_tells_the_user_and_starts_the_conversation_afresh(
     ids=["no-token", "malformed", "no-scheme", "unknown-issuer"],
 )
 async def test_with_an_app_id_a_request_without_a_valid_token_is_unauthorized(
-    connector: tuple[StubConnector, str], http_session: ClientSession, headers: dict[str, str]
+    start_bot: StartBot, headers: dict[str, str]
 ) -> None:
-    stub, service_url = connector
     config = DefaultConfig.from_env(
         {"MicrosoftAppId": "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10", "MicrosoftAppPassword": "x"}
     )
-    server = await serve(create_app(config))
-    emulator = EmulatorClient(
-        http_session, str(server.make_url("/api/messages")), stub, service_url
-    )
-    try:
-        async with http_session.post(
-            emulator.url, json=emulator.activity(text="hi"), headers=headers
-        ) as response:
-            assert response.status == 401
-        assert stub.take() == []
-    finally:
-        await server.close()
+    emulator = await start_bot(config)
+
+    async with emulator.session.post(
+        emulator.url, json=emulator.activity(text="hi"), headers=headers
+    ) as response:
+        assert response.status == 401
+    assert emulator.connector.take() == []

@@ -2,6 +2,7 @@
 
 import pytest
 from botbuilder.dialogs import DialogTurnStatus
+from botbuilder.schema import Activity
 
 from dialogs.date_resolver_dialog import DateResolverDialog
 from tests.conftest import DialogTestClient
@@ -88,3 +89,12 @@ async def test_cancel_inside_the_date_dialog() -> None:
     assert await client.say("quit") == ["Cancelling"]
     assert client.result.status == DialogTurnStatus.Complete
     assert client.result.result is None
+
+
+@pytest.mark.parametrize("locale", ["fr-fr", "es-es", "fr-FR", "de-DE", "en-GB"])
+async def test_dates_are_read_in_english_whatever_the_locale(locale: str, tomorrow: str) -> None:
+    client = DialogTestClient(DateResolverDialog())
+    await client.say("hi")
+
+    assert await client.say(Activity(type="message", text="tomorrow", locale=locale)) == []
+    assert client.result.result == tomorrow

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from aiohttp.test_utils import TestServer
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
 
-from helpers.luis_helper import Intent, booking_details, execute_luis_query, top_intent
+from helpers.luis_helper import Intent, execute_luis_query
 from recognizers.luis_recognizer import LuisRecognizer
+from tests.conftest import booking_of, served
 
 APP_ID = "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10"
 KEY = "0f4b1e9c-3d2a-4b5c-8e7f-6a5b4c3d2e1f"
@@ -86,10 +86,8 @@ class LuisStandIn:
 @pytest.fixture
 async def luis() -> AsyncIterator[tuple[LuisStandIn, str]]:
     stand_in = LuisStandIn()
-    server = TestServer(stand_in.app, host="127.0.0.1")
-    await server.start_server()
-    yield stand_in, str(server.make_url("")).rstrip("/")
-    await server.close()
+    async with served(stand_in.app) as server:
+        yield stand_in, str(server.make_url("")).rstrip("/")
 
 
 def turn(text: str) -> TurnContext:
@@ -103,14 +101,7 @@ async def test_a_prediction_in_luis_shape(luis: tuple[LuisStandIn, str]) -> None
     result = await recognizer.recognize(turn(QUERY))
 
     assert stand_in.requests == [{"app_id": APP_ID, "key": KEY, "query": QUERY, "verbose": "true"}]
-    assert top_intent(result) is Intent.BOOK_FLIGHT
-    details = booking_details(result)
-    assert (details.destination, details.origin, details.travel_date) == (
-        None,
-        "Paris",
-        "2027-03-03",
-    )
-    assert details.unsupported_airports == ["Tokyo"]
+    assert booking_of(result) == ("BookFlight", None, "Paris", "2027-03-03", ["Tokyo"])
 
 
 @pytest.mark.parametrize("mode", ["error", "hang"])

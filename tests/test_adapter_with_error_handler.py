@@ -1,5 +1,6 @@
 """An unhandled error: the user is told, and the conversation starts afresh."""
 
+import pytest
 from botbuilder.core import ConversationState, MemoryStorage, TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import ActivityTypes
@@ -23,7 +24,9 @@ def error_handler(conversation_state: ConversationState):
     return AdapterWithErrorHandler(auth, conversation_state).on_turn_error
 
 
-async def test_the_user_is_told_and_the_state_is_deleted() -> None:
+async def test_the_user_is_told_and_the_state_is_deleted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     storage = MemoryStorage()
     conversation_state = ConversationState(storage)
     progress = conversation_state.create_property("progress")
@@ -43,6 +46,9 @@ async def test_the_user_is_told_and_the_state_is_deleted() -> None:
 
     assert [reply.text for reply in adapter.activity_buffer] == ERROR_REPLIES
     assert storage.memory == {}
+    (record,) = [r for r in caplog.records if r.name == "adapter_with_error_handler"]
+    assert record.exc_info is not None
+    assert "RuntimeError: something broke" in caplog.text
 
 
 async def test_the_emulator_also_gets_a_trace() -> None:

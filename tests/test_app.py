@@ -298,3 +298,27 @@ async def test_with_an_app_id_a_request_without_a_valid_token_is_unauthorized(
     ) as response:
         assert response.status == 401
     assert emulator.connector.take() == []
+
+
+class CountingStorage(MemoryStorage):
+    """Memory storage that counts the writes of each key."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writes: dict[str, int] = {}
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        for key in changes:
+            self.writes[key] = self.writes.get(key, 0) + 1
+        await super().write(changes)
+
+
+async def test_conversation_state_is_written_once_per_turn(start_bot: StartBot) -> None:
+    storage = CountingStorage()
+    emulator = await start_bot(storage=storage)
+
+    await emulator.join()
+    await emulator.say("fly to Seattle")
+    await emulator.say("New York")
+
+    assert storage.writes == {"emulator/conversations/conversation-1": 3}

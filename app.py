@@ -14,7 +14,7 @@ from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from flight_booking_recognizer import FlightBookingRecognizer
 from helpers.luis_helper import IntentRecognizer
-from recognizers.embedded_recognizer import find_dates
+from recognizers.dates import find_dates_off_loop
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ async def recognizer_session(app: web.Application) -> AsyncIterator[None]:
 async def warm_up(app: web.Application) -> None:
     """The date recognizer compiles its patterns on first use (a few hundred ms):
     pay that at start, not on the first user's date."""
-    find_dates("tomorrow")
+    await find_dates_off_loop("tomorrow")
 
 
 async def messages(request: web.Request) -> web.Response:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from helpers.luis_helper import Intent, booking_details, top_intent
-from recognizers.embedded_recognizer import EmbeddedRecognizer, find_dates
+from recognizers.dates import find_dates
+from recognizers.embedded_recognizer import EmbeddedRecognizer
 
 HELD_OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "nlu_heldout.jsonl"
 logger = logging.getLogger(__name__)

@@ -2,8 +2,11 @@
 
 from botbuilder.core import ActivityHandler, ConversationState, TurnContext, UserState
 from botbuilder.dialogs import Dialog
+from botbuilder.schema import ActivityTypes
 
-from helpers.dialog_helper import run_dialog
+from helpers.dialog_helper import repeat_question, run_dialog
+from helpers.message_helper import statement
+from helpers.user_text import clean, is_too_long
 
 
 class DialogBot(ActivityHandler):
@@ -16,9 +19,38 @@ class DialogBot(ActivityHandler):
         self.dialog_state = conversation_state.create_property("DialogState")
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.type == ActivityTypes.delete_user_data:
+            await self.forget(turn_context)
+            return
+        if activity.type == ActivityTypes.message and isinstance(activity.text, str):
+            if is_too_long(activity.text):
+                await self.refuse_long_message(turn_context)
+                await self.save(turn_context)
+                return
+            activity.text = clean(activity.text)
         await super().on_turn(turn_context)
-        await self.conversation_state.save_changes(turn_context)
-        await self.user_state.save_changes(turn_context)
+        await self.save(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         await run_dialog(self.dialog, turn_context, self.dialog_state)
+
+    async def refuse_long_message(self, turn_context: TurnContext) -> None:
+        """Say so, and ask the pending question again: nothing the user gave is lost."""
+        await turn_context.send_activity(
+            statement(
+                "Sorry, that message is too long for me. Please keep it under 1000 characters."
+            )
+        )
+        await repeat_question(self.dialog, turn_context, self.dialog_state)
+
+    async def forget(self, turn_context: TurnContext) -> None:
+        """deleteUserData: remove what is stored about this user and this conversation."""
+        for state in (self.conversation_state, self.user_state):
+            # BotState.delete forgets nothing unless the state was loaded this turn.
+            await state.load(turn_context)
+            await state.delete(turn_context)
+
+    async def save(self, turn_context: TurnContext) -> None:
+        await self.conversation_state.save_changes(turn_context)
+        await self.user_state.save_changes(turn_context)

@@ -13,6 +13,7 @@ from dialogs.cancel_and_help_dialog import CancelAndHelpDialog
 from dialogs.date_resolver_dialog import DateResolverDialog
 from helpers.datetime_helper import is_definite
 from helpers.message_helper import question
+from helpers.user_text import MAX_ECHO_LENGTH, tidy
 
 WATERFALL = "BookingWaterfall"
 CITY_PROMPT = "CityPrompt"
@@ -85,6 +86,12 @@ async def ask_city(step_context: WaterfallStepContext, text: str):
 
 
 async def is_city(prompt_context: PromptValidatorContext) -> bool:
-    """An empty or blank answer (an attachment, a card submit) is not a city."""
+    """Some visible text, not too long to repeat back; the answer is kept tidied.
+
+    Blank or invisible answers (an attachment, a card submit, zero-width spaces) are not cities.
+    """
     recognized = prompt_context.recognized
-    return recognized.succeeded and bool(recognized.value.strip())
+    if not recognized.succeeded:
+        return False
+    recognized.value = tidy(recognized.value)
+    return 0 < len(recognized.value) <= MAX_ECHO_LENGTH

@@ -3,8 +3,9 @@
 from botbuilder.core import TurnContext
 from botbuilder.dialogs.prompts import DateTimePrompt, PromptOptions, PromptRecognizerResult
 from botbuilder.schema import ActivityTypes
-from recognizers_date_time import recognize_datetime
 from recognizers_text import Culture
+
+from recognizers.dates import recognize_off_loop
 
 
 class DatePrompt(DateTimePrompt):
@@ -24,7 +25,8 @@ class DatePrompt(DateTimePrompt):
         activity = turn_context.activity
         if activity.type != ActivityTypes.message or not activity.text:
             return result
-        for mention in recognize_datetime(activity.text, self.default_locale or Culture.English):
+        culture = self.default_locale or Culture.English
+        for mention in await recognize_off_loop(activity.text, culture):
             values = (mention.resolution or {}).get("values")
             if values:
                 result.succeeded = True

@@ -8,6 +8,7 @@ from botbuilder.core import RecognizerResult, TurnContext
 
 from booking_details import BookingDetails
 from helpers.datetime_helper import date_part
+from helpers.user_text import echo
 
 logger = logging.getLogger(__name__)
 
@@ -72,14 +73,14 @@ def _airport(entities: dict[str, Any], role: str, unsupported: list[str]) -> str
     mentions = entities.get("$instance", {}).get(role) or []
     if not mentions:
         return None
-    said = mentions[0].get("text", "")
+    said = echo(str(mentions[0].get("text", "")))
     composite = (entities.get(role) or [{}])[0]
     if not composite.get("$instance"):
         unsupported.append(said.capitalize())
         return None
     canonical = composite.get("Airport") or [[said.capitalize()]]
     first = canonical[0]
-    return first[0] if isinstance(first, list) else first
+    return echo(str(first[0] if isinstance(first, list) else first))
 
 
 def _travel_date(entities: dict[str, Any]) -> str | None:

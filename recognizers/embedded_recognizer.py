@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from botbuilder.core import IntentScore, Recognizer, RecognizerResult, TurnContext
-from recognizers_date_time import recognize_datetime
-from recognizers_text import Culture
 
+from recognizers.dates import DateMention, find_dates, find_dates_off_loop
 from recognizers.language_model import (
     BOOK_FLIGHT,
     CITY,
@@ -38,15 +37,6 @@ class _City:
     role: str | None = None
 
 
-@dataclass(frozen=True)
-class DateMention:
-    start: int
-    end: int  # exclusive
-    text: str
-    type: str
-    timex: list[str]
-
-
 class EmbeddedRecognizer(Recognizer):
     def __init__(self, model: LanguageModel) -> None:
         self._model = model
@@ -60,7 +50,8 @@ class EmbeddedRecognizer(Recognizer):
         return True
 
     async def recognize(self, turn_context: TurnContext) -> RecognizerResult:
-        return self.recognize_text(turn_context.activity.text or "")
+        text = turn_context.activity.text or ""
+        return self.interpret(text, await find_dates_off_loop(text))
 
     def recognize_text(self, text: str) -> RecognizerResult:
         return self.interpret(text, find_dates(text))
@@ -176,17 +167,6 @@ class EmbeddedRecognizer(Recognizer):
             return True
         markers = self._model.markers.get(intent, frozenset())
         return any(token.text in markers for token in tokens)
-
-
-def find_dates(text: str) -> list[DateMention]:
-    dates = []
-    for mention in recognize_datetime(text, Culture.English):
-        values = (mention.resolution or {}).get("values") or []
-        timex = list(dict.fromkeys(value["timex"] for value in values if "timex" in value))
-        if timex:
-            kind = mention.type_name.rsplit(".", 1)[-1]
-            dates.append(DateMention(mention.start, mention.end + 1, mention.text, kind, timex))
-    return dates
 
 
 def _entities(

@@ -1,0 +1,234 @@
+"""Messages the bot did not expect get a helpful answer, and the user's progress survives."""
+
+import asyncio
+import random
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from botbuilder.core import MemoryStorage
+
+from tests.conftest import EmulatorClient, StartBot
+
+TOO_LONG = "Sorry, that message is too long for me. Please keep it under 1000 characters."
+
+
+async def at_the_date_prompt(emulator: EmulatorClient) -> None:
+    await emulator.join()
+    assert await emulator.say("fly from Berlin to Paris") == [
+        "On what date would you like to travel?"
+    ]
+
+
+class LoopLag:
+    """Measures how long the event loop stays blocked while the block runs."""
+
+    def __init__(self) -> None:
+        self.worst = 0.0
+        self._running = True
+
+    async def _probe(self) -> None:
+        while self._running:
+            started = time.perf_counter()
+            await asyncio.sleep(0.005)
+            self.worst = max(self.worst, time.perf_counter() - started - 0.005)
+
+    async def __aenter__(self) -> "LoopLag":
+        self._task = asyncio.create_task(self._probe())
+        await asyncio.sleep(0)
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._running = False
+        await self._task
+
+
+@pytest.fixture
+async def loop_lag() -> AsyncIterator[LoopLag]:
+    async with LoopLag() as lag:
+        yield lag
+
+
+@pytest.mark.parametrize("length", [1001, 20_000, 100_000])
+async def test_a_very_long_message_is_refused_and_the_question_repeated(
+    start_bot: StartBot, loop_lag: LoopLag, length: int
+) -> None:
+    emulator = await start_bot()
+    await at_the_date_prompt(emulator)
+
+    assert await emulator.say("7" * length) == [TOO_LONG, "On what date would you like to travel?"]
+    assert loop_lag.worst < 0.1
+    assert await emulator.say("march 3rd 2027") == [
+        "Please confirm, I have you traveling to: Paris from: Berlin on: 2027-03-03."
+    ]
+
+
+def hard_for_the_date_recognizer(length: int) -> str:
+    """Digits make recognizers-text slowest: about a second for 1,000 characters."""
+    numbers = random.Random(7)
+    return " ".join(str(numbers.randint(1, 31)) for _ in range(length))[:length]
+
+
+@pytest.mark.parametrize("prompt", ["main", "date"])
+async def test_a_message_hard_to_read_does_not_block_other_conversations(
+    start_bot: StartBot, loop_lag: LoopLag, prompt: str
+) -> None:
+    emulator = await start_bot()
+    if prompt == "date":
+        await at_the_date_prompt(emulator)
+    else:
+        await emulator.join()
+    other = EmulatorClient(
+        emulator.session,
+        emulator.url,
+        emulator.connector,
+        emulator.service_url,
+        conversation_id="conversation-2",
+    )
+
+    slow = asyncio.create_task(emulator.say(hard_for_the_date_recognizer(1000)))
+    await asyncio.sleep(0.05)
+    started = time.perf_counter()
+    async with other.session.post(other.url, json=other.activity(text="hi")) as response:
+        assert response.status == 201
+    other_took = time.perf_counter() - started
+    await slow
+
+    assert loop_lag.worst < 0.1
+    assert other_took < 0.5
+
+
+async def test_a_message_of_exactly_the_limit_is_read(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+
+    assert await emulator.say("fly to Paris" + " " * 988) == [
+        "From what city will you be travelling?"
+    ]
+
+
+@pytest.mark.parametrize(
+    "answer", ["", "   ", "\u200b", "\u200b\u200c\u200d\ufeff", "\u202e\u2066 \t\u2069"]
+)
+async def test_a_blank_or_invisible_city_is_asked_again(start_bot: StartBot, answer: str) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+    await emulator.say("fly to Paris")
+
+    assert await emulator.say(answer) == ["From what city will you be travelling?"]
+    assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
+
+
+async def test_a_city_too_long_to_repeat_is_asked_again(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+    await emulator.say("fly to Paris")
+
+    assert await emulator.say("Berlin" * 20) == ["From what city will you be travelling?"]
+
+
+async def test_control_and_bidi_characters_are_not_echoed(
+    start_bot: StartBot, tomorrow: str
+) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+    await emulator.say("fly to Paris")
+    await emulator.say("\u202eBer\u200blin\u0007\u2066")
+    confirm = (await emulator.say("tomorrow"))[0]
+
+    assert confirm == f"Please confirm, I have you traveling to: Paris from: Berlin on: {tomorrow}."
+
+
+async def test_an_unsupported_city_is_echoed_clean_and_bounded(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+
+    replies = await emulator.say("fly to \u202eTim\u200bbuktu\u202c")
+
+    assert replies == [
+        "Sorry but the following airports are not supported: Timbuktu",
+        "Where would you like to travel to?",
+    ]
+
+
+async def test_delete_user_data_forgets_the_user_and_the_conversation(
+    start_bot: StartBot,
+) -> None:
+    storage = MemoryStorage()
+    emulator = await start_bot(storage=storage)
+    await at_the_date_prompt(emulator)
+    # The bot keeps nothing per user itself; a user-state entry stands in for what it could.
+    await storage.write({"emulator/users/user-1": {"name": "User"}})
+    assert set(storage.memory) == {
+        "emulator/conversations/conversation-1",
+        "emulator/users/user-1",
+    }
+
+    assert await emulator.post(emulator.activity(type="deleteUserData")) == []
+
+    assert storage.memory == {}
+    assert await emulator.say("tomorrow") == ["What can I help you with today?"]
+
+
+@pytest.mark.parametrize(
+    "activity",
+    [
+        {"type": "typing"},
+        {"type": "event", "name": "webchat/join", "value": {"x": 1}},
+        {"type": "messageReaction", "reactionsAdded": [{"type": "like"}]},
+        {"type": "messageUpdate", "text": "Munich"},
+        {"type": "messageDelete"},
+        {"type": "installationUpdate", "action": "add"},
+        {"type": "endOfConversation"},
+        {"type": "conversationUpdate", "membersRemoved": [{"id": "user-1"}]},
+        {"type": "handoff"},
+        {"type": "somethingNew", "text": "Munich"},
+        {"type": "message", "attachments": [{"contentType": "image/png", "contentUrl": "x"}]},
+        {"type": "message", "value": {"action": "submit"}},
+    ],
+    ids=lambda activity: (
+        activity["type"] + ("-" + next(iter(activity)) if len(activity) > 1 else "")
+    ),
+)
+async def test_other_activities_leave_the_dialog_as_it_was(
+    start_bot: StartBot, activity: dict[str, Any]
+) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+    await emulator.say("fly to Paris")
+
+    replies = await emulator.post(emulator.activity(**activity))
+
+    assert [reply.get("text") for reply in replies] in (
+        [],
+        ["From what city will you be travelling?"],
+    )
+    assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
+
+
+async def test_an_invoke_gets_an_answer_and_leaves_the_dialog_as_it_was(
+    start_bot: StartBot,
+) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+    await emulator.say("fly to Paris")
+
+    async with emulator.session.post(
+        emulator.url, json=emulator.activity(type="invoke", name="something/unknown")
+    ) as response:
+        assert response.status == 501
+    assert emulator.connector.take() == []
+    assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
+
+
+async def test_hundreds_of_members_joining_get_one_greeting(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+    members = [{"id": f"user-{n}", "name": f"User {n}"} for n in range(500)]
+
+    replies = await emulator.post(
+        emulator.activity(type="conversationUpdate", membersAdded=[*members, {"id": "bot-1"}])
+    )
+
+    assert [reply.get("text") for reply in replies] == [None, "What can I help you with today?"]
+    assert replies[0]["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"

@@ -5,15 +5,17 @@ import logging
 from datetime import UTC, datetime
 from http import HTTPStatus
 
-import jwt
 from aiohttp import web
 from botbuilder.core import Bot, ConversationState, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, DeliveryModes
 from botframework.connector import Channels
-from botframework.connector.auth import BotFrameworkAuthentication
+from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
+
+from channel.conversation_turns import ConversationTurns
+from channel.signing_keys import SigningKeysUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -24,32 +26,51 @@ class AdapterWithErrorHandler(CloudAdapter):
     ) -> None:
         super().__init__(auth)
         self._conversation_state = conversation_state
+        self.turns = ConversationTurns()
         self.on_turn_error = self._on_turn_error
 
     async def process(self, request: web.Request, bot: Bot) -> web.Response:
         """Handle one POST to /api/messages.
 
-        Unlike the SDK's version, a malformed request gets a 4xx with a short reason
-        instead of a 500, and `expectReplies` answers are serialized once, not twice.
+        Unlike the SDK's version: a malformed or unauthenticated request gets a 4xx with a
+        short reason instead of a 500; the turns of one conversation run one at a time in
+        arrival order; a re-delivered activity is not processed again; and `expectReplies`
+        answers are serialized once, not twice.
         """
         try:
             activity = await read_activity(request)
+            authenticated = await self._authenticate(
+                activity, request.headers.get("Authorization", "")
+            )
         except InvalidRequest as error:
             logger.info("Refused a request to /api/messages: %s %s", error.status.value, error)
-            return error_response(error.status, str(error))
-        try:
-            invoke_response = await self.process_activity(
-                request.headers.get("Authorization", ""), activity, bot.on_turn
-            )
-        except (PermissionError, jwt.PyJWTError):
-            logger.warning("Rejected a request that failed authentication")
-            return error_response(HTTPStatus.UNAUTHORIZED, "authentication failed")
+            return error_response(error.status, str(error), error.headers)
+        conversation = f"{activity.channel_id}/{activity.conversation.id}"
+        async with self.turns.turn(conversation):
+            if self.turns.is_repeat(conversation, activity.id):
+                logger.info("Skipped activity %s: it was delivered before", activity.id)
+                return already_processed(activity)
+            invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
         if invoke_response is None:
             return web.Response(status=HTTPStatus.CREATED)
         body = invoke_response.body
         if isinstance(body, Model):
             body = serializer_helper(body)
         return web.json_response(body, status=invoke_response.status)
+
+    async def _authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:
+        try:
+            return await self.bot_framework_authentication.authenticate_request(activity, header)
+        except SigningKeysUnavailable:
+            raise InvalidRequest(
+                HTTPStatus.SERVICE_UNAVAILABLE,
+                "the token cannot be checked at the moment",
+                {"Retry-After": "30"},
+            ) from None
+        except Exception as error:
+            # The SDK signals a bad token with PermissionError, PyJWT errors and bare Exceptions.
+            logger.warning("Authentication failed: %s", type(error).__name__)
+            raise InvalidRequest(HTTPStatus.UNAUTHORIZED, "authentication failed") from None
 
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         """Tell the user, then forget the conversation so nobody stays stuck in a broken state."""
@@ -83,16 +104,28 @@ def error_trace(error: Exception) -> Activity:
     )
 
 
-def error_response(status: HTTPStatus, message: str) -> web.Response:
-    return web.json_response({"error": message}, status=status)
+def error_response(
+    status: HTTPStatus, message: str, headers: dict[str, str] | None = None
+) -> web.Response:
+    return web.json_response({"error": message}, status=status, headers=headers)
+
+
+def already_processed(activity: Activity) -> web.Response:
+    """The answer to a re-delivered activity: accepted, with nothing more to say."""
+    if activity.delivery_mode == DeliveryModes.expect_replies:
+        return web.json_response({"activities": []})
+    return web.Response(status=HTTPStatus.OK)
 
 
 class InvalidRequest(Exception):
     """A request refused before any turn runs; the message says why in one line."""
 
-    def __init__(self, status: HTTPStatus, message: str) -> None:
+    def __init__(
+        self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.headers = headers
 
 
 async def read_activity(request: web.Request) -> Activity:

@@ -1,0 +1,100 @@
+"""Turns of a conversation run in order, once each; replies cannot hold up other conversations."""
+
+import asyncio
+import copy
+from typing import Any
+
+from botbuilder.core import MemoryStorage
+
+from tests.conftest import EmulatorClient, StartBot
+
+
+async def at_the_confirm_prompt(emulator: EmulatorClient, tomorrow: str) -> None:
+    await emulator.join()
+    assert await emulator.say("fly from Berlin to Paris tomorrow") == [
+        f"Please confirm, I have you traveling to: Paris from: Berlin on: {tomorrow}."
+    ]
+
+
+async def post_staggered(
+    emulator: EmulatorClient, bodies: list[dict[str, Any]], gap: float = 0.01
+) -> list[int]:
+    """Send the bodies `gap` seconds apart, without waiting for the answers."""
+
+    async def post(body: dict[str, Any]) -> int:
+        async with emulator.session.post(emulator.url, json=body) as response:
+            return response.status
+
+    posts = []
+    for body in bodies:
+        posts.append(asyncio.create_task(post(body)))
+        await asyncio.sleep(gap)
+    return await asyncio.gather(*posts)
+
+
+class CopyingStorage(MemoryStorage):
+    """Hands out copies, as Blob or Cosmos storage would; MemoryStorage shares its objects."""
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        return copy.deepcopy(await super().read(keys))
+
+
+async def test_two_yes_sent_together_book_once(start_bot: StartBot, tomorrow: str) -> None:
+    emulator = await start_bot(storage=CopyingStorage())
+    await at_the_confirm_prompt(emulator, tomorrow)
+
+    yes = [emulator.activity(text="yes") for _ in range(2)]
+    assert await post_staggered(emulator, yes, gap=0) == [201, 201]
+
+    texts = [reply.get("text") for reply in emulator.connector.received]
+    assert texts.count(f"I have you booked to Paris from Berlin on {tomorrow}") == 1
+
+
+async def test_turns_of_a_conversation_run_in_arrival_order(
+    start_bot: StartBot, tomorrow: str
+) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+    messages = ["fly to Paris", "Berlin", "march 3rd 2027", "yes"]
+
+    statuses = await post_staggered(emulator, [emulator.activity(text=text) for text in messages])
+
+    assert statuses == [201] * 4
+    assert [reply.get("text") for reply in emulator.connector.take()] == [
+        "From what city will you be travelling?",
+        "On what date would you like to travel?",
+        "Please confirm, I have you traveling to: Paris from: Berlin on: 2027-03-03.",
+        "I have you booked to Paris from Berlin on 2027-03-03",
+        "What else can I do for you?",
+    ]
+
+
+async def test_a_redelivered_activity_is_processed_once(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+    message = emulator.activity(text="fly to Paris")
+
+    first, again = await post_staggered(emulator, [message, message])
+    (later,) = await post_staggered(emulator, [message])
+
+    assert (first, again, later) == (201, 200, 200)
+    assert [reply.get("text") for reply in emulator.connector.take()] == [
+        "From what city will you be travelling?"
+    ]
+    assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
+
+
+async def test_the_same_id_in_another_conversation_is_a_new_activity(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+    other = EmulatorClient(
+        emulator.session,
+        emulator.url,
+        emulator.connector,
+        emulator.service_url,
+        conversation_id="conversation-2",
+    )
+    await emulator.join()
+    await other.join()
+
+    assert await emulator.post(emulator.activity(id="same", text="fly to Paris")) != []
+    assert await other.post(other.activity(id="same", text="fly to Paris")) != []

@@ -1,19 +1,31 @@
 """The Bot Framework adapter: checks each request, runs the turn, and recovers from errors."""
 
+import asyncio
 import json
 import logging
 from datetime import UTC, datetime
 from http import HTTPStatus
 
 from aiohttp import web
-from botbuilder.core import Bot, ConversationState, TurnContext, serializer_helper
+from botbuilder.core import Bot, BotAdapter, ConversationState, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity, ActivityTypes, DeliveryModes
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    ConversationReference,
+    DeliveryModes,
+    ResourceResponse,
+)
 from botframework.connector import Channels
-from botframework.connector.auth import AuthenticateRequestResult, BotFrameworkAuthentication
+from botframework.connector.auth import (
+    AppCredentials,
+    AuthenticateRequestResult,
+    BotFrameworkAuthentication,
+)
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
+from channel.connector import BotConnector, DeliveryFailed
 from channel.conversation_turns import ConversationTurns
 from channel.signing_keys import SigningKeysUnavailable
 
@@ -21,11 +33,24 @@ logger = logging.getLogger(__name__)
 
 
 class AdapterWithErrorHandler(CloudAdapter):
+    """The SDK's CloudAdapter, hardened; replies go out through `connector`.
+
+    `show_error_details`: send exception texts to the Emulator's inspector. Only for local
+    development with authentication off; a deployed bot never reveals them.
+    """
+
     def __init__(
-        self, auth: BotFrameworkAuthentication, conversation_state: ConversationState
+        self,
+        auth: BotFrameworkAuthentication,
+        conversation_state: ConversationState,
+        *,
+        connector: BotConnector,
+        show_error_details: bool = False,
     ) -> None:
         super().__init__(auth)
         self._conversation_state = conversation_state
+        self.connector = connector
+        self._show_error_details = show_error_details
         self.turns = ConversationTurns()
         self.on_turn_error = self._on_turn_error
 
@@ -72,24 +97,79 @@ class AdapterWithErrorHandler(CloudAdapter):
             logger.warning("Authentication failed: %s", type(error).__name__)
             raise InvalidRequest(HTTPStatus.UNAUTHORIZED, "authentication failed") from None
 
+    async def send_activities(
+        self, context: TurnContext, activities: list[Activity]
+    ) -> list[ResourceResponse]:
+        """As the SDK does, but through our connector: bounded in time, no thread per call."""
+        responses = []
+        for activity in activities:
+            activity.id = None
+            response = None
+            if activity.type == "delay":
+                await asyncio.sleep((activity.value or 1000) / 1000)
+            elif activity.type == ActivityTypes.invoke_response:
+                context.turn_state[self._INVOKE_RESPONSE_KEY] = activity
+            elif activity.type == ActivityTypes.trace and activity.channel_id != Channels.emulator:
+                pass  # traces are for the Emulator only
+            else:
+                response = await self.connector.send(activity, _credentials(context))
+            responses.append(response or ResourceResponse(id=""))
+        return responses
+
+    async def update_activity(self, context: TurnContext, activity: Activity):
+        response = await self.connector.update(activity, _credentials(context))
+        return response if response.id else None
+
+    async def delete_activity(self, context: TurnContext, reference: ConversationReference):
+        await self.connector.delete(
+            reference.service_url or context.activity.service_url,
+            reference.conversation.id,
+            reference.activity_id,
+            _credentials(context),
+        )
+
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
-        """Tell the user, then forget the conversation so nobody stays stuck in a broken state."""
-        logger.error("Unhandled error in a turn", exc_info=error)
+        """Tell the user, then forget the conversation so nobody stays stuck in a broken state.
+
+        Whatever else fails on the way is added to the one log record of the error.
+        """
+        problems = []
+        # When the channel is not answering, the user cannot be told.
+        if not isinstance(error, DeliveryFailed):
+            problems.append(await self._tell_user(turn_context, error))
+        problems.append(await self._forget_conversation(turn_context))
+        also = "".join(f"; {problem}" for problem in problems if problem)
+        if isinstance(error, DeliveryFailed):
+            logger.warning("A turn ended early: %s%s", error, also)
+        else:
+            logger.error("Unhandled error in a turn%s", also, exc_info=error)
+
+    async def _tell_user(self, turn_context: TurnContext, error: Exception) -> str | None:
         try:
             await turn_context.send_activity("The bot encountered an error or bug.")
             await turn_context.send_activity(
                 "To continue to run this bot, please fix the bot source code."
             )
-            if turn_context.activity.channel_id == Channels.emulator:
+            if self._show_error_details and turn_context.activity.channel_id == Channels.emulator:
                 await turn_context.send_activity(error_trace(error))
-        except Exception:
-            logger.exception("Could not tell the user about the error")
+        except Exception as failure:
+            return f"the user could not be told: {failure}"
+        return None
+
+    async def _forget_conversation(self, turn_context: TurnContext) -> str | None:
         try:
             # BotState.delete forgets nothing unless the state was loaded this turn.
             await self._conversation_state.load(turn_context)
             await self._conversation_state.delete(turn_context)
-        except Exception:
-            logger.exception("Could not delete the conversation state after an error")
+        except Exception as failure:
+            return f"the conversation state could not be deleted: {failure}"
+        return None
+
+
+def _credentials(context: TurnContext) -> AppCredentials | None:
+    """The credentials the SDK made for this turn's connector (empty when auth is off)."""
+    client = context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
+    return client.config.credentials if client is not None else None
 
 
 def error_trace(error: Exception) -> Activity:
@@ -134,7 +214,10 @@ async def read_activity(request: web.Request) -> Activity:
         raise InvalidRequest(
             HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"
         )
-    raw = await request.read()
+    try:
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        raise InvalidRequest(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is too large") from None
     try:
         body = json.loads(raw)
     except (ValueError, RecursionError):

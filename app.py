@@ -6,9 +6,12 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from botbuilder.core import ConversationState, MemoryStorage, Storage, UserState
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
+from botframework.connector.auth import BotFrameworkAuthentication
 
 from adapter_with_error_handler import AdapterWithErrorHandler
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
+from channel import signing_keys
+from channel.connector import BotConnector
 from config import ConfigError, DefaultConfig
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
@@ -28,24 +31,38 @@ def create_app(
     *,
     storage: Storage | None = None,
     recognizer: IntentRecognizer | None = None,
+    auth: BotFrameworkAuthentication | None = None,
 ) -> web.Application:
-    """Wire the bot; `storage` defaults to memory, `recognizer` to the one `RECOGNIZER` picks."""
+    """Wire the bot. By default: memory storage, the recognizer `RECOGNIZER` picks, and
+    Bot Framework authentication as the `MicrosoftApp*` settings say."""
     storage = storage or MemoryStorage()
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
-    app = web.Application()
+    app = web.Application(client_max_size=config.MAX_REQUEST_BYTES)
     if recognizer is None:
         recognizer = app[RECOGNIZER] = FlightBookingRecognizer(config)
         app.cleanup_ctx.append(recognizer_session)
     dialog = MainDialog(recognizer, BookingDialog())
 
+    signing_keys.install(timeout=config.OUTBOUND_TIMEOUT)
     app[ADAPTER] = AdapterWithErrorHandler(
-        ConfigurationBotFrameworkAuthentication(config), conversation_state
+        auth or ConfigurationBotFrameworkAuthentication(config),
+        conversation_state,
+        connector=BotConnector(timeout=config.OUTBOUND_TIMEOUT),
+        show_error_details=not config.APP_ID,
     )
+    app.cleanup_ctx.append(connector_session)
     app[BOT] = DialogAndWelcomeBot(conversation_state, user_state, dialog)
     app.router.add_post("/api/messages", messages)
+    app.router.add_get("/healthz", healthz)
     app.on_startup.append(warm_up)
     return app
+
+
+async def connector_session(app: web.Application) -> AsyncIterator[None]:
+    await app[ADAPTER].connector.open()
+    yield
+    await app[ADAPTER].connector.close()
 
 
 async def recognizer_session(app: web.Application) -> AsyncIterator[None]:
@@ -64,6 +81,13 @@ async def messages(request: web.Request) -> web.Response:
     return await request.app[ADAPTER].process(request, request.app[BOT])
 
 
+async def healthz(request: web.Request) -> web.Response:
+    """For App Service health checks: the process is up and serving."""
+    return web.json_response(
+        {"status": "ok", "conversationsInTurn": request.app[ADAPTER].turns.busy}
+    )
+
+
 def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -78,7 +102,15 @@ def main() -> None:
             "MicrosoftAppId is not set: authentication is off. This is for local development "
             "with the Emulator only; do not expose this service to the internet."
         )
-    web.run_app(create_app(config), host=config.HOST, port=config.PORT)
+    # On SIGTERM aiohttp stops accepting, lets turns in flight finish for up to
+    # SHUTDOWN_TIMEOUT seconds, runs the cleanups and returns: the exit status is 0.
+    web.run_app(
+        create_app(config),
+        host=config.HOST,
+        port=config.PORT,
+        shutdown_timeout=config.SHUTDOWN_TIMEOUT,
+        print=None,
+    )
 
 
 if __name__ == "__main__":

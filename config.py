@@ -31,6 +31,9 @@ class DefaultConfig:
     CLU_API_KEY: str = ""
     CLU_PROJECT_NAME: str = ""
     CLU_DEPLOYMENT_NAME: str = ""
+    MAX_REQUEST_BYTES: int = 256 * 1024
+    OUTBOUND_TIMEOUT: float = 5.0
+    SHUTDOWN_TIMEOUT: float = 10.0
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "DefaultConfig":
@@ -51,6 +54,17 @@ class DefaultConfig:
             CLU_API_KEY=environ.get("CluAPIKey", ""),
             CLU_PROJECT_NAME=environ.get("CluProjectName", ""),
             CLU_DEPLOYMENT_NAME=environ.get("CluDeploymentName", ""),
+            MAX_REQUEST_BYTES=int(
+                _number(
+                    "MAX_REQUEST_BYTES", environ.get("MAX_REQUEST_BYTES"), cls.MAX_REQUEST_BYTES
+                )
+            ),
+            OUTBOUND_TIMEOUT=_number(
+                "OUTBOUND_TIMEOUT", environ.get("OUTBOUND_TIMEOUT"), cls.OUTBOUND_TIMEOUT
+            ),
+            SHUTDOWN_TIMEOUT=_number(
+                "SHUTDOWN_TIMEOUT", environ.get("SHUTDOWN_TIMEOUT"), cls.SHUTDOWN_TIMEOUT
+            ),
         )
         config.check()
         return config
@@ -105,6 +119,19 @@ def _port(raw: str) -> int:
     if not 0 <= port <= 65535:
         raise ConfigError(f"PORT must be between 0 and 65535, got {port}")
     return port
+
+
+def _number(name: str, raw: str | None, default: float) -> float:
+    """A positive number of bytes or seconds; `default` when unset."""
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+    if not value > 0:
+        raise ConfigError(f"{name} must be greater than 0, got {raw!r}")
+    return value
 
 
 def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:

@@ -112,27 +112,20 @@ def _signing_key(jwk: dict[str, Any]) -> SigningKey:
     return SigningKey(RSAAlgorithm.from_jwk(json.dumps(jwk)), jwk.get("endorsements", []))
 
 
-_registry: dict[str, OpenIdMetadata] = {}
-
-
 def install(*, timeout: float = 5.0) -> None:
     """Make every JwtTokenExtractor read signing keys through `OpenIdMetadata`.
 
     The SDK's own fetch blocks the event loop with no timeout, and botframework-connector
     is end-of-life, so no fix will come upstream. Every validation path builds its
     extractor through `JwtTokenExtractor.get_open_id_metadata`, so replacing it is enough.
-    Calling this again changes nothing for URLs already in use.
+    Each call starts afresh, with no keys cached (the app calls it once as it is created).
     """
+    registry: dict[str, OpenIdMetadata] = {}
 
     def open_id_metadata(metadata_url: str) -> OpenIdMetadata:
-        metadata = _registry.get(metadata_url)
+        metadata = registry.get(metadata_url)
         if metadata is None:
-            metadata = _registry[metadata_url] = OpenIdMetadata(metadata_url, timeout=timeout)
+            metadata = registry[metadata_url] = OpenIdMetadata(metadata_url, timeout=timeout)
         return metadata
 
     JwtTokenExtractor.get_open_id_metadata = staticmethod(open_id_metadata)
-
-
-def forget() -> None:
-    """Drop every OpenIdMetadata `install` made, and the keys they hold (for tests)."""
-    _registry.clear()

@@ -10,6 +10,7 @@ from botframework.connector.auth.bot_framework_authentication_factory import (
 )
 
 from adapter_with_error_handler import AdapterWithErrorHandler
+from channel.connector import BotConnector, DeliveryFailed
 
 ERROR_REPLIES = [
     "The bot encountered an error or bug.",
@@ -17,11 +18,17 @@ ERROR_REPLIES = [
 ]
 
 
-def error_handler(conversation_state: ConversationState):
+def error_handler(conversation_state: ConversationState, *, show_error_details: bool = True):
     auth = BotFrameworkAuthenticationFactory.create(
         credential_factory=PasswordServiceClientCredentialFactory()
     )
-    return AdapterWithErrorHandler(auth, conversation_state).on_turn_error
+    adapter = AdapterWithErrorHandler(
+        auth,
+        conversation_state,
+        connector=BotConnector(),
+        show_error_details=show_error_details,
+    )
+    return adapter.on_turn_error
 
 
 async def test_the_user_is_told_and_the_state_is_deleted(
@@ -84,3 +91,46 @@ async def test_other_channels_get_no_trace() -> None:
     await adapter.receive_activity("hi")
 
     assert [reply.type for reply in adapter.activity_buffer] == ["message", "message"]
+
+
+async def test_a_deployed_bot_sends_no_error_details_even_to_the_emulator() -> None:
+    conversation_state = ConversationState(MemoryStorage())
+
+    async def turn(turn_context: TurnContext) -> None:
+        raise RuntimeError("something broke")
+
+    adapter = TestAdapter(turn, send_trace_activities=True)
+    adapter.template.channel_id = "emulator"
+    adapter.on_turn_error = error_handler(conversation_state, show_error_details=False)
+
+    await adapter.receive_activity("hi")
+
+    assert [reply.text for reply in adapter.activity_buffer] == ERROR_REPLIES
+
+
+async def test_an_unreachable_channel_is_logged_in_one_line_and_the_state_deleted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    storage = MemoryStorage()
+    conversation_state = ConversationState(storage)
+    progress = conversation_state.create_property("progress")
+
+    async def turn(turn_context: TurnContext) -> None:
+        await progress.set(turn_context, turn_context.activity.text)
+        await conversation_state.save_changes(turn_context)
+        if turn_context.activity.text == "unreachable":
+            raise DeliveryFailed("reply_to_activity", "127.0.0.1:9", "timed out")
+
+    adapter = TestAdapter(turn)
+    adapter.on_turn_error = error_handler(conversation_state)
+    await adapter.receive_activity("step one")
+
+    await adapter.receive_activity("unreachable")
+
+    assert adapter.activity_buffer == []
+    assert storage.memory == {}
+    (record,) = [r for r in caplog.records if r.name == "adapter_with_error_handler"]
+    assert record.exc_info is None
+    assert record.getMessage() == (
+        "A turn ended early: reply_to_activity to 127.0.0.1:9 failed: timed out"
+    )

@@ -23,7 +23,6 @@ from channel.signing_keys import (
     OpenIdMetadata,
     SigningKeysUnavailable,
     UnknownSigningKey,
-    forget,
     install,
 )
 from tests.conftest import served
@@ -99,7 +98,6 @@ def installed() -> Iterator[None]:
     original = JwtTokenExtractor.__dict__["get_open_id_metadata"]
     yield
     JwtTokenExtractor.get_open_id_metadata = original
-    forget()
 
 
 def make_stale(metadata: OpenIdMetadata, age: float) -> None:
@@ -297,7 +295,6 @@ async def test_black_holed_network_through_a_proxy_times_out(
 
 async def test_install_gives_each_url_one_metadata(installed: None) -> None:
     install(timeout=1.0)
-    install(timeout=1.0)
 
     first = JwtTokenExtractor.get_open_id_metadata("https://one.example/openid")
 
@@ -305,6 +302,10 @@ async def test_install_gives_each_url_one_metadata(installed: None) -> None:
     assert first.timeout == 1.0
     assert JwtTokenExtractor.get_open_id_metadata("https://one.example/openid") is first
     assert JwtTokenExtractor.get_open_id_metadata("https://two.example/openid") is not first
+    install(timeout=2.0)
+    again = JwtTokenExtractor.get_open_id_metadata("https://one.example/openid")
+    assert again is not first
+    assert again.timeout == 2.0
 
 
 def bearer(private_key: RSAPrivateKey, kid: str, **claims: Any) -> str:

@@ -1,0 +1,160 @@
+"""The bot's calls to the Bot Connector REST API, over one shared aiohttp session.
+
+botframework-connector's ConnectorClient makes blocking `requests` calls without a timeout in
+the default thread pool, so one hanging serviceUrl can stall every conversation. This client
+bounds each call, token included, by one deadline.
+"""
+
+import asyncio
+import json
+import os
+from urllib.parse import quote
+
+import aiohttp
+from botbuilder.schema import Activity, ResourceResponse
+from botframework.connector.auth import AppCredentials, AuthenticationConstants
+from yarl import URL
+
+
+class DeliveryFailed(Exception):
+    """A Bot Connector call failed; the message is one line naming operation, host and reason."""
+
+    def __init__(self, operation: str, host: str | None, reason: str) -> None:
+        super().__init__(f"{operation} to {host} failed: {reason}")
+        self.operation = operation
+        self.host = host
+        self.reason = reason
+
+
+class BotConnector:
+    """Sends, updates and deletes the bot's activities in a channel's conversation."""
+
+    def __init__(self, *, timeout: float = 5.0) -> None:
+        self._timeout = timeout
+        self._session: aiohttp.ClientSession | None = None
+        self._credentials: dict[tuple[type, str, str], AppCredentials] = {}
+
+    async def open(self) -> None:
+        if self._session is not None:
+            raise RuntimeError("BotConnector is already open")
+        self._session = aiohttp.ClientSession(
+            # The per-host cap keeps one hanging channel from holding the whole pool.
+            connector=aiohttp.TCPConnector(limit=100, limit_per_host=20),
+            timeout=aiohttp.ClientTimeout(total=self._timeout),
+            json_serialize=json.dumps,
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            session, self._session = self._session, None
+            await session.close()
+
+    async def send(
+        self, activity: Activity, credentials: AppCredentials | None = None
+    ) -> ResourceResponse:
+        conversation_id = activity.conversation.id
+        if activity.reply_to_id:
+            url = _activity_url(activity.service_url, conversation_id, activity.reply_to_id)
+            # The SDK's reply_to_activity sends this header too.
+            headers = {"x-ms-conversation-id": conversation_id}
+            body = await self._call(
+                "reply_to_activity", "POST", url, credentials, activity.serialize(), headers
+            )
+        else:
+            url = _activity_url(activity.service_url, conversation_id)
+            body = await self._call(
+                "send_to_conversation", "POST", url, credentials, activity.serialize()
+            )
+        return _resource_response(body)
+
+    async def update(
+        self, activity: Activity, credentials: AppCredentials | None = None
+    ) -> ResourceResponse:
+        url = _activity_url(activity.service_url, activity.conversation.id, activity.id)
+        body = await self._call("update_activity", "PUT", url, credentials, activity.serialize())
+        return _resource_response(body)
+
+    async def delete(
+        self,
+        service_url: str,
+        conversation_id: str,
+        activity_id: str,
+        credentials: AppCredentials | None = None,
+    ) -> None:
+        url = _activity_url(service_url, conversation_id, activity_id)
+        await self._call("delete_activity", "DELETE", url, credentials)
+
+    async def _call(
+        self,
+        operation: str,
+        method: str,
+        url: URL,
+        credentials: AppCredentials | None,
+        body: dict | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> bytes:
+        if self._session is None:
+            raise RuntimeError("BotConnector.open() must be awaited before calling the channel")
+        host = url.host_port_subcomponent
+        headers = {"Accept": "application/json", **(headers or {})}
+        try:
+            async with asyncio.timeout(self._timeout):
+                if token := await self._token(operation, host, credentials):
+                    headers["Authorization"] = f"Bearer {token}"
+                # No redirects: the bearer token is for the Bot Connector alone.
+                async with self._session.request(
+                    method, url, json=body, headers=headers, allow_redirects=False
+                ) as response:
+                    if not 200 <= response.status < 300:
+                        raise DeliveryFailed(operation, host, f"HTTP {response.status}")
+                    return await response.read()
+        except TimeoutError as error:
+            raise DeliveryFailed(operation, host, "timed out") from error
+        except aiohttp.ClientError as error:
+            raise DeliveryFailed(operation, host, _describe(error)) from error
+
+    async def _token(
+        self, operation: str, host: str | None, credentials: AppCredentials | None
+    ) -> str | None:
+        if credentials is None or not _authenticates(credentials):
+            return None
+        key = (type(credentials), credentials.microsoft_app_id, credentials.oauth_scope)
+        # The SDK builds new credentials every turn; msal's token cache lives in the first ones.
+        credentials = self._credentials.setdefault(key, credentials)
+        try:
+            # get_access_token blocks, and may call Azure AD through msal.
+            return await asyncio.to_thread(credentials.get_access_token)
+        except Exception as error:
+            reason = f"no access token ({type(error).__name__})"
+            raise DeliveryFailed(operation, host, reason) from error
+
+
+def _activity_url(service_url: str, conversation_id: str, activity_id: str | None = None) -> URL:
+    path = f"v3/conversations/{quote(conversation_id, safe='')}/activities"
+    if activity_id:
+        path += f"/{quote(activity_id, safe='')}"
+    # encoded=True, or yarl turns %3A, %3B and %40 back into ':', ';' and '@' in the path,
+    # where the SDK sends Teams and Emulator ids fully percent-encoded.
+    return URL(f"{service_url.rstrip('/')}/{path}", encoded=True)
+
+
+def _authenticates(credentials: AppCredentials) -> bool:
+    """Whether the SDK would sign a request with these credentials (AppCredentials.signed_session)."""
+    app_id = credentials.microsoft_app_id
+    return bool(app_id) and app_id != AuthenticationConstants.ANONYMOUS_SKILL_APP_ID
+
+
+def _resource_response(body: bytes) -> ResourceResponse:
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return ResourceResponse()
+    return ResourceResponse(id=data.get("id")) if isinstance(data, dict) else ResourceResponse()
+
+
+def _describe(error: aiohttp.ClientError) -> str:
+    if isinstance(error, aiohttp.ClientConnectorDNSError):
+        return "host name not resolved"
+    if isinstance(error, OSError) and error.errno and error.errno > 0:
+        return os.strerror(error.errno).lower()  # e.g. "connection refused"
+    return type(error).__name__

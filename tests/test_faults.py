@@ -1,0 +1,192 @@
+"""Faults around the bot: a hanging channel, failing storage, oversized bodies, shutdown."""
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from botbuilder.core import MemoryStorage
+
+from config import DefaultConfig
+from tests.conftest import EmulatorClient, StartBot, served
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class HangingConnector:
+    """A Bot Connector that accepts each reply and never answers."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.release = asyncio.Event()
+        self.app = web.Application()
+        self.app.router.add_post("/v3/conversations/{tail:.*}", self._hang)
+
+    async def _hang(self, request: web.Request) -> web.Response:
+        self.calls += 1
+        await self.release.wait()
+        return web.json_response({"id": "late"})
+
+
+@pytest.fixture
+async def hanging_service_url() -> AsyncIterator[tuple[HangingConnector, str]]:
+    hanging = HangingConnector()
+    async with served(hanging.app) as server:
+        yield hanging, str(server.make_url("/"))
+        hanging.release.set()
+
+
+async def test_a_hanging_channel_holds_up_no_other_conversation(
+    start_bot: StartBot, hanging_service_url: tuple[HangingConnector, str]
+) -> None:
+    hanging, service_url = hanging_service_url
+    config = DefaultConfig.from_env({"OUTBOUND_TIMEOUT": "0.5"})
+    emulator = await start_bot(config)
+    stuck = EmulatorClient(
+        emulator.session, emulator.url, emulator.connector, service_url, conversation_id="stuck"
+    )
+    await emulator.join()
+
+    started = time.perf_counter()
+    stuck_turns = [asyncio.create_task(stuck.post(stuck.activity(text="hi"))) for _ in range(8)]
+    await asyncio.sleep(0.05)
+    assert await emulator.say("fly to Paris") == ["From what city will you be travelling?"]
+    other_done = time.perf_counter() - started
+    await asyncio.gather(*stuck_turns)
+    stuck_done = time.perf_counter() - started
+
+    assert other_done < 0.4
+    assert hanging.calls >= 1
+    # Eight turns of the stuck conversation run one after another, each bounded by the timeout.
+    assert stuck_done < 8 * 0.5 + 2
+
+
+class ConversationStorage(MemoryStorage):
+    """Memory storage that fails reads and writes of one conversation, as a broken store can."""
+
+    def __init__(self, broken: str) -> None:
+        super().__init__()
+        self.broken = broken
+
+    def _check(self, keys: Any) -> None:
+        if any(self.broken in key for key in keys):
+            raise ConnectionError("storage unreachable")
+
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        self._check(keys)
+        return await super().read(keys)
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        self._check(changes)
+        await super().write(changes)
+
+
+async def test_failing_storage_tells_the_user_logs_once_and_spares_others(
+    start_bot: StartBot, caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator = await start_bot(storage=ConversationStorage("conversations/broken"))
+    broken = EmulatorClient(
+        emulator.session,
+        emulator.url,
+        emulator.connector,
+        emulator.service_url,
+        conversation_id="broken",
+    )
+    await emulator.join()
+    caplog.clear()
+
+    replies = await broken.say("fly to Paris")
+
+    assert replies[:2] == [
+        "The bot encountered an error or bug.",
+        "To continue to run this bot, please fix the bot source code.",
+    ]
+    (record,) = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert record.exc_info is not None
+    assert "the conversation state could not be deleted: storage unreachable" in (
+        record.getMessage()
+    )
+    assert await emulator.say("fly to Paris") == ["From what city will you be travelling?"]
+
+
+async def test_a_body_over_the_limit_is_refused(start_bot: StartBot) -> None:
+    emulator = await start_bot(DefaultConfig.from_env({"MAX_REQUEST_BYTES": "4096"}))
+    body = emulator.activity(text="x" * 5000)
+
+    async with emulator.session.post(emulator.url, json=body) as response:
+        assert response.status == 413
+        assert await response.json() == {"error": "the body is too large"}
+    assert emulator.connector.take() == []
+
+
+async def test_the_default_limit_is_explicit_and_generous_for_activities() -> None:
+    assert DefaultConfig().MAX_REQUEST_BYTES == 256 * 1024
+
+
+async def test_health(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+
+    async with emulator.session.get(emulator.url.replace("/api/messages", "/healthz")) as response:
+        assert response.status == 200
+        assert await response.json() == {"status": "ok", "conversationsInTurn": 0}
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+async def test_sigterm_finishes_the_turn_in_flight_and_exits_0(
+    connector: tuple[Any, str], http_session: Any
+) -> None:
+    stub, service_url = connector
+    port = free_port()
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "app.py",
+        cwd=ROOT,
+        env={**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "RECOGNIZER": "embedded"},
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/messages"
+        for _ in range(100):
+            try:
+                async with http_session.get(url.replace("/api/messages", "/healthz")):
+                    break
+            except OSError:
+                await asyncio.sleep(0.1)
+        emulator = EmulatorClient(http_session, url, stub, service_url)
+        await emulator.join()
+        await emulator.say("fly from Berlin to Paris")
+        # Digits keep the date recognizer busy for about a second.
+        slow = " ".join(str(n % 31 + 1) for n in range(400))[:1000]
+        in_flight = asyncio.create_task(emulator.say(slow))
+        await asyncio.sleep(0.3)
+
+        bot.send_signal(signal.SIGTERM)
+        await asyncio.sleep(0.2)
+
+        with pytest.raises(ConnectionRefusedError):
+            await asyncio.open_connection("127.0.0.1", port)
+        assert not in_flight.done()
+        assert await in_flight == [
+            "I'm sorry, for best results, please enter your travel date including the month, "
+            "day and year. "
+        ]
+        assert await asyncio.wait_for(bot.wait(), 15) == 0
+    finally:
+        if bot.returncode is None:
+            bot.kill()
+            await bot.wait()
+    _, stderr = await bot.communicate()
+    assert b"Traceback" not in stderr

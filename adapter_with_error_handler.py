@@ -75,7 +75,12 @@ class AdapterWithErrorHandler(CloudAdapter):
             if self.turns.is_repeat(conversation, activity.id):
                 logger.info("Skipped activity %s: it was delivered before", activity.id)
                 return already_processed(activity)
-            invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
+            try:
+                invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
+            except Exception:
+                # Errors inside the turn go to on_turn_error; this is the SDK's setup around it.
+                logger.exception("Could not set up a turn")
+                return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
         if invoke_response is None:
             return web.Response(status=HTTPStatus.CREATED)
         body = invoke_response.body

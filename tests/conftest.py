@@ -113,6 +113,20 @@ def dev_config() -> DefaultConfig:
     return DefaultConfig.from_env({"HOST": "127.0.0.1", "PORT": "0"})
 
 
+class FailingStorage(MemoryStorage):
+    """Memory storage whose next write fails, as a real store can."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fail_next_write = False
+
+    async def write(self, changes: dict[str, Any]) -> None:
+        if self.fail_next_write:
+            self.fail_next_write = False
+            raise ConnectionError("storage unreachable")
+        await super().write(changes)
+
+
 class StubConnector:
     """A Bot Connector service on 127.0.0.1 that records what the bot posts to `serviceUrl`."""
 
@@ -128,6 +142,7 @@ class StubConnector:
     async def _post(self, request: web.Request) -> web.Response:
         activity = await request.json()
         activity["_path"] = request.path
+        activity["_authorization"] = request.headers.get("Authorization")
         self.received.append(activity)
         return web.json_response({"id": f"reply-{next(self._ids)}"})
 

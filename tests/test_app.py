@@ -7,6 +7,7 @@ from botbuilder.core import MemoryStorage
 
 from config import DefaultConfig
 from tests.conftest import (
+    FailingStorage,
     StartBot,
     StubRecognizer,
     flight_result,
@@ -235,20 +236,6 @@ async def test_an_incomplete_activity_is_refused_before_any_turn(
     async with emulator.session.post(emulator.url, json=body) as response:
         assert response.status == 400
     assert emulator.connector.take() == []
-
-
-class FailingStorage(MemoryStorage):
-    """Memory storage whose next write fails, as a real store can."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.fail_next_write = False
-
-    async def write(self, changes: dict[str, Any]) -> None:
-        if self.fail_next_write:
-            self.fail_next_write = False
-            raise ConnectionError("storage unreachable")
-        await super().write(changes)
 
 
 async def test_an_error_tells_the_user_and_starts_the_conversation_afresh(

@@ -12,6 +12,8 @@ def test_defaults() -> None:
     assert (config.APP_ID, config.APP_PASSWORD, config.APP_TENANTID) == ("", "", "")
     assert config.APP_TYPE == "MultiTenant"
     assert (config.LUIS_APP_ID, config.LUIS_API_KEY, config.LUIS_API_HOST_NAME) == ("", "", "")
+    assert config.MAX_REQUEST_BYTES == 262144
+    assert (config.OUTBOUND_TIMEOUT, config.SHUTDOWN_TIMEOUT) == (5.0, 10.0)
 
 
 def test_every_setting_is_read() -> None:
@@ -26,6 +28,9 @@ def test_every_setting_is_read() -> None:
             "LuisAppId": "luis-app",
             "LuisAPIKey": "luis-key",
             "LuisAPIHostName": "westus.api.cognitive.microsoft.com",
+            "MAX_REQUEST_BYTES": "65536",
+            "OUTBOUND_TIMEOUT": "2.5",
+            "SHUTDOWN_TIMEOUT": "30",
         }
     )
 
@@ -33,6 +38,11 @@ def test_every_setting_is_read() -> None:
     assert (config.APP_ID, config.APP_PASSWORD) == ("app", "secret")
     assert (config.APP_TYPE, config.APP_TENANTID) == ("SingleTenant", "tenant")
     assert config.LUIS_API_HOST_NAME == "westus.api.cognitive.microsoft.com"
+    assert (config.MAX_REQUEST_BYTES, config.OUTBOUND_TIMEOUT, config.SHUTDOWN_TIMEOUT) == (
+        65536,
+        2.5,
+        30.0,
+    )
 
 
 @pytest.mark.parametrize(
@@ -51,6 +61,9 @@ def test_every_setting_is_read() -> None:
             "MicrosoftAppTenantId",
         ),
         ({"MicrosoftAppType": "UserAssignedMSI"}, "MicrosoftAppId"),
+        ({"MAX_REQUEST_BYTES": "lots"}, "MAX_REQUEST_BYTES"),
+        ({"OUTBOUND_TIMEOUT": "0"}, "OUTBOUND_TIMEOUT"),
+        ({"SHUTDOWN_TIMEOUT": "-1"}, "SHUTDOWN_TIMEOUT"),
     ],
 )
 def test_a_bad_setting_is_named(environ: dict[str, str], named: str) -> None:

@@ -1,0 +1,237 @@
+"""With an app id the bot checks every token, and a slow key service cannot freeze it."""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import jwt
+import pytest
+from aiohttp import web
+from botframework.connector.auth import (
+    AuthenticationConfiguration,
+    BotFrameworkAuthentication,
+    MicrosoftAppCredentials,
+    PasswordServiceClientCredentialFactory,
+)
+from botframework.connector.auth.bot_framework_authentication_factory import (
+    BotFrameworkAuthenticationFactory,
+)
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from jwt.algorithms import RSAAlgorithm
+
+from config import DefaultConfig
+from tests.conftest import EmulatorClient, FailingStorage, StartBot, served
+
+APP_ID = "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10"
+CHANNEL_ISSUER = "https://api.botframework.com"
+
+
+@pytest.fixture(scope="module")
+def signing_key() -> RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def token(key: RSAPrivateKey, service_url: str, **claims: Any) -> str:
+    payload = {
+        "iss": CHANNEL_ISSUER,
+        "aud": APP_ID,
+        "serviceurl": service_url,
+        "exp": int(time.time()) + 600,
+        **claims,
+    }
+    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": "key-1"})
+
+
+def production(**settings: str) -> DefaultConfig:
+    return DefaultConfig.from_env(
+        {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "secret", **settings}
+    )
+
+
+async def post(emulator: EmulatorClient, body: dict[str, Any], bearer: str | None) -> int:
+    headers = {"Authorization": f"Bearer {bearer}"} if bearer else {}
+    async with emulator.session.post(emulator.url, json=body, headers=headers) as response:
+        return response.status
+
+
+class BlackHole:
+    """A proxy that accepts connections and never answers: a network that swallows packets."""
+
+    def __init__(self) -> None:
+        self.accepted = 0
+        self._writers: list[asyncio.StreamWriter] = []
+
+    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.accepted += 1
+        self._writers.append(writer)
+
+    async def __aenter__(self) -> str:
+        self._server = await asyncio.start_server(self._accept, "127.0.0.1", 0)
+        host, port = self._server.sockets[0].getsockname()[:2]
+        return f"http://{host}:{port}"
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        for writer in self._writers:
+            writer.close()
+        self._server.close()
+        await self._server.wait_closed()
+
+
+async def test_unreachable_signing_keys_give_503_quickly_and_others_are_served(
+    start_bot: StartBot, signing_key: RSAPrivateKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    black_hole = BlackHole()
+    async with black_hole as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy)
+        emulator = await start_bot(production(OUTBOUND_TIMEOUT="1"))
+        forged = token(signing_key, emulator.service_url)
+
+        started = time.perf_counter()
+        stuck = asyncio.create_task(post(emulator, emulator.activity(text="hi"), forged))
+        await asyncio.sleep(0.1)
+        assert await post(emulator, emulator.activity(text="hi"), None) == 401
+        health_url = emulator.url.replace("/api/messages", "/healthz")
+        async with emulator.session.get(health_url) as response:
+            assert response.status == 200
+        others_done = time.perf_counter() - started
+        status = await stuck
+        stuck_done = time.perf_counter() - started
+
+        assert status == 503
+        assert black_hole.accepted == 1
+        assert others_done < 0.5
+        assert stuck_done < 3
+        # Until the retry pause ends, the next such request is answered at once.
+        again = time.perf_counter()
+        assert await post(emulator, emulator.activity(text="hi"), forged) == 503
+        assert time.perf_counter() - again < 0.3
+    assert emulator.connector.take() == []
+
+
+class KeyServer:
+    """The channel's OpenID metadata and signing keys, served on 127.0.0.1."""
+
+    def __init__(self, key: RSAPrivateKey) -> None:
+        jwk = RSAAlgorithm.to_jwk(key.public_key(), as_dict=True)
+        self.keys = {"keys": [{**jwk, "kid": "key-1", "use": "sig", "endorsements": ["emulator"]}]}
+        self.app = web.Application()
+        self.app.router.add_get("/openid", self._metadata)
+        self.app.router.add_get("/keys", self._keys)
+
+    async def _metadata(self, request: web.Request) -> web.Response:
+        return web.json_response({"jwks_uri": str(request.url.with_path("/keys"))})
+
+    async def _keys(self, request: web.Request) -> web.Response:
+        return web.json_response(self.keys)
+
+
+class TokenCredentials(MicrosoftAppCredentials):
+    """Credentials whose token for the channel is fixed: there is no Azure AD here."""
+
+    def get_access_token(self, force_refresh: bool = False) -> str:
+        return "token-for-the-channel"
+
+
+class TokenCredentialFactory(PasswordServiceClientCredentialFactory):
+    async def create_credentials(
+        self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
+    ) -> TokenCredentials:
+        return TokenCredentials(app_id, self.password, oauth_scope=oauth_scope)
+
+
+@pytest.fixture
+async def channel_auth(signing_key: RSAPrivateKey) -> AsyncIterator[BotFrameworkAuthentication]:
+    """Bot Framework authentication as in the public cloud, with the keys served locally."""
+    async with served(KeyServer(signing_key).app) as server:
+        metadata_url = str(server.make_url("/openid"))
+        yield BotFrameworkAuthenticationFactory.create(
+            to_channel_from_bot_login_url="https://login.microsoftonline.com/botframework.com",
+            to_channel_from_bot_oauth_scope="https://api.botframework.com",
+            to_bot_from_channel_token_issuer=CHANNEL_ISSUER,
+            to_bot_from_channel_open_id_metadata_url=metadata_url,
+            to_bot_from_emulator_open_id_metadata_url=metadata_url,
+            validate_authority=True,
+            credential_factory=TokenCredentialFactory(APP_ID, "secret"),
+            auth_configuration=AuthenticationConfiguration(),
+        )
+
+
+async def test_a_valid_token_is_served_and_replies_carry_the_bots_token(
+    start_bot: StartBot, signing_key: RSAPrivateKey, channel_auth: BotFrameworkAuthentication
+) -> None:
+    emulator = await start_bot(production(), auth=channel_auth)
+    valid = token(signing_key, emulator.service_url)
+
+    join = emulator.activity(type="conversationUpdate", membersAdded=[{"id": "user-1"}])
+    assert await post(emulator, join, valid) == 201
+    assert await post(emulator, emulator.activity(text="fly to Paris"), valid) == 201
+
+    replies = emulator.connector.take()
+    assert [reply.get("text") for reply in replies] == [
+        None,
+        "What can I help you with today?",
+        "From what city will you be travelling?",
+    ]
+    assert {reply["_authorization"] for reply in replies} == {"Bearer token-for-the-channel"}
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"aud": "another-bot"},
+        {"serviceurl": "https://elsewhere.example/"},
+        {"exp": int(time.time()) - 3600},
+        {"iss": "https://sts.windows.net/f8cdef31-a31e-4b4a-93e4-5f571e91255a/"},
+    ],
+    ids=["other-audience", "other-service-url", "expired", "emulator-issuer-wrong-key"],
+)
+async def test_a_token_that_is_not_for_this_bot_is_unauthorized(
+    start_bot: StartBot,
+    signing_key: RSAPrivateKey,
+    channel_auth: BotFrameworkAuthentication,
+    claims: dict[str, Any],
+) -> None:
+    emulator = await start_bot(production(), auth=channel_auth)
+
+    status = await post(
+        emulator, emulator.activity(text="hi"), token(signing_key, emulator.service_url, **claims)
+    )
+
+    assert status == 401
+    assert emulator.connector.take() == []
+
+
+async def test_a_token_signed_by_another_key_is_unauthorized(
+    start_bot: StartBot, channel_auth: BotFrameworkAuthentication
+) -> None:
+    emulator = await start_bot(production(), auth=channel_auth)
+    other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+    status = await post(
+        emulator, emulator.activity(text="hi"), token(other_key, emulator.service_url)
+    )
+
+    assert status == 401
+
+
+async def test_a_deployed_bot_never_shows_exception_text(
+    start_bot: StartBot, signing_key: RSAPrivateKey, channel_auth: BotFrameworkAuthentication
+) -> None:
+    storage = FailingStorage()
+    emulator = await start_bot(production(), auth=channel_auth, storage=storage)
+    valid = token(signing_key, emulator.service_url)
+    storage.fail_next_write = True
+
+    assert await post(emulator, emulator.activity(text="fly to Paris"), valid) == 201
+
+    replies = emulator.connector.take()
+    assert [reply.get("text") for reply in replies] == [
+        "What can I help you with today?",
+        "The bot encountered an error or bug.",
+        "To continue to run this bot, please fix the bot source code.",
+    ]
+    assert "storage unreachable" not in str(replies)

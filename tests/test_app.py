@@ -1,5 +1,6 @@
 """The service over real HTTP, driven the way the Bot Framework Emulator drives it."""
 
+import logging
 from typing import Any
 
 import pytest
@@ -203,7 +204,10 @@ async def test_a_body_that_is_not_json_is_refused(
     [b"", b"{", b"not json", b"\xff\xfe{}", b"[]", b'"x"', b"null", b"42", b"[" * 100_000],
     ids=["empty", "truncated", "text", "bad-utf8", "list", "string", "null", "number", "deep"],
 )
-async def test_a_malformed_body_is_a_bad_request(start_bot: StartBot, body: bytes) -> None:
+async def test_a_malformed_body_is_a_bad_request(
+    start_bot: StartBot, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="adapter_with_error_handler")
     emulator = await start_bot()
 
     async with emulator.session.post(
@@ -211,6 +215,9 @@ async def test_a_malformed_body_is_a_bad_request(start_bot: StartBot, body: byte
     ) as response:
         assert response.status == 400
         assert "error" in await response.json()
+    (record,) = [record for record in caplog.records if record.name == "adapter_with_error_handler"]
+    assert record.exc_info is None
+    assert "\n" not in record.getMessage()
 
 
 @pytest.mark.parametrize(

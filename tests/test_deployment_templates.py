@@ -70,6 +70,7 @@ def test_the_web_app_runs_this_app_with_every_bot_setting() -> None:
 
     assert config["linuxFxVersion"] == "PYTHON|3.11"
     assert config["appCommandLine"] == "python app.py"
+    assert config["healthCheckPath"] == "/healthz"
     assert {
         "MicrosoftAppId",
         "MicrosoftAppPassword",

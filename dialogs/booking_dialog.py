@@ -2,7 +2,6 @@
 
 from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.prompts import (
-    ConfirmPrompt,
     PromptOptions,
     PromptValidatorContext,
     TextPrompt,
@@ -10,6 +9,7 @@ from botbuilder.dialogs.prompts import (
 
 from booking_details import BookingDetails
 from dialogs.cancel_and_help_dialog import CancelAndHelpDialog
+from dialogs.confirm_prompt import OffLoopConfirmPrompt
 from dialogs.date_resolver_dialog import DateResolverDialog
 from helpers.datetime_helper import is_definite
 from helpers.message_helper import question
@@ -26,7 +26,7 @@ class BookingDialog(CancelAndHelpDialog):
     def __init__(self, dialog_id: str | None = None) -> None:
         super().__init__(dialog_id or BookingDialog.__name__)
         self.add_dialog(TextPrompt(CITY_PROMPT, is_city))
-        self.add_dialog(ConfirmPrompt(CONFIRM_PROMPT))
+        self.add_dialog(OffLoopConfirmPrompt(CONFIRM_PROMPT))
         self.add_dialog(DateResolverDialog())
         self.add_dialog(
             WaterfallDialog(

@@ -1,18 +1,21 @@
 """Dates in English text, found by Microsoft's recognizers-text.
 
-The recognizer is pure Python and slow on some inputs: 1,000 digit-heavy characters take
-about a second. The async functions run it in a worker thread so the event loop keeps
+The recognizers are pure Python and slow on some inputs: 1,000 digit-heavy characters take
+about a second. The async functions run them in a worker thread so the event loop keeps
 serving other conversations meanwhile (the GIL is handed over every few milliseconds).
 """
 
 import asyncio
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from recognizers_date_time import recognize_datetime
 from recognizers_text import Culture, ModelResult
 
-_workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="dates")
+_workers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="recognizers")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -36,12 +39,15 @@ def find_dates(text: str) -> list[DateMention]:
     return dates
 
 
+async def off_loop(function: Callable[..., T], *args: Any) -> T:
+    """`function(*args)`, run in the recognizers' worker thread."""
+    return await asyncio.get_running_loop().run_in_executor(_workers, function, *args)
+
+
 async def find_dates_off_loop(text: str) -> list[DateMention]:
-    return await asyncio.get_running_loop().run_in_executor(_workers, find_dates, text)
+    return await off_loop(find_dates, text)
 
 
 async def recognize_off_loop(text: str, culture: str) -> list[ModelResult]:
     """recognizers-text's raw results for `text` read in `culture`."""
-    return await asyncio.get_running_loop().run_in_executor(
-        _workers, recognize_datetime, text, culture
-    )
+    return await off_loop(recognize_datetime, text, culture)

@@ -145,7 +145,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-async def test_sigterm_finishes_the_turn_in_flight_and_exits_0(
+async def test_started_for_development_it_warns_and_on_sigterm_finishes_the_turn(
     connector: tuple[Any, str], http_session: Any
 ) -> None:
     stub, service_url = connector
@@ -154,7 +154,12 @@ async def test_sigterm_finishes_the_turn_in_flight_and_exits_0(
         sys.executable,
         "app.py",
         cwd=ROOT,
-        env={**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "RECOGNIZER": "embedded"},
+        env={
+            **{name: value for name, value in os.environ.items() if name != "MicrosoftAppId"},
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "RECOGNIZER": "embedded",
+        },
         stderr=asyncio.subprocess.PIPE,
     )
     try:
@@ -190,3 +195,9 @@ async def test_sigterm_finishes_the_turn_in_flight_and_exits_0(
             await bot.wait()
     _, stderr = await bot.communicate()
     assert b"Traceback" not in stderr
+    # Started without MicrosoftAppId: one clear warning that authentication is off.
+    assert stderr.count(b"WARNING") == 1
+    assert (
+        b"MicrosoftAppId is not set: authentication is off. This is for local development "
+        b"with the Emulator only; do not expose this service to the internet."
+    ) in stderr

@@ -190,6 +190,18 @@ class EmulatorClient:
         self.conversation_id = conversation_id
         self._ids = itertools.count(1)
 
+    def in_conversation(
+        self, conversation_id: str, service_url: str | None = None
+    ) -> "EmulatorClient":
+        """Another conversation with the same bot, its replies going to `service_url`."""
+        return EmulatorClient(
+            self.session,
+            self.url,
+            self.connector,
+            service_url or self.service_url,
+            conversation_id=conversation_id,
+        )
+
     def activity(self, **fields: Any) -> dict[str, Any]:
         return {
             "type": ActivityTypes.message,

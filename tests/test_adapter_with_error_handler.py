@@ -31,21 +31,27 @@ def error_handler(conversation_state: ConversationState, *, show_error_details: 
     return adapter.on_turn_error
 
 
-async def test_the_user_is_told_and_the_state_is_deleted(
-    caplog: pytest.LogCaptureFixture,
-) -> None:
+def bot_failing_on(text: str, error: Exception) -> tuple[TestAdapter, MemoryStorage]:
+    """A bot that keeps each message as progress and raises `error` on `text`."""
     storage = MemoryStorage()
     conversation_state = ConversationState(storage)
     progress = conversation_state.create_property("progress")
 
     async def turn(turn_context: TurnContext) -> None:
-        if turn_context.activity.text == "boom":
-            raise RuntimeError("something broke")
+        if turn_context.activity.text == text:
+            raise error
         await progress.set(turn_context, turn_context.activity.text)
         await conversation_state.save_changes(turn_context)
 
     adapter = TestAdapter(turn)
     adapter.on_turn_error = error_handler(conversation_state)
+    return adapter, storage
+
+
+async def test_the_user_is_told_and_the_state_is_deleted(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    adapter, storage = bot_failing_on("boom", RuntimeError("something broke"))
     await adapter.receive_activity("step one")
     assert len(storage.memory) == 1
 
@@ -111,19 +117,10 @@ async def test_a_deployed_bot_sends_no_error_details_even_to_the_emulator() -> N
 async def test_an_unreachable_channel_is_logged_in_one_line_and_the_state_deleted(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    storage = MemoryStorage()
-    conversation_state = ConversationState(storage)
-    progress = conversation_state.create_property("progress")
-
-    async def turn(turn_context: TurnContext) -> None:
-        await progress.set(turn_context, turn_context.activity.text)
-        await conversation_state.save_changes(turn_context)
-        if turn_context.activity.text == "unreachable":
-            raise DeliveryFailed("reply_to_activity", "127.0.0.1:9", "timed out")
-
-    adapter = TestAdapter(turn)
-    adapter.on_turn_error = error_handler(conversation_state)
+    unreachable = DeliveryFailed("reply_to_activity", "127.0.0.1:9", "timed out")
+    adapter, storage = bot_failing_on("unreachable", unreachable)
     await adapter.receive_activity("step one")
+    assert len(storage.memory) == 1
 
     await adapter.receive_activity("unreachable")
 

@@ -76,13 +76,7 @@ async def test_a_message_hard_to_read_does_not_block_other_conversations(
         await emulator.say("fly from Berlin to Paris")
     elif prompt == "confirm":
         await emulator.say("fly from Berlin to Paris on march 3rd 2027")
-    other = EmulatorClient(
-        emulator.session,
-        emulator.url,
-        emulator.connector,
-        emulator.service_url,
-        conversation_id="conversation-2",
-    )
+    other = emulator.in_conversation("conversation-2")
 
     async with LoopLag() as loop_lag:
         slow = asyncio.create_task(emulator.say(hard_for_the_date_recognizer(1000)))

@@ -86,13 +86,7 @@ async def test_a_redelivered_activity_is_processed_once(start_bot: StartBot) -> 
 
 async def test_the_same_id_in_another_conversation_is_a_new_activity(start_bot: StartBot) -> None:
     emulator = await start_bot()
-    other = EmulatorClient(
-        emulator.session,
-        emulator.url,
-        emulator.connector,
-        emulator.service_url,
-        conversation_id="conversation-2",
-    )
+    other = emulator.in_conversation("conversation-2")
     await emulator.join()
     await other.join()
 

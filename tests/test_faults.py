@@ -50,9 +50,7 @@ async def test_a_hanging_channel_holds_up_no_other_conversation(
     hanging, service_url = hanging_service_url
     config = DefaultConfig.from_env({"OUTBOUND_TIMEOUT": "0.5"})
     emulator = await start_bot(config)
-    stuck = EmulatorClient(
-        emulator.session, emulator.url, emulator.connector, service_url, conversation_id="stuck"
-    )
+    stuck = emulator.in_conversation("stuck", service_url)
     await emulator.join()
 
     started = time.perf_counter()
@@ -93,13 +91,7 @@ async def test_failing_storage_tells_the_user_logs_once_and_spares_others(
     start_bot: StartBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     emulator = await start_bot(storage=ConversationStorage("conversations/broken"))
-    broken = EmulatorClient(
-        emulator.session,
-        emulator.url,
-        emulator.connector,
-        emulator.service_url,
-        conversation_id="broken",
-    )
+    broken = emulator.in_conversation("broken")
     await emulator.join()
     caplog.clear()
 

@@ -3,11 +3,19 @@
 import asyncio
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
 
 from aiohttp import web
-from botbuilder.core import Bot, BotAdapter, ConversationState, TurnContext, serializer_helper
+from botbuilder.core import (
+    Bot,
+    BotAdapter,
+    ConversationState,
+    InvokeResponse,
+    TurnContext,
+    serializer_helper,
+)
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import (
     Activity,
@@ -27,6 +35,7 @@ from msrest.serialization import Model
 
 from channel.connector import BotConnector, DeliveryFailed
 from channel.conversation_turns import ConversationTurns
+from channel.sdk_clients import SdkClients
 from channel.signing_keys import SigningKeysUnavailable
 
 logger = logging.getLogger(__name__)
@@ -52,6 +61,7 @@ class AdapterWithErrorHandler(CloudAdapter):
         self.connector = connector
         self._show_error_details = show_error_details
         self.turns = ConversationTurns()
+        self._clients = SdkClients(auth)
         self.on_turn_error = self._on_turn_error
 
     async def process(self, request: web.Request, bot: Bot) -> web.Response:
@@ -87,6 +97,29 @@ class AdapterWithErrorHandler(CloudAdapter):
         if isinstance(body, Model):
             body = serializer_helper(body)
         return web.json_response(body, status=invoke_response.status)
+
+    async def process_activity(
+        self,
+        auth_header_or_authenticate_request_result: str | AuthenticateRequestResult,
+        activity: Activity,
+        logic: Callable[[TurnContext], Awaitable],
+    ) -> InvokeResponse | None:
+        """As the SDK does, but with the turn's SDK clients reused across turns."""
+        result = auth_header_or_authenticate_request_result
+        if isinstance(result, str):
+            result = await self.bot_framework_authentication.authenticate_request(activity, result)
+        activity.caller_id = result.caller_id
+        context = self._create_turn_context(
+            activity,
+            result.claims_identity,
+            result.audience,
+            await self._clients.connector_client(result, activity.service_url),
+            await self._clients.user_token_client(result.claims_identity),
+            logic,
+            result.connector_factory,
+        )
+        await self.run_pipeline(context, logic)
+        return self._process_turn_results(context)
 
     async def _authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:
         try:

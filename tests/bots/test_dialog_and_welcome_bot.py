@@ -1,5 +1,7 @@
 """The bot greets people who join and then starts its root dialog."""
 
+import json
+from pathlib import Path
 from typing import Any
 
 from botbuilder.core import ConversationState, MemoryStorage, UserState
@@ -92,3 +94,20 @@ async def test_with_the_real_dialog_and_no_recognizer() -> None:
     assert card.attachments[0].content_type == ADAPTIVE_CARD
     assert note.text.startswith("NOTE: LUIS is not configured.")
     assert question.text == "Where would you like to travel to?"
+
+
+WRITTEN_CARD = json.loads(
+    (Path(__file__).parents[2] / "cards" / "welcomeCard.json").read_text(encoding="utf-8")
+)
+
+
+async def test_every_greeting_carries_the_whole_card_as_written() -> None:
+    bot, adapter = make_bot(MockRootDialog())
+
+    await adapter.process_activity(members_added("ann"), bot.on_turn)
+    await adapter.process_activity(members_added("bob"), bot.on_turn)
+
+    cards = [reply for reply in adapter.activity_buffer if reply.attachments]
+    assert len(cards) == 2
+    for card in cards:
+        assert card.serialize()["attachments"][0]["content"] == WRITTEN_CARD

@@ -18,7 +18,7 @@ from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from flight_booking_recognizer import FlightBookingRecognizer
 from helpers.luis_helper import IntentRecognizer
-from recognizers.dates import find_dates_off_loop
+from recognizers import dates
 from storage.bot_state import ConversationState, UserState
 from storage.memory import MemoryStorage
 
@@ -48,6 +48,7 @@ def create_app(
     dialog = MainDialog(recognizer, BookingDialog())
 
     signing_keys.install(timeout=config.OUTBOUND_TIMEOUT)
+    dates.recent.resize(config.RECOGNITION_CACHE_SIZE)
     app[ADAPTER] = AdapterWithErrorHandler(
         auth or ConfigurationBotFrameworkAuthentication(config),
         conversation_state,
@@ -75,9 +76,8 @@ async def recognizer_session(app: web.Application) -> AsyncIterator[None]:
 
 
 async def warm_up(app: web.Application) -> None:
-    """The date recognizer compiles its patterns on first use (a few hundred ms):
-    pay that at start, not on the first user's date."""
-    await find_dates_off_loop("tomorrow")
+    """Pay for building the recognizers at start, not on the first user's answers."""
+    await dates.off_loop(dates.warm_up)
 
 
 async def messages(request: web.Request) -> web.Response:

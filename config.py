@@ -34,6 +34,7 @@ class DefaultConfig:
     MAX_REQUEST_BYTES: int = 256 * 1024
     OUTBOUND_TIMEOUT: float = 5.0
     SHUTDOWN_TIMEOUT: float = 10.0
+    RECOGNITION_CACHE_SIZE: int = 4096
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "DefaultConfig":
@@ -64,6 +65,11 @@ class DefaultConfig:
             ),
             SHUTDOWN_TIMEOUT=_number(
                 "SHUTDOWN_TIMEOUT", environ.get("SHUTDOWN_TIMEOUT"), cls.SHUTDOWN_TIMEOUT
+            ),
+            RECOGNITION_CACHE_SIZE=_count(
+                "RECOGNITION_CACHE_SIZE",
+                environ.get("RECOGNITION_CACHE_SIZE"),
+                cls.RECOGNITION_CACHE_SIZE,
             ),
         )
         config.check()
@@ -131,6 +137,19 @@ def _number(name: str, raw: str | None, default: float) -> float:
         raise ConfigError(f"{name} must be a number, got {raw!r}") from None
     if not value > 0:
         raise ConfigError(f"{name} must be greater than 0, got {raw!r}")
+    return value
+
+
+def _count(name: str, raw: str | None, default: int) -> int:
+    """A whole number, 0 or more; `default` when unset."""
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < 0:
+        raise ConfigError(f"{name} must be 0 or more, got {raw!r}")
     return value
 
 

@@ -39,7 +39,7 @@ class BotConnector:
             raise RuntimeError("BotConnector is already open")
         self._session = aiohttp.ClientSession(
             # The per-host cap keeps one hanging channel from holding the whole pool.
-            connector=aiohttp.TCPConnector(limit=100, limit_per_host=20),
+            connector=aiohttp.TCPConnector(limit=256, limit_per_host=128),
             timeout=aiohttp.ClientTimeout(total=self._timeout),
             json_serialize=json.dumps,
         )

@@ -14,6 +14,7 @@ def test_defaults() -> None:
     assert (config.LUIS_APP_ID, config.LUIS_API_KEY, config.LUIS_API_HOST_NAME) == ("", "", "")
     assert config.MAX_REQUEST_BYTES == 262144
     assert (config.OUTBOUND_TIMEOUT, config.SHUTDOWN_TIMEOUT) == (5.0, 10.0)
+    assert config.RECOGNITION_CACHE_SIZE == 4096
 
 
 def test_every_setting_is_read() -> None:
@@ -31,6 +32,7 @@ def test_every_setting_is_read() -> None:
             "MAX_REQUEST_BYTES": "65536",
             "OUTBOUND_TIMEOUT": "2.5",
             "SHUTDOWN_TIMEOUT": "30",
+            "RECOGNITION_CACHE_SIZE": "0",
         }
     )
 
@@ -43,6 +45,7 @@ def test_every_setting_is_read() -> None:
         2.5,
         30.0,
     )
+    assert config.RECOGNITION_CACHE_SIZE == 0
 
 
 @pytest.mark.parametrize(
@@ -64,6 +67,8 @@ def test_every_setting_is_read() -> None:
         ({"MAX_REQUEST_BYTES": "lots"}, "MAX_REQUEST_BYTES"),
         ({"OUTBOUND_TIMEOUT": "0"}, "OUTBOUND_TIMEOUT"),
         ({"SHUTDOWN_TIMEOUT": "-1"}, "SHUTDOWN_TIMEOUT"),
+        ({"RECOGNITION_CACHE_SIZE": "-1"}, "RECOGNITION_CACHE_SIZE"),
+        ({"RECOGNITION_CACHE_SIZE": "1.5"}, "RECOGNITION_CACHE_SIZE"),
     ],
 )
 def test_a_bad_setting_is_named(environ: dict[str, str], named: str) -> None:

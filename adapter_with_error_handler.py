@@ -33,6 +33,7 @@ from botframework.connector.auth import (
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
+from channel.activity_json import to_json
 from channel.connector import BotConnector, DeliveryFailed
 from channel.conversation_turns import ConversationTurns
 from channel.sdk_clients import SdkClients
@@ -104,7 +105,8 @@ class AdapterWithErrorHandler(CloudAdapter):
         activity: Activity,
         logic: Callable[[TurnContext], Awaitable],
     ) -> InvokeResponse | None:
-        """As the SDK does, but with the turn's SDK clients reused across turns."""
+        """As the SDK does, but with the turn's SDK clients reused across turns, and replies
+        written to JSON by `to_json`."""
         result = auth_header_or_authenticate_request_result
         if isinstance(result, str):
             result = await self.bot_framework_authentication.authenticate_request(activity, result)
@@ -119,6 +121,9 @@ class AdapterWithErrorHandler(CloudAdapter):
             result.connector_factory,
         )
         await self.run_pipeline(context, logic)
+        if activity.delivery_mode == DeliveryModes.expect_replies:
+            replies = [to_json(reply) for reply in context.buffered_reply_activities]
+            return InvokeResponse(status=HTTPStatus.OK, body={"activities": replies})
         return self._process_turn_results(context)
 
     async def _authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:

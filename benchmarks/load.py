@@ -1,13 +1,17 @@
 """Load benchmark: the bot over real HTTP on 127.0.0.1, against a bare aiohttp route.
 
-    python -m benchmarks.load [--concurrency 1 8 64] [--bookings 20] [--idle 10000]
+    python -m benchmarks.load [--concurrency 1 8 64] [--bookings 400] [--idle 10000]
+                              [--no-cache]
 
 Starts `app.py` (embedded recognizer, authentication off) in a process of its own, and a
-bare route in another. N concurrent conversations each book a flight (greeting, request,
-origin, `tomorrow`, `yes`), with replies posted to a stub connector at `serviceUrl` and
-with `expectReplies`. Prints turns/s, turn latency percentiles, the server's CPU per turn,
-and the ratio to the bare route; then the bot's start-to-listening time and its memory
-per idle conversation after `--idle` conversations.
+bare route in another. N concurrent conversations book `--bookings` flights between them
+(greeting, request, origin, `tomorrow`, `yes`: five turns each, every booking in a new
+conversation), with replies posted to a stub connector at `serviceUrl` and with
+`expectReplies`. Prints turns/s, turn latency percentiles, the server's CPU per turn and
+the same for the bare route. Then, each in a fresh bot process: start-to-listening time,
+the first date turn's latency against later ones, and memory per idle conversation after
+`--idle` bookings. Last, the stored state of one conversation after 1 and 10 bookings.
+`--no-cache` starts the bot with RECOGNITION_CACHE_SIZE=0, so every text is recognized.
 """
 
 import argparse
@@ -57,10 +61,13 @@ def free_port() -> int:
 
 
 @asynccontextmanager
-async def serve(*command: str, health_path: str) -> AsyncIterator[Server]:
+async def serve(
+    *command: str, health_path: str, settings: dict[str, str] | None = None
+) -> AsyncIterator[Server]:
     """Run `command` (which listens on $PORT) until the block ends."""
     port = free_port()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "RECOGNIZER": "embedded"}
+    env.update(settings or {})
     env.pop("MicrosoftAppId", None)
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
@@ -150,18 +157,14 @@ class Measure:
 async def drive(
     server: Server, service_url: str, *, concurrency: int, bookings: int, expect_replies: bool
 ) -> Measure:
-    """`concurrency` conversations at a time, `bookings` full bookings each, one after another."""
+    """`bookings` bookings, by `concurrency` conversations at a time."""
     latencies: list[float] = []
+    left = iter(range(bookings))
 
     async def user(session: ClientSession) -> None:
-        for _ in range(bookings):
+        for _ in left:
             for body in booking(f"c{next(CONVERSATIONS)}", service_url, expect_replies):
-                started = time.perf_counter()
-                async with session.post(server.url, json=body) as response:
-                    await response.read()
-                    if response.status not in (200, 201):
-                        raise RuntimeError(f"turn answered {response.status}")
-                latencies.append(time.perf_counter() - started)
+                latencies.append(await post(session, server.url, body))
 
     async with ClientSession(connector=TCPConnector(limit=concurrency)) as session:
         cpu = server.cpu_seconds()
@@ -172,76 +175,136 @@ async def drive(
     return Measure(len(latencies), seconds, cpu, latencies)
 
 
-def row(label: str, measure: Measure, bare: Measure | None) -> str:
-    rate = measure.turns / measure.seconds
-    cpu_ms = 1000 * measure.cpu_seconds / measure.turns
-    text = (
-        f"{label:<34} {rate:8.0f} turns/s  p50 {1000 * measure.percentile(50):6.1f}  "
-        f"p95 {1000 * measure.percentile(95):6.1f}  p99 {1000 * measure.percentile(99):6.1f} ms  "
-        f"CPU {cpu_ms:5.2f} ms/turn"
+async def post(session: ClientSession, url: str, body: dict[str, Any]) -> float:
+    """Seconds until the turn was answered."""
+    started = time.perf_counter()
+    async with session.post(url, json=body) as response:
+        await response.read()
+        if response.status not in (200, 201):
+            raise RuntimeError(f"turn answered {response.status}")
+    return time.perf_counter() - started
+
+
+def row(label: str, measure: Measure) -> str:
+    return (
+        f"{label:<34} {measure.turns / measure.seconds:7.0f} turns/s  "
+        f"p50 {1000 * measure.percentile(50):6.1f}  p95 {1000 * measure.percentile(95):6.1f}  "
+        f"p99 {1000 * measure.percentile(99):6.1f} ms  "
+        f"CPU {1000 * measure.cpu_seconds / measure.turns:5.2f} ms/turn"
     )
-    if bare is not None:
-        text += f"  bare route: {bare.turns / bare.seconds / rate:.1f}x the turns/s"
-        if bare.cpu_seconds:
-            ratio = measure.cpu_seconds / bare.cpu_seconds * bare.turns / measure.turns
-            text += f", {ratio:.0f}x less CPU per turn"
-    return text
 
 
-async def idle_memory(server: Server, service_url: str, conversations: int) -> float:
-    """Bytes of server memory per conversation left idle after a finished booking."""
-    before = server.rss_bytes()
-    await drive(
-        server, service_url, concurrency=8, bookings=conversations // 8, expect_replies=True
+async def load(
+    bot: Server, bare: Server, service_url: str, concurrencies: list[int], bookings: int
+) -> None:
+    for expect_replies in (False, True):
+        mode = "expectReplies" if expect_replies else "replies to serviceUrl"
+        for concurrency in concurrencies:
+            for name, server in (("bot", bot), ("bare", bare)):
+                measure = await drive(
+                    server,
+                    service_url,
+                    concurrency=concurrency,
+                    bookings=bookings,
+                    expect_replies=expect_replies,
+                )
+                print(row(f"{name:<5} {mode}, N={concurrency}", measure))  # noqa: T201
+
+
+async def first_date(bot: Server, service_url: str) -> None:
+    """The date turn of a fresh process's first booking, against the next twenty."""
+    date_turn = 3
+    latencies = []
+    async with ClientSession() as session:
+        for _ in range(21):
+            turns = booking(f"c{next(CONVERSATIONS)}", service_url, expect_replies=True)
+            for number, body in enumerate(turns):
+                latency = await post(session, bot.url, body)
+                if number == date_turn:
+                    latencies.append(1000 * latency)
+    later = sorted(latencies[1:])[len(latencies[1:]) // 2]
+    print(  # noqa: T201
+        f"date turn: first {latencies[0]:.1f} ms, median of the next 20 {later:.1f} ms"
     )
-    return (server.rss_bytes() - before) / conversations
 
 
-async def main(concurrencies: list[int], bookings: int, idle: int) -> None:
+async def idle_memory(bot: Server, service_url: str, bookings: int) -> None:
+    """Growth of the server's memory per conversation left idle after a finished booking."""
+    await drive(bot, service_url, concurrency=8, bookings=8, expect_replies=True)
+    before = bot.rss_bytes()
+    await drive(bot, service_url, concurrency=8, bookings=bookings, expect_replies=True)
+    grown = bot.rss_bytes() - before
+    print(  # noqa: T201
+        f"memory per idle conversation after {bookings} bookings: {grown / bookings:.0f} bytes"
+    )
+
+
+async def stored_state() -> None:
+    """The conversation's stored state after 1 and after 10 bookings in it."""
+    # Imported here: the rest of the benchmark only talks HTTP to separate processes.
+    import jsonpickle
+    from aiohttp.test_utils import TestServer
+
+    from app import create_app
+    from config import DefaultConfig
+    from storage.memory import MemoryStorage
+
+    storage = MemoryStorage()
+    connector = Connector()
+    config = DefaultConfig.from_env({"RECOGNIZER": "embedded"})
+    async with (
+        TestServer(connector.app, host="127.0.0.1") as connector_server,
+        TestServer(create_app(config, storage=storage), host="127.0.0.1") as bot_server,
+        ClientSession() as session,
+    ):
+        url = str(bot_server.make_url("/api/messages"))
+        turns = booking("stored", str(connector_server.make_url("/")), expect_replies=True)
+        key = "emulator/conversations/stored"
+        for done in range(1, 11):
+            for number, body in enumerate(turns):
+                if done == 1 or number > 0:
+                    await post(session, url, {**body, "id": f"{done}-{number}"})
+            if done in (1, 10):
+                item = (await storage.read([key]))[key]
+                print(  # noqa: T201
+                    f"stored state after {done} booking(s): {storage.stored_bytes(key)} bytes "
+                    f"as kept in memory, {len(jsonpickle.encode(item))} as jsonpickle JSON"
+                )
+
+
+async def main(concurrencies: list[int], bookings: int, idle: int, cache: bool) -> None:
     connector = Connector()
     runner = web.AppRunner(connector.app, access_log=None)
     await runner.setup()
     port = free_port()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     service_url = f"http://127.0.0.1:{port}/"
+    bot_command = (sys.executable, "app.py")
+    bare_command = (sys.executable, "-m", "benchmarks.load", "--bare")
+    settings = {} if cache else {"RECOGNITION_CACHE_SIZE": "0"}
     try:
-        bot_command = (sys.executable, "app.py")
-        bare_command = (sys.executable, "-m", "benchmarks.load", "--bare")
         async with (
-            serve(*bot_command, health_path="/healthz") as bot,
+            serve(*bot_command, health_path="/healthz", settings=settings) as bot,
             serve(*bare_command, health_path="/healthz") as bare,
         ):
+            await load(bot, bare, service_url, concurrencies, bookings)
+        async with serve(*bot_command, health_path="/healthz", settings=settings) as bot:
             print(f"bot start to listening: {bot.started_in:.2f} s")  # noqa: T201
-            for expect_replies in (False, True):
-                mode = "expectReplies" if expect_replies else "replies to serviceUrl"
-                for concurrency in concurrencies:
-                    runs = {}
-                    for name, server in (("bare", bare), ("bot", bot)):
-                        runs[name] = await drive(
-                            server,
-                            service_url,
-                            concurrency=concurrency,
-                            bookings=bookings,
-                            expect_replies=expect_replies,
-                        )
-                    label = f"{mode}, N={concurrency}"
-                    print(row(f"bot   {label}", runs["bot"], runs["bare"]))  # noqa: T201
-                    print(row(f"bare  {label}", runs["bare"], None))  # noqa: T201
-            if idle:
-                per_conversation = await idle_memory(bot, service_url, idle)
-                print(  # noqa: T201
-                    f"memory per idle conversation after {idle} bookings: "
-                    f"{per_conversation / 1024:.2f} KiB"
-                )
+            await first_date(bot, service_url)
+        if idle:
+            async with serve(*bot_command, health_path="/healthz", settings=settings) as bot:
+                await idle_memory(bot, service_url, idle)
     finally:
         await runner.cleanup()
+    await stored_state()
 
 
 def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 64])
-    parser.add_argument("--bookings", type=int, default=20, help="bookings per conversation slot")
+    parser.add_argument("--bookings", type=int, default=400, help="bookings per run")
     parser.add_argument("--idle", type=int, default=10_000, help="bookings for the memory figure")
+    parser.add_argument("--no-cache", action="store_true", help="RECOGNITION_CACHE_SIZE=0")
     parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -257,4 +320,6 @@ if __name__ == "__main__":
             print=None,
         )
     else:
-        asyncio.run(main(arguments.concurrency, arguments.bookings, arguments.idle))
+        asyncio.run(
+            main(arguments.concurrency, arguments.bookings, arguments.idle, not arguments.no_cache)
+        )

@@ -15,6 +15,8 @@ from botbuilder.schema import Activity, ResourceResponse
 from botframework.connector.auth import AppCredentials, AuthenticationConstants
 from yarl import URL
 
+from channel.activity_json import to_json
+
 
 class DeliveryFailed(Exception):
     """A Bot Connector call failed; the message is one line naming operation, host and reason."""
@@ -39,7 +41,7 @@ class BotConnector:
             raise RuntimeError("BotConnector is already open")
         self._session = aiohttp.ClientSession(
             # The per-host cap keeps one hanging channel from holding the whole pool.
-            connector=aiohttp.TCPConnector(limit=256, limit_per_host=128),
+            connector=aiohttp.TCPConnector(limit=100, limit_per_host=20),
             timeout=aiohttp.ClientTimeout(total=self._timeout),
             json_serialize=json.dumps,
         )
@@ -58,12 +60,12 @@ class BotConnector:
             # The SDK's reply_to_activity sends this header too.
             headers = {"x-ms-conversation-id": conversation_id}
             body = await self._call(
-                "reply_to_activity", "POST", url, credentials, activity.serialize(), headers
+                "reply_to_activity", "POST", url, credentials, to_json(activity), headers
             )
         else:
             url = _activity_url(activity.service_url, conversation_id)
             body = await self._call(
-                "send_to_conversation", "POST", url, credentials, activity.serialize()
+                "send_to_conversation", "POST", url, credentials, to_json(activity)
             )
         return _resource_response(body)
 
@@ -71,7 +73,7 @@ class BotConnector:
         self, activity: Activity, credentials: AppCredentials | None = None
     ) -> ResourceResponse:
         url = _activity_url(activity.service_url, activity.conversation.id, activity.id)
-        body = await self._call("update_activity", "PUT", url, credentials, activity.serialize())
+        body = await self._call("update_activity", "PUT", url, credentials, to_json(activity))
         return _resource_response(body)
 
     async def delete(

@@ -81,7 +81,7 @@ class RecentRecognitions:
         if results is not None:
             self._results.move_to_end(key)
             return results
-        results = await off_loop(recognize_datetime, text, culture, DateTimeOptions.NONE, now)
+        results = await read(text, recognize_datetime, text, culture, DateTimeOptions.NONE, now)
         if self._size and all(_date_only(result) for result in results):
             self._results[key] = results
             if len(self._results) > self._size:

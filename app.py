@@ -1,7 +1,6 @@
 """The flight-booking bot as an aiohttp web service: POST /api/messages."""
 
 import asyncio
-import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -79,9 +78,6 @@ async def recognizer_session(app: web.Application) -> AsyncIterator[None]:
 async def warm_up(app: web.Application) -> None:
     """Pay for building the recognizers at start, not on the first user's answers."""
     await dates.off_loop(dates.warm_up)
-    # What is loaded by now lives as long as the process: spare the garbage collector
-    # from walking it again and again.
-    gc.freeze()
 
 
 async def messages(request: web.Request) -> web.Response:

@@ -40,8 +40,9 @@ class BotConnector:
         if self._session is not None:
             raise RuntimeError("BotConnector is already open")
         self._session = aiohttp.ClientSession(
-            # The per-host cap keeps one hanging channel from holding the whole pool.
-            connector=aiohttp.TCPConnector(limit=100, limit_per_host=20),
+            # The per-host cap keeps one hanging channel from holding the whole pool; it is high
+            # because most traffic goes to one host, and a low cap queues replies unfairly.
+            connector=aiohttp.TCPConnector(limit=300, limit_per_host=100),
             timeout=aiohttp.ClientTimeout(total=self._timeout),
             json_serialize=json.dumps,
         )

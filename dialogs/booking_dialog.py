@@ -1,6 +1,13 @@
 """Collects destination, origin and date, then asks the user to confirm the flight."""
 
-from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
+from functools import partial
+
+from botbuilder.dialogs import (
+    DialogContext,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
 from botbuilder.dialogs.prompts import (
     PromptOptions,
     PromptValidatorContext,
@@ -11,22 +18,37 @@ from booking_details import BookingDetails
 from dialogs.cancel_and_help_dialog import CancelAndHelpDialog
 from dialogs.confirm_prompt import OffLoopConfirmPrompt
 from dialogs.date_resolver_dialog import DateResolverDialog
-from helpers.datetime_helper import is_definite
-from helpers.message_helper import question
+from dialogs.interruptible_dialog import (
+    FORM_PROMPT,
+    Handler,
+    Interruption,
+    Recognition,
+    answer_and_ask_again,
+)
+from helpers.airports import in_words, supported_airports
+from helpers.datetime_helper import is_bookable
+from helpers.message_helper import question, warn_unsupported_airports
+from helpers.phrases import Topic
 from helpers.user_text import MAX_ECHO_LENGTH, tidy
 
 WATERFALL = "BookingWaterfall"
 CITY_PROMPT = "CityPrompt"
 CONFIRM_PROMPT = "ConfirmPrompt"
+CITY_FIELDS = ("destination", "origin")
 
 
 class BookingDialog(CancelAndHelpDialog):
-    """Options: the BookingDetails known so far. Result: the details, or None if declined."""
+    """Options: the BookingDetails known so far. Result: the details, or None if declined.
+
+    At any of its questions the user may give more than was asked (`to Berlin from Paris
+    tomorrow`), correct what was said (`no, to London` at the confirmation), or ask which
+    cities it flies to.
+    """
 
     def __init__(self, dialog_id: str | None = None) -> None:
         super().__init__(dialog_id or BookingDialog.__name__)
-        self.add_dialog(TextPrompt(CITY_PROMPT, is_city))
-        self.add_dialog(OffLoopConfirmPrompt(CONFIRM_PROMPT))
+        self.add_prompt(TextPrompt(CITY_PROMPT, is_city), FORM_PROMPT)
+        self.add_prompt(OffLoopConfirmPrompt(CONFIRM_PROMPT), FORM_PROMPT)
         self.add_dialog(DateResolverDialog())
         self.add_dialog(
             WaterfallDialog(
@@ -58,10 +80,10 @@ class BookingDialog(CancelAndHelpDialog):
         return await step_context.next(details.origin)
 
     async def travel_date_step(self, step_context: WaterfallStepContext):
-        """When, unless a definite date is already known."""
+        """When, unless a day from today on is already known."""
         details: BookingDetails = step_context.options
         details.origin = step_context.result
-        if details.travel_date is None or not is_definite(details.travel_date):
+        if details.travel_date is None or not is_bookable(details.travel_date):
             return await step_context.begin_dialog(DateResolverDialog.__name__, details.travel_date)
         return await step_context.next(details.travel_date)
 
@@ -79,6 +101,74 @@ class BookingDialog(CancelAndHelpDialog):
         """End with the details if confirmed, or None if declined."""
         details: BookingDetails | None = step_context.options if step_context.result else None
         return await step_context.end_dialog(details)
+
+    def fresh_options(self) -> BookingDetails:
+        return BookingDetails()
+
+    async def claim(self, interruption: Interruption, inner_dc: DialogContext) -> Handler | None:
+        handler = await super().claim(interruption, inner_dc)
+        if handler is not None:
+            return handler
+        asked = asked_field(booking_in(inner_dc))
+        if asked in CITY_FIELDS and interruption.asks_about(Topic.CITIES):
+            return self.list_airports
+        recognition = await interruption.recognition()
+        if recognition is None or recognition.is_other_request:
+            return None
+        changes = revisions(recognition, asked)
+        unsupported = recognition.details.unsupported_airports if recognition.is_booking else []
+        if changes or unsupported:
+            return partial(self.revise, changes, unsupported)
+        return None
+
+    async def list_airports(self, inner_dc: DialogContext) -> DialogTurnResult:
+        names = in_words(supported_airports())
+        return await answer_and_ask_again(inner_dc, f"I can book flights between {names}.")
+
+    async def revise(
+        self, changes: dict[str, str], unsupported: list[str], inner_dc: DialogContext
+    ) -> DialogTurnResult:
+        """Take the new values and go on from the first question still open."""
+        details = booking_in(inner_dc)
+        for field, value in changes.items():
+            setattr(details, field, value)
+        await warn_unsupported_airports(inner_dc.context, unsupported)
+        await inner_dc.cancel_all_dialogs()
+        return await inner_dc.begin_dialog(WATERFALL, details)
+
+
+def booking_in(inner_dc: DialogContext) -> BookingDetails:
+    """The details the booking's waterfall is filling in."""
+    waterfall = next(instance for instance in inner_dc.stack if instance.id == WATERFALL)
+    return waterfall.state[WaterfallDialog.PersistedOptions]
+
+
+def asked_field(details: BookingDetails) -> str | None:
+    """The field the waiting question asks for; None at the confirmation."""
+    if details.destination is None:
+        return "destination"
+    if details.origin is None:
+        return "origin"
+    if details.travel_date is None or not is_bookable(details.travel_date):
+        return "travel_date"
+    return None
+
+
+def revisions(recognition: Recognition, asked: str | None) -> dict[str, str]:
+    """The fields a message sets besides the one asked, if any: {} means it is an answer.
+
+    Cities go by their role (To, From) only when the recognizer is sure it is a booking
+    request; otherwise a lone city answers the question asked.
+    """
+    found = recognition.details
+    if recognition.is_booking:
+        changes = {"destination": found.destination, "origin": found.origin}
+    else:
+        cities = [city for city in (found.destination, found.origin) if city]
+        changes = {asked: cities[0]} if asked in CITY_FIELDS and len(cities) == 1 else {}
+    changes["travel_date"] = found.travel_date
+    changes = {field: value for field, value in changes.items() if value}
+    return changes if set(changes) - {asked} else {}
 
 
 async def ask_city(step_context: WaterfallStepContext, text: str):

@@ -1,32 +1,28 @@
-"""A component dialog the user can interrupt with help or cancel at any of its prompts."""
+"""A component dialog the user can interrupt with help, cancel or start over at its prompts."""
 
-from botbuilder.dialogs import ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus
-from botbuilder.schema import ActivityTypes
+from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus
 
+from dialogs.interruptible_dialog import Handler, InterruptibleDialog, Interruption
 from helpers.message_helper import question, statement
-
-HELP_WORDS = frozenset({"help", "?"})
-CANCEL_WORDS = frozenset({"cancel", "quit"})
+from helpers.phrases import Command
 
 
-class CancelAndHelpDialog(ComponentDialog):
-    async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
-        result = await self.interrupt(inner_dc)
-        if result is not None:
-            return result
-        return await super().on_continue_dialog(inner_dc)
+class CancelAndHelpDialog(InterruptibleDialog):
+    """Help answers and keeps the prompt waiting, in whichever dialog it is asked. Cancel and
+    start over act on the whole task: the outermost CancelAndHelpDialog on the stack."""
 
-    async def interrupt(self, inner_dc: DialogContext) -> DialogTurnResult | None:
-        """Handle help (this turn only) and cancel (the whole dialog); None: not interrupted."""
-        activity = inner_dc.context.activity
-        # Attachments and card submits carry no text: they are not interruptions.
-        if activity.type != ActivityTypes.message or not isinstance(activity.text, str):
+    async def claim(self, interruption: Interruption, inner_dc: DialogContext) -> Handler | None:
+        command = interruption.command
+        if command is Command.HELP:
+            return self.show_help
+        if command is None or not interruption.is_outermost(self, CancelAndHelpDialog):
             return None
-        text = activity.text.lower()
-        if text in HELP_WORDS:
-            await inner_dc.context.send_activity(question("Show Help..."))
-            return DialogTurnResult(DialogTurnStatus.Waiting)
-        if text in CANCEL_WORDS:
-            await inner_dc.context.send_activity(statement("Cancelling"))
-            return await inner_dc.cancel_all_dialogs()
-        return None
+        return self.cancel if command is Command.CANCEL else self.start_over
+
+    async def show_help(self, inner_dc: DialogContext) -> DialogTurnResult:
+        await inner_dc.context.send_activity(question("Show Help..."))
+        return DialogTurnResult(DialogTurnStatus.Waiting)
+
+    async def cancel(self, inner_dc: DialogContext) -> DialogTurnResult:
+        await inner_dc.context.send_activity(statement("Cancelling"))
+        return await inner_dc.cancel_all_dialogs()

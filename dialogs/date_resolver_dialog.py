@@ -1,12 +1,24 @@
-"""Asks for the travel date until the user gives one calendar day."""
+"""Asks for the travel date until the user gives one calendar day, today or later."""
 
-from botbuilder.dialogs import WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import (
+    DialogContext,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
 
 from dialogs.cancel_and_help_dialog import CancelAndHelpDialog
 from dialogs.date_prompt import DatePrompt
-from helpers.datetime_helper import date_part, is_definite
-from helpers.message_helper import question
+from dialogs.interruptible_dialog import (
+    FORM_PROMPT,
+    Handler,
+    Interruption,
+    answer_and_ask_again,
+)
+from helpers.datetime_helper import date_part, is_bookable, is_definite
+from helpers.message_helper import question, statement
+from helpers.phrases import Topic
 
 WATERFALL = "DateResolverWaterfall"
 DATE_PROMPT = "DatePrompt"
@@ -16,6 +28,11 @@ ASK_DATE = "On what date would you like to travel?"
 ASK_FULL_DATE = (
     "I'm sorry, for best results, please enter your travel date including the month, day and year. "
 )
+IN_THE_PAST = "That date is in the past. I can only book flights from today on."
+WHICH_DATES = (
+    "You can travel on any day from today on. Tell me the day, the month and the year, "
+    'or say something like "tomorrow" or "next Friday".'
+)
 
 
 class DateResolverDialog(CancelAndHelpDialog):
@@ -23,15 +40,18 @@ class DateResolverDialog(CancelAndHelpDialog):
 
     def __init__(self, dialog_id: str | None = None) -> None:
         super().__init__(dialog_id or DateResolverDialog.__name__)
-        self.add_dialog(DatePrompt(DATE_PROMPT, is_definite_date))
+        self.add_prompt(DatePrompt(DATE_PROMPT, is_bookable_date), FORM_PROMPT)
         self.add_dialog(WaterfallDialog(WATERFALL, [self.date_step, self.final_step]))
         self.initial_dialog_id = WATERFALL
 
     async def date_step(self, step_context: WaterfallStepContext):
-        """Ask for the date, unless the one given is already definite."""
+        """Ask for the date, unless the one given is already definite and not past."""
         timex: str | None = step_context.options
         if timex and is_definite(timex):
-            return await step_context.end_dialog(date_part(timex))
+            if is_bookable(timex):
+                return await step_context.end_dialog(date_part(timex))
+            await step_context.context.send_activity(statement(IN_THE_PAST))
+            timex = None
         retry = question(ASK_FULL_DATE)
         # A date given without its year (say "may 5th") gets the precise question at once.
         prompt = retry if timex else question(ASK_DATE)
@@ -43,7 +63,22 @@ class DateResolverDialog(CancelAndHelpDialog):
         """Return the date the user gave."""
         return await step_context.end_dialog(date_part(step_context.result[0].timex))
 
+    async def claim(self, interruption: Interruption, inner_dc: DialogContext) -> Handler | None:
+        if interruption.prompt_id == DATE_PROMPT and interruption.asks_about(Topic.DATES):
+            return self.explain_dates
+        return await super().claim(interruption, inner_dc)
 
-async def is_definite_date(prompt_context: PromptValidatorContext) -> bool:
+    async def explain_dates(self, inner_dc: DialogContext) -> DialogTurnResult:
+        return await answer_and_ask_again(inner_dc, WHICH_DATES)
+
+
+async def is_bookable_date(prompt_context: PromptValidatorContext) -> bool:
+    """One calendar day, today or later. A past day is refused here, with its own answer."""
     recognized = prompt_context.recognized
-    return recognized.succeeded and is_definite(recognized.value[0].timex)
+    if not recognized.succeeded or not is_definite(recognized.value[0].timex):
+        return False
+    if not is_bookable(recognized.value[0].timex):
+        # The prompt sends no retry once the turn has replied, so the question is asked here.
+        await prompt_context.context.send_activities([statement(IN_THE_PAST), question(ASK_DATE)])
+        return False
+    return True

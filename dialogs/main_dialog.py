@@ -1,15 +1,29 @@
 """The top of the conversation: asks what the user wants and starts the booking."""
 
-from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.dialogs import ComponentDialog, Dialog, WaterfallDialog, WaterfallStepContext
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import (
+    Dialog,
+    DialogContext,
+    DialogTurnResult,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
 from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
 from botbuilder.schema import InputHints
 
 from booking_details import BookingDetails
+from dialogs.interruptible_dialog import (
+    Handler,
+    InterruptibleDialog,
+    Interruption,
+    answer_and_ask_again,
+)
 from helpers.luis_helper import Intent, IntentRecognizer, execute_luis_query
-from helpers.message_helper import question, statement
+from helpers.message_helper import question, statement, warn_unsupported_airports
+from helpers.phrases import Command
 
 WATERFALL = "MainWaterfall"
+WEATHER = "TODO: get weather flow here"
 TEXT_PROMPT = "TextPrompt"
 
 NOT_CONFIGURED = (
@@ -18,10 +32,13 @@ NOT_CONFIGURED = (
 )
 
 
-class MainDialog(ComponentDialog):
+class MainDialog(InterruptibleDialog):
+    """Handles what interrupts a booking but is not about it: `start over` at its own
+    question, and requests of another kind (the weather), after which the booking's
+    question is asked again."""
+
     def __init__(self, recognizer: IntentRecognizer, booking_dialog: Dialog) -> None:
-        super().__init__(MainDialog.__name__)
-        self._recognizer = recognizer
+        super().__init__(MainDialog.__name__, recognizer)
         self._booking_dialog_id = booking_dialog.id
         self.add_dialog(TextPrompt(TEXT_PROMPT))
         self.add_dialog(booking_dialog)
@@ -32,7 +49,7 @@ class MainDialog(ComponentDialog):
 
     async def intro_step(self, step_context: WaterfallStepContext):
         """Ask what the user wants, or explain that we cannot understand free text."""
-        if not self._recognizer.is_configured:
+        if not self.recognizer.is_configured:
             await step_context.context.send_activity(
                 MessageFactory.text(NOT_CONFIGURED, input_hint=InputHints.ignoring_input)
             )
@@ -42,15 +59,15 @@ class MainDialog(ComponentDialog):
 
     async def act_step(self, step_context: WaterfallStepContext):
         """Book, report the weather, or admit we did not understand."""
-        if not self._recognizer.is_configured:
+        if not self.recognizer.is_configured:
             return await step_context.begin_dialog(self._booking_dialog_id, BookingDetails())
 
-        intent, details = await execute_luis_query(self._recognizer, step_context.context)
+        intent, details = await execute_luis_query(self.recognizer, step_context.context)
         if intent is Intent.BOOK_FLIGHT and details is not None:
-            await warn_unsupported_airports(step_context.context, details)
+            await warn_unsupported_airports(step_context.context, details.unsupported_airports)
             return await step_context.begin_dialog(self._booking_dialog_id, details)
         if intent is Intent.GET_WEATHER:
-            await step_context.context.send_activity(statement("TODO: get weather flow here"))
+            await step_context.context.send_activity(statement(WEATHER))
         else:
             await step_context.context.send_activity(
                 statement("Sorry, I didn't get that. Please try asking in a different way")
@@ -69,10 +86,17 @@ class MainDialog(ComponentDialog):
             )
         return await step_context.replace_dialog(WATERFALL, "What else can I do for you?")
 
+    async def claim(self, interruption: Interruption, inner_dc: DialogContext) -> Handler | None:
+        if interruption.command is Command.START_OVER:
+            return self.start_over
+        recognition = await interruption.recognition()
+        if (
+            recognition is not None
+            and recognition.is_other_request
+            and recognition.intent is Intent.GET_WEATHER
+        ):
+            return self.weather_digression
+        return None
 
-async def warn_unsupported_airports(turn_context: TurnContext, details: BookingDetails) -> None:
-    if details.unsupported_airports:
-        names = ", ".join(details.unsupported_airports)
-        await turn_context.send_activity(
-            statement(f"Sorry but the following airports are not supported: {names}")
-        )
+    async def weather_digression(self, inner_dc: DialogContext) -> DialogTurnResult:
+        return await answer_and_ask_again(inner_dc, WEATHER)

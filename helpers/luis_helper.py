@@ -54,14 +54,39 @@ def booking_details(result: RecognizerResult) -> BookingDetails:
     return details
 
 
+def top_score(result: RecognizerResult) -> float:
+    return max((score.score or 0.0 for score in (result.intents or {}).values()), default=0.0)
+
+
+def only_entities(result: RecognizerResult) -> bool:
+    """True when every word of the text is part of an entity (`Paris tomorrow`): the
+    message gives values, whatever intent the model leans to."""
+    text = result.text or ""
+    covered = [False] * len(text)
+    for mentions in (result.entities or {}).get("$instance", {}).values():
+        for mention in mentions:
+            start, end = mention.get("startIndex", 0), mention.get("endIndex", 0)
+            covered[start:end] = [True] * len(covered[start:end])
+    return not any(char.isalnum() and not covered[index] for index, char in enumerate(text))
+
+
+async def recognize_safely(
+    recognizer: IntentRecognizer, turn_context: TurnContext
+) -> RecognizerResult | None:
+    """The recognizer's result; None when the back end failed (logged), never a failed turn."""
+    try:
+        return await recognizer.recognize(turn_context)
+    except Exception:
+        logger.exception("The recognizer failed; treating the message as not understood")
+        return None
+
+
 async def execute_luis_query(
     recognizer: IntentRecognizer, turn_context: TurnContext
 ) -> tuple[Intent, BookingDetails | None]:
     """Ask the recognizer; a failing back end means "not understood", never a failed turn."""
-    try:
-        result = await recognizer.recognize(turn_context)
-    except Exception:
-        logger.exception("The recognizer failed; treating the message as not understood")
+    result = await recognize_safely(recognizer, turn_context)
+    if result is None:
         return Intent.NONE_INTENT, None
     intent = top_intent(result)
     if intent is not Intent.BOOK_FLIGHT:

@@ -11,6 +11,7 @@ from typing import Any
 
 from botbuilder.core import IntentScore, Recognizer, RecognizerResult, TurnContext
 
+from helpers.airports import MODEL_FILE
 from recognizers.dates import DateMention, find_dates, find_dates_off_loop
 from recognizers.language_model import (
     BOOK_FLIGHT,
@@ -25,7 +26,6 @@ from recognizers.language_model import (
     tokenize,
 )
 
-MODEL_FILE = Path(__file__).resolve().parent.parent / "cognitive_models" / "FlightBooking.json"
 MAX_CITY_WORDS = 3
 
 

@@ -72,7 +72,12 @@ class DialogTestClient:
 
 
 class StubRecognizer:
-    """Stands in for the language back end: returns a fixed result, or raises."""
+    """Stands in for the language back end: returns a fixed result, or raises.
+
+    A result made for a text (`luis_result(..., text=...)`) is returned for that message
+    only; any other message gets the None intent, as a real model would give an answer
+    such as `yes`. A result with no text is returned for every message.
+    """
 
     def __init__(
         self,
@@ -94,6 +99,8 @@ class StubRecognizer:
         self.calls += 1
         if self.error is not None:
             raise self.error
+        if self.result.text and turn_context.activity.text != self.result.text:
+            return luis_result("None", text=turn_context.activity.text or "")
         return self.result
 
 

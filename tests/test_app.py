@@ -41,6 +41,38 @@ async def test_a_full_booking(start_bot: StartBot, tomorrow: str) -> None:
     ]
 
 
+async def test_a_booking_with_interruptions(start_bot: StartBot, tomorrow: str) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+
+    assert await emulator.say("book a flight") == ["Where would you like to travel to?"]
+    assert await emulator.say("which cities can I fly to?") == [
+        "I can book flights between Paris, London, Berlin, New York and Seattle.",
+        "Where would you like to travel to?",
+    ]
+    assert await emulator.say("to Berlin from Paris") == ["On what date would you like to travel?"]
+    assert await emulator.say("what's the weather in Berlin?") == [
+        "TODO: get weather flow here",
+        "On what date would you like to travel?",
+    ]
+    assert await emulator.say("Help!") == ["Show Help..."]
+    assert await emulator.say("tomorrow") == [
+        f"Please confirm, I have you traveling to: Berlin from: Paris on: {tomorrow}."
+    ]
+    assert await emulator.say("no, to London") == [
+        f"Please confirm, I have you traveling to: London from: Paris on: {tomorrow}."
+    ]
+    assert await emulator.say("Yes") == [
+        f"I have you booked to London from Paris on {tomorrow}",
+        "What else can I do for you?",
+    ]
+    assert await emulator.say("book a flight to Seattle") == [
+        "From what city will you be travelling?"
+    ]
+    assert await emulator.say("start over") == ["Where would you like to travel to?"]
+    assert await emulator.say(" cancel.") == ["Cancelling", "What else can I do for you?"]
+
+
 @pytest.mark.parametrize(
     ("said", "answers"),
     [

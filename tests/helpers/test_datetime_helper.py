@@ -1,6 +1,8 @@
+from datetime import date as Date
+
 import pytest
 
-from helpers.datetime_helper import date_part, is_definite
+from helpers.datetime_helper import date_part, is_bookable, is_definite, is_past
 
 
 @pytest.mark.parametrize(
@@ -29,3 +31,27 @@ def test_is_definite(timex: str, definite: bool) -> None:
 )
 def test_date_part(timex: str, date: str) -> None:
     assert date_part(timex) == date
+
+
+@pytest.mark.parametrize(
+    ("timex", "past"),
+    [
+        ("2026-11-20", True),
+        ("2026-11-20T23", True),
+        ("2025-12-31", True),
+        ("2026-11-21", False),
+        ("2026-11-21T00", False),
+        ("2026-11-22", False),
+        ("2027-01-01", False),
+    ],
+)
+def test_is_past(timex: str, past: bool) -> None:
+    assert is_past(timex, today=Date(2026, 11, 21)) is past
+
+
+@pytest.mark.parametrize(
+    ("timex", "bookable"),
+    [("2055-05-05", True), ("2001-05-05", False), ("XXXX-05-05", False), ("T10", False)],
+)
+def test_is_bookable(timex: str, bookable: bool) -> None:
+    assert is_bookable(timex) is bookable

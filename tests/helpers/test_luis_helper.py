@@ -3,7 +3,7 @@
 import pytest
 from botbuilder.core import IntentScore, RecognizerResult
 
-from helpers.luis_helper import Intent, booking_details, top_intent
+from helpers.luis_helper import Intent, booking_details, only_entities, top_intent, top_score
 from tests.conftest import flight_result, luis_result
 
 
@@ -78,3 +78,29 @@ def test_cities(
 def test_the_date_keeps_only_its_day(timex: str, travel_date: str) -> None:
     details = booking_details(flight_result("book a flight on a day", timex=timex))
     assert details.travel_date == travel_date
+
+
+def mentions(*spans: tuple[int, int]) -> dict:
+    return {"$instance": {"x": [{"startIndex": start, "endIndex": end} for start, end in spans]}}
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "only"),
+    [
+        ("Paris tomorrow", [(0, 5), (6, 14)], True),
+        ("Paris, tomorrow!", [(0, 5), (7, 15)], True),
+        ("to Paris tomorrow", [(3, 8), (9, 17)], False),
+        ("what's the weather in Paris?", [(22, 27)], False),
+        ("yes", [], False),
+        ("", [], True),
+    ],
+)
+def test_only_entities(text: str, spans: list[tuple[int, int]], only: bool) -> None:
+    result = RecognizerResult(text=text, intents={}, entities=mentions(*spans))
+    assert only_entities(result) is only
+
+
+def test_top_score() -> None:
+    scores = {"BookFlight": IntentScore(score=0.25), "None": IntentScore(score=0.75)}
+    assert top_score(RecognizerResult(text="x", intents=scores)) == 0.75
+    assert top_score(RecognizerResult(text="x", intents={})) == 0.0

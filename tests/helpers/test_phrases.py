@@ -1,0 +1,59 @@
+"""Commands and questions about a prompt, as users type them."""
+
+import pytest
+
+from helpers.phrases import Command, Topic, asks_about, command_in
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("help", Command.HELP),
+        ("Help!", Command.HELP),
+        ("  help?  ", Command.HELP),
+        ("?", Command.HELP),
+        ("??", Command.HELP),
+        ("cancel", Command.CANCEL),
+        (" cancel.", Command.CANCEL),
+        ("QUIT", Command.CANCEL),
+        ("stop", Command.CANCEL),
+        ("exit!", Command.CANCEL),
+        ("never mind", Command.CANCEL),
+        ("Never   Mind...", Command.CANCEL),
+        ("nevermind", Command.CANCEL),
+        ("start over", Command.START_OVER),
+        ("restart", Command.START_OVER),
+        ("Start Over!", Command.START_OVER),
+        ("help\u200b", Command.HELP),
+        ("cancel please", None),
+        ("helpful", None),
+        ("stop it", None),
+        ("please restart", None),
+        ("!", None),
+        ("", None),
+        ("¿help", None),
+    ],
+)
+def test_command_in(text: str, command: Command | None) -> None:
+    assert command_in(text) is command
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "asks"),
+    [
+        ("which cities can I fly to?", Topic.CITIES, True),
+        ("What airports do you have", Topic.CITIES, True),
+        ("where can I fly?", Topic.CITIES, True),
+        ("list the destinations", Topic.CITIES, True),
+        ("Paris", Topic.CITIES, False),
+        ("the city of light", Topic.CITIES, False),
+        ("what dates can I pick?", Topic.DATES, True),
+        ("When can I travel?", Topic.DATES, True),
+        ("which days are free", Topic.DATES, True),
+        ("the day after tomorrow", Topic.DATES, False),
+        ("tomorrow", Topic.DATES, False),
+        ("which cities can I fly to?", Topic.DATES, False),
+    ],
+)
+def test_asks_about(text: str, topic: Topic, asks: bool) -> None:
+    assert asks_about(text, topic) is asks

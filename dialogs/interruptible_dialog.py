@@ -128,7 +128,8 @@ class Interruption:
         if min_score is None or recognizer is None or not recognizer.is_configured:
             return None
         result = await recognize_safely(recognizer, self.context)
-        if result is None:
+        # Entity offsets only mean something for the text they were found in.
+        if result is None or result.text != self.text:
             return None
         return Recognition(
             intent=top_intent(result),

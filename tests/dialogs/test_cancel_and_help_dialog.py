@@ -240,3 +240,12 @@ async def test_cancel_in_a_nested_dialog_cancels_the_outermost_cancel_and_help_d
     assert await client.say("cancel") == ["Cancelling"]
     assert client.result.status == DialogTurnStatus.Complete
     assert client.result.result is None
+
+
+async def test_a_result_for_another_text_is_not_an_interruption() -> None:
+    inner = AskingDialog(Interruptions(min_score=0.5))
+    client = DialogTestClient(OuterDialog(inner, StubRecognizer(weather(1.0))))
+    await client.say("Hi")
+
+    assert await client.say("is it sunny") == []
+    assert client.result.result == "outer got is it sunny"

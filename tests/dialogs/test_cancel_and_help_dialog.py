@@ -3,7 +3,7 @@ each prompt's policy says what may interrupt it, and the innermost dialog that c
 interruption handles it."""
 
 import pytest
-from botbuilder.core import IntentScore, RecognizerResult
+from botbuilder.core import IntentScore, RecognizerResult, TurnContext
 from botbuilder.dialogs import (
     DialogContext,
     DialogTurnResult,
@@ -243,8 +243,14 @@ async def test_cancel_in_a_nested_dialog_cancels_the_outermost_cancel_and_help_d
 
 
 async def test_a_result_for_another_text_is_not_an_interruption() -> None:
+    class FixedRecognizer(StubRecognizer):
+        """Gives its result whatever the message, as a careless stand-in might."""
+
+        async def recognize(self, turn_context: TurnContext) -> RecognizerResult:
+            return self.result
+
     inner = AskingDialog(Interruptions(min_score=0.5))
-    client = DialogTestClient(OuterDialog(inner, StubRecognizer(weather(1.0))))
+    client = DialogTestClient(OuterDialog(inner, FixedRecognizer(weather(1.0))))
     await client.say("Hi")
 
     assert await client.say("is it sunny") == []

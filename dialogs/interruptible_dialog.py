@@ -166,8 +166,17 @@ class InterruptibleDialog(ComponentDialog):
 
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
         turn_state = inner_dc.context.turn_state
-        if _CLAIM not in turn_state:
-            turn_state[_CLAIM] = await self._find_claim(inner_dc)
+        if _CLAIM in turn_state:
+            return await self._continue(inner_dc)
+        # The outermost interruptible dialog: decide for the whole stack, once per turn.
+        turn_state[_CLAIM] = await self._find_claim(inner_dc)
+        try:
+            return await self._continue(inner_dc)
+        finally:
+            del turn_state[_CLAIM]
+
+    async def _continue(self, inner_dc: DialogContext) -> DialogTurnResult:
+        turn_state = inner_dc.context.turn_state
         claim = turn_state[_CLAIM]
         if claim is not None and claim[0] is self:
             turn_state[_CLAIM] = None

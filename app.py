@@ -1,4 +1,5 @@
-"""The flight-booking bot as an aiohttp web service: POST /api/messages."""
+"""The flight-booking bot as an aiohttp web service: POST /api/messages; in development
+mode also a local Direct Line for Web Chat."""
 
 import asyncio
 import logging
@@ -21,12 +22,14 @@ from helpers.luis_helper import IntentRecognizer
 from recognizers import dates
 from storage.bot_state import ConversationState, UserState
 from storage.memory import MemoryStorage
+from webchat.direct_line import DirectLine
 
 logger = logging.getLogger(__name__)
 
 ADAPTER = web.AppKey("adapter", AdapterWithErrorHandler)
 BOT = web.AppKey("bot", DialogAndWelcomeBot)
 RECOGNIZER = web.AppKey("recognizer", FlightBookingRecognizer)
+DIRECT_LINE = web.AppKey("direct_line", DirectLine)
 
 
 def create_app(
@@ -59,6 +62,10 @@ def create_app(
     app[BOT] = DialogAndWelcomeBot(conversation_state, user_state, dialog)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    if not config.APP_ID:
+        # Development only: a deployed bot is reached through Azure's Direct Line channel.
+        app[DIRECT_LINE] = DirectLine(app[ADAPTER], app[BOT])
+        app[DIRECT_LINE].add_routes(app.router)
     app.on_startup.append(warm_up)
     return app
 

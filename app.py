@@ -1,5 +1,5 @@
 """The flight-booking bot as an aiohttp web service: POST /api/messages; in development
-mode also a local Direct Line for Web Chat."""
+mode also a chat page at / with a local Direct Line for it."""
 
 import asyncio
 import logging
@@ -22,6 +22,7 @@ from helpers.luis_helper import IntentRecognizer
 from recognizers import dates
 from storage.bot_state import ConversationState, UserState
 from storage.memory import MemoryStorage
+from webchat import page
 from webchat.direct_line import DirectLine
 
 logger = logging.getLogger(__name__)
@@ -64,6 +65,7 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     if not config.APP_ID:
         # Development only: a deployed bot is reached through Azure's Direct Line channel.
+        page.add_routes(app.router)
         app[DIRECT_LINE] = DirectLine(app[ADAPTER], app[BOT])
         app[DIRECT_LINE].add_routes(app.router)
     app.on_startup.append(warm_up)
@@ -112,6 +114,7 @@ def main() -> None:
             "MicrosoftAppId is not set: authentication is off. This is for local development "
             "with the Emulator only; do not expose this service to the internet."
         )
+        logger.info("Chat with the bot in a browser: http://%s:%s/", config.HOST, config.PORT)
     # On SIGTERM aiohttp stops accepting, lets turns in flight finish for up to
     # SHUTDOWN_TIMEOUT seconds, runs the cleanups and returns: the exit status is 0.
     web.run_app(

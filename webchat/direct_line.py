@@ -39,10 +39,6 @@ BOT_ACCOUNT = {"id": "corebot", "name": "Core Bot", "role": "bot"}
 Handler = Callable[["DirectLine", web.Request], Awaitable[web.Response]]
 
 
-def _refusal(status: HTTPStatus, message: str) -> InvalidRequest:
-    return InvalidRequest(status, message)
-
-
 def _refusals_answered(handler: Handler) -> Handler:
     """Answer a refusal raised in the handler with its status and `{"error": ...}`."""
 
@@ -121,15 +117,14 @@ class DirectLine:
         transcript by the time this answers."""
         conversation = self._conversation_of(request, request.match_info["conversation"])
         if not conversation.started:
-            raise _refusal(HTTPStatus.CONFLICT, "the conversation has not been started")
+            raise InvalidRequest(HTTPStatus.CONFLICT, "the conversation has not been started")
         body = await _json_body(request, required=True)
         if not isinstance(body, dict):
-            raise _refusal(HTTPStatus.BAD_REQUEST, "the body must be a JSON object (an Activity)")
+            raise InvalidRequest(
+                HTTPStatus.BAD_REQUEST, "the body must be a JSON object (an Activity)"
+            )
         activity = _to_bot(conversation, body, _own_url(request))
-        try:
-            parse_activity(activity)
-        except InvalidRequest as error:
-            raise _refusal(error.status, str(error)) from None
+        parse_activity(activity)  # refuses what the bot could not take, before it is kept
         async with conversation.lock:
             activity["id"] = conversation.add(_as_seen_by_client(activity))
             await self._deliver(conversation, activity)
@@ -145,7 +140,7 @@ class DirectLine:
         except ValueError:
             watermark = -1
         if not 0 <= watermark <= conversation.watermark:
-            raise _refusal(
+            raise InvalidRequest(
                 HTTPStatus.BAD_REQUEST,
                 f"watermark must be a whole number from 0 to {conversation.watermark}",
             )
@@ -161,10 +156,10 @@ class DirectLine:
         """The bot's reply, posted by BotConnector to serviceUrl: kept for the next poll."""
         conversation = self.conversations.get(request.match_info["conversation"])
         if conversation is None:
-            raise _refusal(HTTPStatus.NOT_FOUND, "no such conversation")
+            raise InvalidRequest(HTTPStatus.NOT_FOUND, "no such conversation")
         body = await _json_body(request, required=True)
         if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-            raise _refusal(HTTPStatus.BAD_REQUEST, "the body must be an Activity with a type")
+            raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body must be an Activity with a type")
         activity_id = conversation.add(_as_seen_by_client({**body, "timestamp": _now()}))
         return web.json_response({"id": activity_id})
 
@@ -176,20 +171,20 @@ class DirectLine:
                 response.status,
                 activity["id"],
             )
-            raise _refusal(HTTPStatus.BAD_GATEWAY, "the bot could not take the activity")
+            raise InvalidRequest(HTTPStatus.BAD_GATEWAY, "the bot could not take the activity")
 
     def _conversation_of(self, request: web.Request, wanted: str | None = None) -> Conversation:
         """The conversation of the request's bearer token, which must be `wanted` if given."""
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not token:
-            raise _refusal(HTTPStatus.UNAUTHORIZED, "a Direct Line token is required")
+            raise InvalidRequest(HTTPStatus.UNAUTHORIZED, "a Direct Line token is required")
         conversation = self.conversations.with_token(token.strip())
         if conversation is None:
-            raise _refusal(HTTPStatus.FORBIDDEN, "the token is not valid or has expired")
+            raise InvalidRequest(HTTPStatus.FORBIDDEN, "the token is not valid or has expired")
         if wanted is not None and conversation.id != wanted:
             if self.conversations.get(wanted) is None:
-                raise _refusal(HTTPStatus.NOT_FOUND, "no such conversation")
-            raise _refusal(HTTPStatus.FORBIDDEN, "the token is for another conversation")
+                raise InvalidRequest(HTTPStatus.NOT_FOUND, "no such conversation")
+            raise InvalidRequest(HTTPStatus.FORBIDDEN, "the token is for another conversation")
         return conversation
 
     def _describe(self, conversation: Conversation) -> dict[str, Any]:
@@ -235,7 +230,7 @@ def _own_url(request: web.Request) -> str:
     client chooses): where the bot is to send its replies."""
     sockname = request.transport.get_extra_info("sockname") if request.transport else None
     if not sockname:
-        raise _refusal(HTTPStatus.SERVICE_UNAVAILABLE, "the connection is closing")
+        raise InvalidRequest(HTTPStatus.SERVICE_UNAVAILABLE, "the connection is closing")
     host, port = sockname[0], sockname[1]
     if ":" in host:
         host = f"[{host}]"
@@ -246,15 +241,17 @@ async def _json_body(request: web.Request, *, required: bool) -> object:
     try:
         raw = await request.read()
     except web.HTTPRequestEntityTooLarge:
-        raise _refusal(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is too large") from None
+        raise InvalidRequest(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is too large") from None
     if not raw and not required:
         return None
     if request.content_type != "application/json":
-        raise _refusal(HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json")
+        raise InvalidRequest(
+            HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"
+        )
     try:
         return json.loads(raw)
     except (ValueError, RecursionError):
-        raise _refusal(HTTPStatus.BAD_REQUEST, "the body is not valid JSON") from None
+        raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body is not valid JSON") from None
 
 
 def _now() -> str:

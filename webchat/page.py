@@ -26,27 +26,26 @@ SECURITY_HEADERS = {
 }
 
 
+# Named here rather than guessed from the platform's MIME table, which differs between systems.
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+}
+
+
 def add_routes(router: web.UrlDispatcher) -> None:
-    router.add_get("/", page)
-    router.add_get("/webchat/chat.js", static_file("chat.js"))
-    router.add_get("/webchat/chat.css", static_file("chat.css"))
-    router.add_get("/webchat/webchat.js", webchat_bundle)
+    router.add_get("/", file_route(STATIC / "index.html"))
+    router.add_get("/webchat/chat.js", file_route(STATIC / "chat.js"))
+    router.add_get("/webchat/chat.css", file_route(STATIC / "chat.css"))
+    router.add_get("/webchat/webchat.js", file_route(WEBCHAT_BUNDLE))
 
 
-async def page(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC / "index.html", headers=SECURITY_HEADERS)
-
-
-def static_file(name: str) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
-    path = STATIC / name
+def file_route(path: Path) -> Callable[[web.Request], Awaitable[web.FileResponse]]:
+    headers = {**SECURITY_HEADERS, "Content-Type": CONTENT_TYPES[path.suffix]}
 
     async def serve(request: web.Request) -> web.FileResponse:
-        return web.FileResponse(path, headers=SECURITY_HEADERS)
+        # A missing file (Web Chat's, before `npm ci`) is a 404; the page then says what to do.
+        return web.FileResponse(path, headers=headers)
 
     return serve
-
-
-async def webchat_bundle(request: web.Request) -> web.StreamResponse:
-    if not WEBCHAT_BUNDLE.is_file():
-        raise web.HTTPNotFound(text="Web Chat is not installed: run `make run`, or `npm ci`.")
-    return web.FileResponse(WEBCHAT_BUNDLE, headers=SECURITY_HEADERS)

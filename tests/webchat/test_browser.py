@@ -114,9 +114,36 @@ def book_a_flight(driver: webdriver.Chrome, url: str, tomorrow: str) -> None:
     assert problems == []
 
 
+def say_no_with_the_keyboard(driver: webdriver.Chrome, url: str) -> None:
+    driver.get(url)
+    wait_for_text(driver, "What can I help you with today?")
+    keys = ActionChains(driver)
+    keys.send_keys("book a flight from paris to berlin tomorrow", Keys.ENTER).perform()
+    suggested_actions(driver, "Yes", "No")
+
+    # From the send box, Shift+Tab reaches the suggested actions and the arrows move along.
+    keys.key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+    assert driver.switch_to.active_element.text == "Yes"
+    keys.send_keys(Keys.ARROW_RIGHT).perform()
+    assert driver.switch_to.active_element.text == "No"
+    keys.send_keys(Keys.ENTER).perform()
+
+    wait_for_text(driver, "What else can I do for you?")
+    assert "I have you booked" not in chat_text(driver)
+    focused = driver.switch_to.active_element
+    assert focused.get_attribute("data-id") == "webchat-sendbox-input"
+
+
 async def test_a_booking_in_the_browser(
     dev_config: DefaultConfig, browser: webdriver.Chrome, tomorrow: str
 ) -> None:
     async with served(create_app(dev_config)) as server:
         # Selenium blocks; the app keeps serving on this event loop meanwhile.
         await asyncio.to_thread(book_a_flight, browser, str(server.make_url("/")), tomorrow)
+
+
+async def test_the_page_works_with_the_keyboard_alone(
+    dev_config: DefaultConfig, browser: webdriver.Chrome
+) -> None:
+    async with served(create_app(dev_config)) as server:
+        await asyncio.to_thread(say_no_with_the_keyboard, browser, str(server.make_url("/")))

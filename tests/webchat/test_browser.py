@@ -30,7 +30,7 @@ CHROMIUM_FLAGS = (
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--window-size=900,1000",
+    "--window-size=900,1150",
 )
 
 

@@ -23,7 +23,7 @@ from recognizers import dates
 from storage.bot_state import ConversationState, UserState
 from storage.memory import MemoryStorage
 from webchat import page
-from webchat.direct_line import DirectLine
+from webchat.direct_line import DirectLine, QuietPollsAccessLogger
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +123,7 @@ def main() -> None:
         port=config.PORT,
         shutdown_timeout=config.SHUTDOWN_TIMEOUT,
         print=None,
+        access_log_class=QuietPollsAccessLogger,
         loop=new_event_loop(),
     )
 

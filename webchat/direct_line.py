@@ -20,6 +20,7 @@ from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
+from aiohttp.web_log import AccessLogger
 from botbuilder.core import Bot
 from botbuilder.schema import ActivityTypes
 
@@ -256,3 +257,17 @@ async def _json_body(request: web.Request, *, required: bool) -> object:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class QuietPollsAccessLogger(AccessLogger):
+    """The access log without Web Chat's polls that succeed: an open page polls three times a
+    second."""
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        polled = (
+            request.method == "GET"
+            and request.path.startswith("/v3/directline/conversations/")
+            and response.status == HTTPStatus.OK
+        )
+        if not polled:
+            super().log(request, response, time)

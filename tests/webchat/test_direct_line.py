@@ -1,15 +1,18 @@
 """The local Direct Line over real HTTP, called the way Web Chat calls it with polling."""
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession
+from aiohttp import ClientSession, web
+from aiohttp.test_utils import make_mocked_request
 from yarl import URL
 
 from app import create_app
 from config import DefaultConfig
 from tests.conftest import served
+from webchat.direct_line import QuietPollsAccessLogger
 
 WELCOME = [None, "What can I help you with today?"]
 
@@ -320,3 +323,25 @@ async def test_with_an_app_id_there_is_no_web_chat(http_session: ClientSession) 
         ]:
             async with http_session.request(method, server.make_url(path)) as response:
                 assert response.status == 404, (method, path)
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "logged"),
+    [
+        ("GET", "/v3/directline/conversations/c1/activities?watermark=2", 200, False),
+        ("GET", "/v3/directline/conversations/c1/activities?watermark=9", 400, True),
+        ("POST", "/v3/directline/conversations/c1/activities", 200, True),
+        ("GET", "/", 200, True),
+    ],
+)
+def test_successful_polls_stay_out_of_the_access_log(
+    method: str, path: str, status: int, logged: bool, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="aiohttp.access")
+    access_log = QuietPollsAccessLogger(logging.getLogger("aiohttp.access"))
+
+    access_log.log(make_mocked_request(method, path), web.Response(status=status), 0.001)
+
+    assert [record.getMessage().split('"')[1] for record in caplog.records] == (
+        [f"{method} {path} HTTP/1.1"] if logged else []
+    )

@@ -13,6 +13,7 @@ unset, when /api/messages accepts anyone too.
 import functools
 import json
 import logging
+import re
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -98,6 +99,8 @@ class DirectLine:
         """
         conversation = self._conversation_of(request)
         body = await _json_body(request, required=False) or {}
+        if not isinstance(body, dict):
+            raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body must be a JSON object")
         async with conversation.lock:
             if conversation.started:
                 return web.json_response(self._describe(conversation))
@@ -124,9 +127,9 @@ class DirectLine:
             raise InvalidRequest(
                 HTTPStatus.BAD_REQUEST, "the body must be a JSON object (an Activity)"
             )
-        activity = _to_bot(conversation, body, _own_url(request))
-        parse_activity(activity)  # refuses what the bot could not take, before it is kept
         async with conversation.lock:
+            activity = _to_bot(conversation, body, _own_url(request))
+            parse_activity(activity)  # refuses what the bot could not take, before it is kept
             activity["id"] = conversation.add(_as_seen_by_client(activity))
             await self._deliver(conversation, activity)
         return web.json_response({"id": activity["id"]})
@@ -135,11 +138,8 @@ class DirectLine:
     async def activities(self, request: web.Request) -> web.Response:
         """The activities after `watermark` (all of them without one), and the new watermark."""
         conversation = self._conversation_of(request, request.match_info["conversation"])
-        raw = request.query.get("watermark", "")
-        try:
-            watermark = int(raw) if raw else 0
-        except ValueError:
-            watermark = -1
+        raw = request.query.get("watermark", "") or "0"
+        watermark = int(raw) if re.fullmatch("[0-9]{1,9}", raw) else -1
         if not 0 <= watermark <= conversation.watermark:
             raise InvalidRequest(
                 HTTPStatus.BAD_REQUEST,

@@ -1,6 +1,8 @@
 """The local Direct Line over real HTTP, called the way Web Chat calls it with polling."""
 
+import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -157,6 +159,24 @@ async def test_a_booking_comes_back_in_order(web_chat: DirectLineClient, tomorro
     assert len(set(ids)) == 7
 
 
+async def test_messages_sent_together_each_come_back_before_the_next(
+    web_chat: DirectLineClient,
+) -> None:
+    await web_chat.start()
+
+    await asyncio.gather(
+        web_chat.say("book a flight to paris", client_id="c1"),
+        web_chat.say("Berlin", client_id="c2"),
+        web_chat.say("tomorrow", client_id="c3"),
+    )
+
+    activities, _ = await web_chat.poll("2")
+    senders = "".join(activity["from"]["role"][0] for activity in activities)
+    assert re.fullmatch("(ub+){3}", senders), senders
+    said = [activity["text"] for activity in activities if activity["from"]["role"] == "user"]
+    assert sorted(said) == ["Berlin", "book a flight to paris", "tomorrow"]
+
+
 async def test_the_sender_is_the_user_who_started_the_conversation(
     web_chat: DirectLineClient,
 ) -> None:
@@ -172,7 +192,7 @@ async def test_the_sender_is_the_user_who_started_the_conversation(
     assert activities[0]["from"]["id"] == "user-1"
 
 
-@pytest.mark.parametrize("watermark", ["abc", "-1", "3", "1.5"])
+@pytest.mark.parametrize("watermark", ["abc", "-1", "3", "1.5", "+1", " 1", "\u0661"])
 async def test_a_bad_watermark_is_refused(web_chat: DirectLineClient, watermark: str) -> None:
     await web_chat.start()
 

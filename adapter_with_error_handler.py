@@ -235,11 +235,6 @@ def error_trace(error: Exception) -> Activity:
     )
 
 
-def refused(error: "InvalidRequest") -> web.Response:
-    logger.info("Refused a request: %s %s", error.status.value, error)
-    return error_response(error.status, str(error), error.headers)
-
-
 def error_response(
     status: HTTPStatus, message: str, headers: dict[str, str] | None = None
 ) -> web.Response:
@@ -262,6 +257,12 @@ class InvalidRequest(Exception):
         super().__init__(message)
         self.status = status
         self.headers = headers
+
+
+def refused(error: InvalidRequest) -> web.Response:
+    """The answer to a refused request, logged in one line."""
+    logger.info("Refused a request: %s %s", error.status.value, error)
+    return error_response(error.status, str(error), error.headers)
 
 
 async def read_activity(request: web.Request) -> Activity:

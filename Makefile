@@ -1,15 +1,16 @@
 # `make run` starts the bot, `make test` runs lint and the test suite.
-# Both build .venv on first use and refresh it when a requirements file changes.
+# Both build .venv on first use and refresh it when a requirements file changes, and install
+# Web Chat into node_modules from package-lock.json; `make test` also installs Chromium.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint clean
+.PHONY: run test lint browser clean
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python app.py
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/.installed browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
@@ -29,5 +30,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $(VENV)/.installed $@
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+# The end-to-end test drives Debian's Chromium through its WebDriver.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver; }
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-artifacts

@@ -75,12 +75,20 @@ class AdapterWithErrorHandler(CloudAdapter):
         """
         try:
             activity = await read_activity(request)
-            authenticated = await self._authenticate(
-                activity, request.headers.get("Authorization", "")
-            )
         except InvalidRequest as error:
-            logger.info("Refused a request to /api/messages: %s %s", error.status.value, error)
-            return error_response(error.status, str(error), error.headers)
+            return refused(error)
+        return await self.receive(activity, request.headers.get("Authorization", ""), bot)
+
+    async def receive(self, activity: Activity, auth_header: str, bot: Bot) -> web.Response:
+        """Authenticate one incoming activity and run its turn; the answer /api/messages gives.
+
+        The local Direct Line (`webchat/`) hands its activities here too, so they take the same
+        path as the Emulator's.
+        """
+        try:
+            authenticated = await self._authenticate(activity, auth_header)
+        except InvalidRequest as error:
+            return refused(error)
         conversation = f"{activity.channel_id}/{activity.conversation.id}"
         async with self.turns.turn(conversation):
             if self.turns.is_repeat(conversation, activity.id):
@@ -251,6 +259,12 @@ class InvalidRequest(Exception):
         self.headers = headers
 
 
+def refused(error: InvalidRequest) -> web.Response:
+    """The answer to a refused request, logged in one line."""
+    logger.info("Refused a request: %s %s", error.status.value, error)
+    return error_response(error.status, str(error), error.headers)
+
+
 async def read_activity(request: web.Request) -> Activity:
     """The activity in the request body, or InvalidRequest naming what is wrong with it."""
     if request.content_type != "application/json":
@@ -265,6 +279,11 @@ async def read_activity(request: web.Request) -> Activity:
         body = json.loads(raw)
     except (ValueError, RecursionError):
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body is not valid JSON") from None
+    return parse_activity(body)
+
+
+def parse_activity(body: object) -> Activity:
+    """The activity in a parsed JSON body, or InvalidRequest naming what is wrong with it."""
     if not isinstance(body, dict):
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body must be a JSON object (an Activity)")
     try:

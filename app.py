@@ -1,4 +1,5 @@
-"""The flight-booking bot as an aiohttp web service: POST /api/messages."""
+"""The flight-booking bot as an aiohttp web service: POST /api/messages; in development
+mode also a chat page at / with a local Direct Line for it."""
 
 import asyncio
 import logging
@@ -21,12 +22,15 @@ from helpers.luis_helper import IntentRecognizer
 from recognizers import dates
 from storage.bot_state import ConversationState, UserState
 from storage.memory import MemoryStorage
+from webchat import page
+from webchat.direct_line import DirectLine, QuietPollsAccessLogger
 
 logger = logging.getLogger(__name__)
 
 ADAPTER = web.AppKey("adapter", AdapterWithErrorHandler)
 BOT = web.AppKey("bot", DialogAndWelcomeBot)
 RECOGNIZER = web.AppKey("recognizer", FlightBookingRecognizer)
+DIRECT_LINE = web.AppKey("direct_line", DirectLine)
 
 
 def create_app(
@@ -59,6 +63,11 @@ def create_app(
     app[BOT] = DialogAndWelcomeBot(conversation_state, user_state, dialog)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
+    if not config.APP_ID:
+        # Development only: a deployed bot is reached through Azure's Direct Line channel.
+        page.add_routes(app.router)
+        app[DIRECT_LINE] = DirectLine(app[ADAPTER], app[BOT])
+        app[DIRECT_LINE].add_routes(app.router)
     app.on_startup.append(warm_up)
     return app
 
@@ -105,6 +114,7 @@ def main() -> None:
             "MicrosoftAppId is not set: authentication is off. This is for local development "
             "with the Emulator only; do not expose this service to the internet."
         )
+        logger.info("Chat with the bot in a browser: http://%s:%s/", config.HOST, config.PORT)
     # On SIGTERM aiohttp stops accepting, lets turns in flight finish for up to
     # SHUTDOWN_TIMEOUT seconds, runs the cleanups and returns: the exit status is 0.
     web.run_app(
@@ -113,6 +123,7 @@ def main() -> None:
         port=config.PORT,
         shutdown_timeout=config.SHUTDOWN_TIMEOUT,
         print=None,
+        access_log_class=QuietPollsAccessLogger,
         loop=new_event_loop(),
     )
 

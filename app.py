@@ -19,14 +19,16 @@ from dialogs.main_dialog import MainDialog
 from flight_booking_recognizer import FlightBookingRecognizer
 from helpers.luis_helper import IntentRecognizer
 from recognizers import dates
+from storage import ConnectedStorage, create_storage
 from storage.bot_state import ConversationState, UserState
-from storage.memory import MemoryStorage
+from storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
 ADAPTER = web.AppKey("adapter", AdapterWithErrorHandler)
 BOT = web.AppKey("bot", DialogAndWelcomeBot)
 RECOGNIZER = web.AppKey("recognizer", FlightBookingRecognizer)
+STORAGE = web.AppKey("storage", Storage)
 
 
 def create_app(
@@ -36,12 +38,14 @@ def create_app(
     recognizer: IntentRecognizer | None = None,
     auth: BotFrameworkAuthentication | None = None,
 ) -> web.Application:
-    """Wire the bot. By default: memory storage, the recognizer `RECOGNIZER` picks, and
-    Bot Framework authentication as the `MicrosoftApp*` settings say."""
-    storage = storage or MemoryStorage()
+    """Wire the bot. By default: the storage `STORAGE` picks, the recognizer `RECOGNIZER`
+    picks, and Bot Framework authentication as the `MicrosoftApp*` settings say."""
+    app = web.Application(client_max_size=config.MAX_REQUEST_BYTES)
+    storage = app[STORAGE] = storage or create_storage(config)
+    if isinstance(storage, ConnectedStorage):
+        app.cleanup_ctx.append(storage_session)
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
-    app = web.Application(client_max_size=config.MAX_REQUEST_BYTES)
     if recognizer is None:
         recognizer = app[RECOGNIZER] = FlightBookingRecognizer(config)
         app.cleanup_ctx.append(recognizer_session)
@@ -61,6 +65,14 @@ def create_app(
     app.router.add_get("/healthz", healthz)
     app.on_startup.append(warm_up)
     return app
+
+
+async def storage_session(app: web.Application) -> AsyncIterator[None]:
+    storage = app[STORAGE]
+    assert isinstance(storage, ConnectedStorage)
+    await storage.open()
+    yield
+    await storage.close()
 
 
 async def connector_session(app: web.Application) -> AsyncIterator[None]:
@@ -95,8 +107,11 @@ def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The Azure SDKs log every storage request at INFO.
+    logging.getLogger("azure").setLevel(logging.WARNING)
     try:
         config = DefaultConfig.from_env()
+        app = create_app(config)
     except ConfigError as error:
         logger.error("Cannot start: %s", error)
         raise SystemExit(2) from None
@@ -107,14 +122,18 @@ def main() -> None:
         )
     # On SIGTERM aiohttp stops accepting, lets turns in flight finish for up to
     # SHUTDOWN_TIMEOUT seconds, runs the cleanups and returns: the exit status is 0.
-    web.run_app(
-        create_app(config),
-        host=config.HOST,
-        port=config.PORT,
-        shutdown_timeout=config.SHUTDOWN_TIMEOUT,
-        print=None,
-        loop=new_event_loop(),
-    )
+    try:
+        web.run_app(
+            app,
+            host=config.HOST,
+            port=config.PORT,
+            shutdown_timeout=config.SHUTDOWN_TIMEOUT,
+            print=None,
+            loop=new_event_loop(),
+        )
+    except StorageUnavailable as error:
+        logger.error("Cannot start: %s", error)
+        raise SystemExit(2) from None
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:

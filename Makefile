@@ -1,6 +1,7 @@
 # `make run` starts the bot, `make test` runs lint and the test suite.
 # Both build .venv on first use and refresh it when a requirements file changes, and install
-# Web Chat into node_modules from package-lock.json; `make test` also installs Chromium.
+# node_modules from package-lock.json: Web Chat for the chat page, and the local storage
+# stand-ins (Azurite, a Cosmos DB server) the tests start. `make test` also installs Chromium.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin

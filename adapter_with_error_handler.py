@@ -38,8 +38,14 @@ from channel.connector import BotConnector, DeliveryFailed
 from channel.conversation_turns import ConversationTurns
 from channel.sdk_clients import SdkClients
 from channel.signing_keys import SigningKeysUnavailable
+from helpers.message_helper import question
+from storage.errors import StateConflict
 
 logger = logging.getLogger(__name__)
+
+TURN_ATTEMPTS = 3  # runs of one turn whose state save lost a race, before the user is asked
+WITHHELD = "corebot.withheld_replies"  # turn_state: replies held until the state is saved
+CONFLICT = "corebot.state_conflict"  # turn_state: the StateConflict that ended the turn
 
 
 class AdapterWithErrorHandler(CloudAdapter):
@@ -113,22 +119,51 @@ class AdapterWithErrorHandler(CloudAdapter):
         activity: Activity,
         logic: Callable[[TurnContext], Awaitable],
     ) -> InvokeResponse | None:
-        """As the SDK does, but with the turn's SDK clients reused across turns, and replies
-        written to JSON by `to_json`."""
+        """As the SDK does, but with the turn's SDK clients reused across turns, replies
+        written to JSON by `to_json`, and races for the conversation's state handled.
+
+        Replies are held back until the turn's state is saved. When the save loses a race
+        (another instance, or another turn, saved the conversation since this turn read it),
+        the held replies are dropped and the turn runs again on the fresh state; after
+        TURN_ATTEMPTS the user is asked to send the message again. Either way nothing the user
+        sees comes from a turn whose state was not kept: a booking is never lost or made twice.
+        """
         result = auth_header_or_authenticate_request_result
         if isinstance(result, str):
             result = await self.bot_framework_authentication.authenticate_request(activity, result)
         activity.caller_id = result.caller_id
-        context = self._create_turn_context(
-            activity,
-            result.claims_identity,
-            result.audience,
-            await self._clients.connector_client(result, activity.service_url),
-            await self._clients.user_token_client(result.claims_identity),
-            logic,
-            result.connector_factory,
-        )
-        await self.run_pipeline(context, logic)
+        for attempt in range(1, TURN_ATTEMPTS + 1):
+            context = self._create_turn_context(
+                activity,
+                result.claims_identity,
+                result.audience,
+                await self._clients.connector_client(result, activity.service_url),
+                await self._clients.user_token_client(result.claims_identity),
+                logic,
+                result.connector_factory,
+            )
+            context.turn_state[WITHHELD] = []
+            await self.run_pipeline(context, logic)
+            conflict = context.turn_state.get(CONFLICT)
+            if conflict is None:
+                break
+            logger.warning(
+                "Turn of conversation %s not saved (attempt %d of %d): %s",
+                activity.conversation.id,
+                attempt,
+                TURN_ATTEMPTS,
+                conflict,
+            )
+        else:
+            logger.warning(
+                "Gave up the turn of conversation %s; the user is asked to send it again",
+                activity.conversation.id,
+            )
+            await self._ask_to_repeat(context)
+        try:
+            await self._release_replies(context)
+        except DeliveryFailed as error:
+            await self._on_turn_error(context, error)
         if activity.delivery_mode == DeliveryModes.expect_replies:
             replies = [to_json(reply) for reply in context.buffered_reply_activities]
             return InvokeResponse(status=HTTPStatus.OK, body={"activities": replies})
@@ -151,9 +186,15 @@ class AdapterWithErrorHandler(CloudAdapter):
     async def send_activities(
         self, context: TurnContext, activities: list[Activity]
     ) -> list[ResourceResponse]:
-        """As the SDK does, but through our connector: bounded in time, no thread per call."""
+        """As the SDK does, but through our connector: bounded in time, no thread per call.
+        While the turn's replies are held back, they are only collected."""
+        withheld = context.turn_state.get(WITHHELD)
         responses = []
         for activity in activities:
+            if withheld is not None and activity.type != ActivityTypes.invoke_response:
+                withheld.append(activity)
+                responses.append(ResourceResponse(id=""))
+                continue
             activity.id = None
             response = None
             if activity.type == "delay":
@@ -179,11 +220,29 @@ class AdapterWithErrorHandler(CloudAdapter):
             _credentials(context),
         )
 
+    async def _release_replies(self, context: TurnContext) -> None:
+        """Send the replies held back during the turn."""
+        withheld = context.turn_state.pop(WITHHELD, None)
+        if withheld:
+            await self.send_activities(context, withheld)
+
+    async def _ask_to_repeat(self, context: TurnContext) -> None:
+        """Replace what the last, unsaved run of the turn said with a request to say it again."""
+        context.turn_state[WITHHELD] = []
+        context.buffered_reply_activities.clear()
+        await context.send_activity(
+            question("Sorry, I lost track of that message. Please send it again.")
+        )
+
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         """Tell the user, then forget the conversation so nobody stays stuck in a broken state.
 
-        Whatever else fails on the way is added to the one log record of the error.
+        Whatever else fails on the way is added to the one log record of the error. A lost
+        race for the state is no error: `process_activity` runs the turn again.
         """
+        if isinstance(error, StateConflict):
+            turn_context.turn_state[CONFLICT] = error
+            return
         problems = []
         # When the channel is not answering, the user cannot be told.
         if not isinstance(error, DeliveryFailed):

@@ -20,8 +20,9 @@ from dialogs.main_dialog import MainDialog
 from flight_booking_recognizer import FlightBookingRecognizer
 from helpers.luis_helper import IntentRecognizer
 from recognizers import dates
+from storage import ConnectedStorage, create_storage
 from storage.bot_state import ConversationState, UserState
-from storage.memory import MemoryStorage
+from storage.errors import StorageUnavailable
 from webchat import page
 from webchat.direct_line import DirectLine, QuietPollsAccessLogger
 
@@ -31,6 +32,7 @@ ADAPTER = web.AppKey("adapter", AdapterWithErrorHandler)
 BOT = web.AppKey("bot", DialogAndWelcomeBot)
 RECOGNIZER = web.AppKey("recognizer", FlightBookingRecognizer)
 DIRECT_LINE = web.AppKey("direct_line", DirectLine)
+STORAGE = web.AppKey("storage", Storage)
 
 
 def create_app(
@@ -40,12 +42,14 @@ def create_app(
     recognizer: IntentRecognizer | None = None,
     auth: BotFrameworkAuthentication | None = None,
 ) -> web.Application:
-    """Wire the bot. By default: memory storage, the recognizer `RECOGNIZER` picks, and
-    Bot Framework authentication as the `MicrosoftApp*` settings say."""
-    storage = storage or MemoryStorage()
+    """Wire the bot. By default: the storage `STORAGE` picks, the recognizer `RECOGNIZER`
+    picks, and Bot Framework authentication as the `MicrosoftApp*` settings say."""
+    app = web.Application(client_max_size=config.MAX_REQUEST_BYTES)
+    storage = app[STORAGE] = storage or create_storage(config)
+    if isinstance(storage, ConnectedStorage):
+        app.cleanup_ctx.append(storage_session)
     conversation_state = ConversationState(storage)
     user_state = UserState(storage)
-    app = web.Application(client_max_size=config.MAX_REQUEST_BYTES)
     if recognizer is None:
         recognizer = app[RECOGNIZER] = FlightBookingRecognizer(config)
         app.cleanup_ctx.append(recognizer_session)
@@ -70,6 +74,14 @@ def create_app(
         app[DIRECT_LINE].add_routes(app.router)
     app.on_startup.append(warm_up)
     return app
+
+
+async def storage_session(app: web.Application) -> AsyncIterator[None]:
+    storage = app[STORAGE]
+    assert isinstance(storage, ConnectedStorage)
+    await storage.open()
+    yield
+    await storage.close()
 
 
 async def connector_session(app: web.Application) -> AsyncIterator[None]:
@@ -104,8 +116,11 @@ def main() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    # The Azure SDKs log every storage request at INFO.
+    logging.getLogger("azure").setLevel(logging.WARNING)
     try:
         config = DefaultConfig.from_env()
+        app = create_app(config)
     except ConfigError as error:
         logger.error("Cannot start: %s", error)
         raise SystemExit(2) from None
@@ -117,15 +132,19 @@ def main() -> None:
         logger.info("Chat with the bot in a browser: http://%s:%s/", config.HOST, config.PORT)
     # On SIGTERM aiohttp stops accepting, lets turns in flight finish for up to
     # SHUTDOWN_TIMEOUT seconds, runs the cleanups and returns: the exit status is 0.
-    web.run_app(
-        create_app(config),
-        host=config.HOST,
-        port=config.PORT,
-        shutdown_timeout=config.SHUTDOWN_TIMEOUT,
-        print=None,
-        access_log_class=QuietPollsAccessLogger,
-        loop=new_event_loop(),
-    )
+    try:
+        web.run_app(
+            app,
+            host=config.HOST,
+            port=config.PORT,
+            shutdown_timeout=config.SHUTDOWN_TIMEOUT,
+            print=None,
+            access_log_class=QuietPollsAccessLogger,
+            loop=new_event_loop(),
+        )
+    except StorageUnavailable as error:
+        logger.error("Cannot start: %s", error)
+        raise SystemExit(2) from None
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:

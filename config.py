@@ -1,6 +1,9 @@
 """Settings of the bot, read from the environment once."""
 
+import base64
+import binascii
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -35,6 +38,14 @@ class DefaultConfig:
     OUTBOUND_TIMEOUT: float = 5.0
     SHUTDOWN_TIMEOUT: float = 10.0
     RECOGNITION_CACHE_SIZE: int = 4096
+    STORAGE: str = "memory"
+    MEMORY_IDLE_TIMEOUT: float = 24 * 3600.0
+    BLOB_CONNECTION_STRING: str = ""
+    BLOB_CONTAINER_NAME: str = ""
+    COSMOS_DB_ENDPOINT: str = ""
+    COSMOS_DB_AUTH_KEY: str = ""
+    COSMOS_DB_DATABASE_ID: str = ""
+    COSMOS_DB_CONTAINER_ID: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "DefaultConfig":
@@ -71,6 +82,16 @@ class DefaultConfig:
                 environ.get("RECOGNITION_CACHE_SIZE"),
                 cls.RECOGNITION_CACHE_SIZE,
             ),
+            STORAGE=_choice("STORAGE", environ.get("STORAGE") or cls.STORAGE, STORAGES),
+            MEMORY_IDLE_TIMEOUT=_number(
+                "MEMORY_IDLE_TIMEOUT", environ.get("MEMORY_IDLE_TIMEOUT"), cls.MEMORY_IDLE_TIMEOUT
+            ),
+            BLOB_CONNECTION_STRING=environ.get("BlobConnectionString", "").strip(),
+            BLOB_CONTAINER_NAME=environ.get("BlobContainerName", "").strip(),
+            COSMOS_DB_ENDPOINT=environ.get("CosmosDbEndpoint", "").strip(),
+            COSMOS_DB_AUTH_KEY=environ.get("CosmosDbAuthKey", "").strip(),
+            COSMOS_DB_DATABASE_ID=environ.get("CosmosDbDatabaseId", "").strip(),
+            COSMOS_DB_CONTAINER_ID=environ.get("CosmosDbContainerId", "").strip(),
         )
         config.check()
         return config
@@ -94,6 +115,40 @@ class DefaultConfig:
             for name, value in chosen.items():
                 if not value:
                     raise ConfigError(f"{name} is required when RECOGNIZER is {self.RECOGNIZER}")
+        if self.STORAGE == "blob":
+            self._check_blob()
+        elif self.STORAGE == "cosmos":
+            self._check_cosmos()
+
+    def _check_blob(self) -> None:
+        _require("STORAGE is blob", BlobConnectionString=self.BLOB_CONNECTION_STRING)
+        _check_connection_string(self.BLOB_CONNECTION_STRING)
+        _require("STORAGE is blob", BlobContainerName=self.BLOB_CONTAINER_NAME)
+        if not BLOB_CONTAINER_NAME.fullmatch(self.BLOB_CONTAINER_NAME):
+            raise ConfigError(
+                "BlobContainerName must be 3 to 63 lowercase letters, digits and single hyphens, "
+                f"starting and ending with a letter or digit, got {self.BLOB_CONTAINER_NAME!r}"
+            )
+
+    def _check_cosmos(self) -> None:
+        _require("STORAGE is cosmos", CosmosDbEndpoint=self.COSMOS_DB_ENDPOINT)
+        if not re.fullmatch(r"https?://[^/\s]+/?", self.COSMOS_DB_ENDPOINT):
+            raise ConfigError(
+                "CosmosDbEndpoint must be the account URL, like "
+                f"https://<account>.documents.azure.com:443/, got {self.COSMOS_DB_ENDPOINT!r}"
+            )
+        _require("STORAGE is cosmos", CosmosDbAuthKey=self.COSMOS_DB_AUTH_KEY)
+        if not _is_base64(self.COSMOS_DB_AUTH_KEY):
+            raise ConfigError("CosmosDbAuthKey must be the account key (base64)")
+        for name, value in (
+            ("CosmosDbDatabaseId", self.COSMOS_DB_DATABASE_ID),
+            ("CosmosDbContainerId", self.COSMOS_DB_CONTAINER_ID),
+        ):
+            _require("STORAGE is cosmos", **{name: value})
+            if not COSMOS_ID.fullmatch(value):
+                raise ConfigError(
+                    f"{name} must be at most 255 characters without / \\ ? or #, got {value!r}"
+                )
 
     @property
     def luis_settings(self) -> dict[str, str]:
@@ -115,6 +170,42 @@ class DefaultConfig:
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 RECOGNIZERS = ("auto", "embedded", "luis", "clu", "none")
+STORAGES = ("memory", "blob", "cosmos")
+BLOB_CONTAINER_NAME = re.compile(r"(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
+COSMOS_ID = re.compile(r"[^/\\?#]{1,255}")
+
+
+def _require(when: str, **settings: str) -> None:
+    for name, value in settings.items():
+        if not value:
+            raise ConfigError(f"{name} is required when {when}")
+
+
+def _check_connection_string(raw: str) -> None:
+    """The checks azure-storage-blob makes later, made now; the secret is never echoed."""
+    parts = [part.split("=", 1) for part in raw.rstrip(";").split(";")]
+    if any(len(part) != 2 for part in parts):
+        raise ConfigError(
+            "BlobConnectionString is malformed: it must be Name=value pairs split by ;"
+        )
+    fields = dict(parts)
+    if not ("AccountName" in fields and "AccountKey" in fields) and not fields.get(
+        "SharedAccessSignature"
+    ):
+        raise ConfigError(
+            "BlobConnectionString must hold AccountName and AccountKey, or SharedAccessSignature"
+        )
+    if "AccountKey" in fields and not _is_base64(fields["AccountKey"]):
+        raise ConfigError("BlobConnectionString: its AccountKey is not base64")
+    if "BlobEndpoint" not in fields and "AccountName" not in fields:
+        raise ConfigError("BlobConnectionString must hold BlobEndpoint or AccountName")
+
+
+def _is_base64(raw: str) -> bool:
+    try:
+        return bool(base64.b64decode(raw, validate=True))
+    except (binascii.Error, ValueError):
+        return False
 
 
 def _port(raw: str) -> int:

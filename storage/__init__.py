@@ -1,0 +1,38 @@
+"""Where the bot keeps conversation and user state: `STORAGE` picks the store."""
+
+from typing import Protocol, runtime_checkable
+
+from botbuilder.core import Storage
+
+from config import ConfigError, DefaultConfig
+from storage.memory import MemoryStorage
+
+
+@runtime_checkable
+class ConnectedStorage(Protocol):
+    """A store behind a network connection: checked at start, closed at shutdown."""
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def create_storage(config: DefaultConfig) -> Storage:
+    # The Azure SDKs are imported only when they are used: they take a while to load.
+    if config.STORAGE == "blob":
+        from storage.blob import AzureBlobStorage
+
+        try:
+            return AzureBlobStorage(config.BLOB_CONNECTION_STRING, config.BLOB_CONTAINER_NAME)
+        except ValueError as error:
+            raise ConfigError(f"BlobConnectionString is malformed: {error}") from None
+    if config.STORAGE == "cosmos":
+        from storage.cosmos import AzureCosmosStorage
+
+        return AzureCosmosStorage(
+            config.COSMOS_DB_ENDPOINT,
+            config.COSMOS_DB_AUTH_KEY,
+            config.COSMOS_DB_DATABASE_ID,
+            config.COSMOS_DB_CONTAINER_ID,
+        )
+    return MemoryStorage(idle_timeout=config.MEMORY_IDLE_TIMEOUT)

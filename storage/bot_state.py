@@ -40,7 +40,10 @@ class _QuickChangeCheck(BotState):
 
     async def clear_state(self, turn_context: TurnContext) -> None:
         BotAssert.context_not_none(turn_context)
-        cleared = _PickleCheckedState()
+        cached = self.get_cached_state(turn_context)
+        e_tag = cached.state.get("e_tag") if cached and cached.state else None
+        # Keeping the e-tag makes the save overwrite only the version this turn read.
+        cleared = _PickleCheckedState({"e_tag": e_tag} if e_tag else None)
         cleared.hash = b""  # never equal to a fingerprint: the cleared state is always saved
         turn_context.turn_state[self._context_service_key] = cleared
 

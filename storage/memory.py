@@ -2,47 +2,71 @@
 
 import itertools
 import pickle
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from botbuilder.core import Storage
 
+from storage.errors import StateConflict
+from storage.items import e_tag_of, with_e_tag
+
+ONE_DAY = 24 * 3600.0
+
 
 class MemoryStorage(Storage):
-    """Like botbuilder's MemoryStorage, but each item is kept pickled, and e-tags work as in
-    Blob or Cosmos storage: every write makes a new e-tag, a read hands it out with the item,
-    and a write carrying an older one (other than `*`) fails with KeyError. A write gives the
-    writer's item its new e-tag.
+    """Like botbuilder's MemoryStorage, but each item is kept pickled, e-tags work as in Blob or
+    Cosmos storage, and items idle for longer than `idle_timeout` seconds are dropped.
+
+    Every write makes a new e-tag and a read hands it out with the item. A write fails with
+    StateConflict when it carries an older e-tag (other than `*`), or none while the item
+    exists: someone else wrote it since this turn read it. A write gives the writer's item its
+    new e-tag.
 
     The SDK's version hands out the stored objects themselves, so a turn edits the store before
     it saves, and it deep-copies every write twice. Pickling copies both ways, in C.
     """
 
-    def __init__(self) -> None:
-        self._items: dict[str, tuple[str, bytes]] = {}
+    def __init__(
+        self,
+        *,
+        idle_timeout: float = ONE_DAY,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        # Least recently used first, so the idle ones are found at the front.
+        self._items: OrderedDict[str, tuple[str, bytes, float]] = OrderedDict()
         self._e_tags = itertools.count(1)
+        self._idle_timeout = idle_timeout
+        self._clock = clock
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
+        now = self._drop_idle()
         items = {}
         for key in keys:
             if key in self._items:
-                e_tag, data = self._items[key]
-                items[key] = _with_e_tag(pickle.loads(data), e_tag)
+                e_tag, data, _ = self._items[key]
+                self._items[key] = (e_tag, data, now)
+                self._items.move_to_end(key)
+                items[key] = with_e_tag(pickle.loads(data), e_tag)
         return items
 
     async def write(self, changes: dict[str, Any]) -> None:
         if changes is None:
             raise TypeError("MemoryStorage.write(): changes are required")
+        now = self._drop_idle()
         for key, item in changes.items():
-            e_tag = item.get("e_tag") if isinstance(item, dict) else getattr(item, "e_tag", None)
+            e_tag = e_tag_of(item)
             if e_tag == "":
                 raise ValueError("MemoryStorage.write(): etag missing")
-            if e_tag not in (None, "*") and key in self._items and self._items[key][0] != e_tag:
-                raise KeyError(f"Etag conflict: {key} has changed since it was read")
+            if e_tag != "*" and key in self._items and self._items[key][0] != e_tag:
+                raise StateConflict(f"{key} has changed since it was read")
             new_e_tag = str(next(self._e_tags))
-            self._items[key] = (new_e_tag, pickle.dumps(item, pickle.HIGHEST_PROTOCOL))
+            self._items[key] = (new_e_tag, pickle.dumps(item, pickle.HIGHEST_PROTOCOL), now)
+            self._items.move_to_end(key)
             # The writer now holds the newest version: a second save in the same turn is no
             # conflict.
-            _with_e_tag(item, new_e_tag)
+            with_e_tag(item, new_e_tag)
 
     async def delete(self, keys: list[str]) -> None:
         for key in keys:
@@ -52,10 +76,11 @@ class MemoryStorage(Storage):
         """The size of one item as kept, for measurements."""
         return len(self._items[key][1])
 
-
-def _with_e_tag(item: Any, e_tag: str) -> Any:
-    if isinstance(item, dict):
-        item["e_tag"] = e_tag
-    elif hasattr(item, "e_tag"):
-        item.e_tag = e_tag
-    return item
+    def _drop_idle(self) -> float:
+        now = self._clock()
+        while self._items:
+            key, (_, _, used) = next(iter(self._items.items()))
+            if now - used <= self._idle_timeout:
+                break
+            del self._items[key]
+        return now

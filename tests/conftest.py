@@ -1,13 +1,25 @@
-"""Shared fixtures: a dialog test client, a stub recognizer, and the app over real HTTP."""
+"""Shared fixtures: a dialog test client, a stub recognizer, the app over real HTTP, and
+local stand-ins for Azure Blob Storage (Azurite) and Cosmos DB."""
 
+import asyncio
+import datetime as dt
+import ipaddress
 import itertools
-from collections.abc import AsyncIterator, Awaitable, Callable
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import ClientError, ClientSession, web
 from aiohttp.test_utils import TestServer
 from botbuilder.core import (
     AutoSaveStateMiddleware,
@@ -20,6 +32,10 @@ from botbuilder.core import (
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnResult, DialogTurnStatus
 from botbuilder.schema import Activity, ActivityTypes
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 from app import create_app
 from config import DefaultConfig
@@ -311,3 +327,196 @@ def booking_of(
         details.travel_date,
         details.unsupported_airports,
     )
+
+
+ROOT = Path(__file__).resolve().parent.parent
+NODE_BIN = ROOT / "node_modules" / ".bin"
+# The well-known key of Azurite's development account (and of the Cosmos DB emulator).
+AZURITE_KEY = (
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+)
+COSMOS_KEY = (
+    "C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw=="
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def blob_connection_string(port: int, key: str = AZURITE_KEY) -> str:
+    return (
+        f"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={key};"
+        f"BlobEndpoint=http://127.0.0.1:{port}/devstoreaccount1;"
+    )
+
+
+def start_service(
+    command: list[str], port: int, log: Path, cwd: Path = ROOT
+) -> subprocess.Popen[bytes]:
+    """Start a local service in `cwd`; wait until it accepts connections on 127.0.0.1:`port`."""
+    if not Path(command[0]).exists():
+        raise RuntimeError(f"{command[0]} is missing: `make test` installs it with npm ci")
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, cwd=cwd)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{command[0]} exited: {log.read_text(errors='replace')}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{command[0]} did not listen on port {port} within 60 s")
+
+
+def stop_service(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """Azurite's blob service on 127.0.0.1, in memory, for the whole session; its port.
+
+    `--loose`: azure-storage-blob 12.7.0 sends an encryption header Azurite otherwise refuses.
+    """
+    workspace = tmp_path_factory.mktemp("azurite")
+    port = free_port()
+    process = start_service(
+        [
+            str(NODE_BIN / "azurite-blob"),
+            *("--blobHost", "127.0.0.1", "--blobPort", str(port)),
+            *("--inMemoryPersistence", "--loose", "--silent", "--disableTelemetry"),
+        ],
+        port,
+        workspace / "azurite.log",
+        cwd=workspace,
+    )
+    yield port
+    stop_service(process)
+
+
+@pytest.fixture
+def blob_environ(azurite: int) -> dict[str, str]:
+    """Settings for blob storage on Azurite, in a container of this test's own."""
+    return {
+        "STORAGE": "blob",
+        "BlobConnectionString": blob_connection_string(azurite),
+        "BlobContainerName": f"test-{uuid.uuid4().hex[:16]}",
+    }
+
+
+@pytest.fixture(scope="session")
+def cosmos_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """@vercel/cosmosdb-server, a Node implementation of the Cosmos DB REST API, over HTTPS
+    on 127.0.0.1 with a certificate made for it; its endpoint and the certificate's file."""
+    workspace = tmp_path_factory.mktemp("cosmos")
+    certificate, key = workspace / "cert.pem", workspace / "key.pem"
+    make_certificate(certificate, key)
+    port = free_port()
+    serve = (
+        "const fs = require('fs');"
+        "const { createHttpsServer } = require('@vercel/cosmosdb-server');"
+        "createHttpsServer({ cert: fs.readFileSync(process.argv[1]),"
+        " key: fs.readFileSync(process.argv[2]) }).listen(+process.argv[3], '127.0.0.1');"
+    )
+    process = start_service(
+        ["/usr/bin/env", "node", "-e", serve, str(certificate), str(key), str(port)],
+        port,
+        workspace / "cosmos.log",
+    )
+    yield f"https://127.0.0.1:{port}/", str(certificate)
+    stop_service(process)
+
+
+def make_certificate(certificate: Path, key: Path) -> None:
+    """A self-signed certificate for 127.0.0.1, valid for a day."""
+    private_key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    built = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(private_key, hashes.SHA256())
+    )
+    certificate.write_bytes(built.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+
+
+class AppProcess:
+    """`python app.py` in a process of its own, as `make run` starts it."""
+
+    def __init__(self, process: asyncio.subprocess.Process, url: str) -> None:
+        self.process = process
+        self.url = url
+
+    async def exited(self) -> bytes:
+        """Wait for the process to end by itself; its log (stderr)."""
+        _, stderr = await asyncio.wait_for(self.process.communicate(), 30)
+        return stderr
+
+    async def stop(self) -> bytes:
+        """SIGTERM, as App Service sends; the process's log (stderr)."""
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(self.process.communicate(), 20)
+        return stderr
+
+
+async def start_app_process(
+    environ: dict[str, str], session: ClientSession, *, expect_start: bool = True
+) -> AppProcess:
+    """Start app.py with `environ` on a free port; when `expect_start`, wait until it serves."""
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "app.py",
+        cwd=ROOT,
+        env={
+            **{name: value for name, value in os.environ.items() if name != "MicrosoftAppId"},
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "RECOGNIZER": "embedded",
+            **environ,
+        },
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    app = AppProcess(process, f"http://127.0.0.1:{port}/api/messages")
+    if expect_start:
+        for _ in range(200):
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz"):
+                    return app
+            except ClientError:
+                if process.returncode is not None:
+                    raise RuntimeError((await app.stop()).decode()) from None
+                await asyncio.sleep(0.1)
+        process.kill()
+        raise RuntimeError("app.py did not serve within 20 s")
+    return app

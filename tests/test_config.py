@@ -74,3 +74,104 @@ def test_every_setting_is_read() -> None:
 def test_a_bad_setting_is_named(environ: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
         DefaultConfig.from_env(environ)
+
+
+AZURITE = (
+    "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;"
+    "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;"
+)
+COSMOS = {
+    "STORAGE": "cosmos",
+    "CosmosDbEndpoint": "https://my-account.documents.azure.com:443/",
+    "CosmosDbAuthKey": "a2V5",
+    "CosmosDbDatabaseId": "bot-db",
+    "CosmosDbContainerId": "bot-state",
+}
+
+
+def test_storage_is_memory_keeping_idle_conversations_a_day_by_default() -> None:
+    config = DefaultConfig.from_env({})
+
+    assert (config.STORAGE, config.MEMORY_IDLE_TIMEOUT) == ("memory", 86400.0)
+
+
+def test_storage_settings_are_read() -> None:
+    blob = DefaultConfig.from_env(
+        {"STORAGE": "Blob", "BlobConnectionString": AZURITE, "BlobContainerName": "bot-state"}
+    )
+    cosmos = DefaultConfig.from_env(COSMOS)
+
+    assert (blob.STORAGE, blob.BLOB_CONNECTION_STRING, blob.BLOB_CONTAINER_NAME) == (
+        "blob",
+        AZURITE,
+        "bot-state",
+    )
+    assert (
+        cosmos.STORAGE,
+        cosmos.COSMOS_DB_ENDPOINT,
+        cosmos.COSMOS_DB_AUTH_KEY,
+        cosmos.COSMOS_DB_DATABASE_ID,
+        cosmos.COSMOS_DB_CONTAINER_ID,
+    ) == ("cosmos", "https://my-account.documents.azure.com:443/", "a2V5", "bot-db", "bot-state")
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"STORAGE": "redis"}, "STORAGE must be one of memory, blob, cosmos, got 'redis'"),
+        ({"MEMORY_IDLE_TIMEOUT": "0"}, "MEMORY_IDLE_TIMEOUT must be greater than 0, got '0'"),
+        (
+            {"STORAGE": "blob", "BlobContainerName": "bot-state"},
+            "BlobConnectionString is required when STORAGE is blob",
+        ),
+        (
+            {"STORAGE": "blob", "BlobConnectionString": "secret", "BlobContainerName": "b-s"},
+            "BlobConnectionString is malformed: it must be Name=value pairs split by ;",
+        ),
+        (
+            {"STORAGE": "blob", "BlobConnectionString": "BlobEndpoint=http://127.0.0.1:1/x"},
+            "BlobConnectionString must hold AccountName and AccountKey, or SharedAccessSignature",
+        ),
+        (
+            {"STORAGE": "blob", "BlobConnectionString": "AccountName=a;AccountKey=not base64!"},
+            "BlobConnectionString: its AccountKey is not base64",
+        ),
+        (
+            {"STORAGE": "blob", "BlobConnectionString": AZURITE},
+            "BlobContainerName is required when STORAGE is blob",
+        ),
+        (
+            {"STORAGE": "blob", "BlobConnectionString": AZURITE, "BlobContainerName": "Bot_State"},
+            "BlobContainerName must be 3 to 63 lowercase letters, digits and single hyphens, "
+            "starting and ending with a letter or digit, got 'Bot_State'",
+        ),
+        (
+            {**COSMOS, "CosmosDbEndpoint": ""},
+            "CosmosDbEndpoint is required when STORAGE is cosmos",
+        ),
+        (
+            {**COSMOS, "CosmosDbEndpoint": "my-account.documents.azure.com"},
+            "CosmosDbEndpoint must be the account URL, like "
+            "https://<account>.documents.azure.com:443/, got 'my-account.documents.azure.com'",
+        ),
+        ({**COSMOS, "CosmosDbAuthKey": ""}, "CosmosDbAuthKey is required when STORAGE is cosmos"),
+        (
+            {**COSMOS, "CosmosDbAuthKey": "k e y"},
+            "CosmosDbAuthKey must be the account key (base64)",
+        ),
+        (
+            {**COSMOS, "CosmosDbDatabaseId": ""},
+            "CosmosDbDatabaseId is required when STORAGE is cosmos",
+        ),
+        (
+            {**COSMOS, "CosmosDbContainerId": "bot/state"},
+            "CosmosDbContainerId must be at most 255 characters without / \\ ? or #, "
+            "got 'bot/state'",
+        ),
+    ],
+)
+def test_a_bad_storage_setting_is_named(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        DefaultConfig.from_env(environ)
+
+    assert str(raised.value) == message

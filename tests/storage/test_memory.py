@@ -1,6 +1,7 @@
 import pytest
 
 from booking_details import BookingDetails
+from storage.errors import StateConflict
 from storage.memory import MemoryStorage
 
 
@@ -35,7 +36,7 @@ async def test_every_write_makes_a_new_e_tag_and_an_old_one_is_refused() -> None
     await storage.write({"a": read_by_one})
     read_by_other["count"] = 3
 
-    with pytest.raises(KeyError):
+    with pytest.raises(StateConflict, match="a has changed since it was read"):
         await storage.write({"a": read_by_other})
     assert (await storage.read(["a"]))["a"]["count"] == 2
 
@@ -65,3 +66,47 @@ async def test_deleted_items_are_gone_and_deleting_a_missing_one_is_fine() -> No
     await storage.delete(["a", "never-written"])
 
     assert list(await storage.read(["a", "b"])) == ["b"]
+
+
+async def test_an_item_read_as_missing_is_not_written_over_one_created_meanwhile() -> None:
+    storage = MemoryStorage()
+    assert await storage.read(["a"]) == {}
+    await storage.write({"a": {"count": 1}})
+
+    with pytest.raises(StateConflict):
+        await storage.write({"a": {"count": 2}})
+    assert (await storage.read(["a"]))["a"]["count"] == 1
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_items_idle_for_longer_than_the_timeout_are_dropped() -> None:
+    clock = Clock()
+    storage = MemoryStorage(idle_timeout=60, clock=clock)
+    await storage.write({"idle": {"n": 1}, "busy": {"n": 2}})
+
+    clock.now += 40
+    assert list(await storage.read(["busy"])) == ["busy"]
+    clock.now += 40
+    await storage.write({"other": {"n": 3}})
+
+    assert list(await storage.read(["idle", "busy", "other"])) == ["busy", "other"]
+    with pytest.raises(KeyError):
+        storage.stored_bytes("idle")
+
+
+async def test_by_default_items_are_kept_for_a_day() -> None:
+    clock = Clock()
+    storage = MemoryStorage(clock=clock)
+    await storage.write({"a": {"n": 1}})
+
+    clock.now += 24 * 3600 - 1
+    assert list(await storage.read(["a"])) == ["a"]
+    clock.now += 24 * 3600 + 1
+    assert await storage.read(["a"]) == {}

@@ -1,0 +1,209 @@
+"""Cosmos DB storage against @vercel/cosmosdb-server, a Node implementation of the Cosmos DB
+REST API: what a turn reads and writes, e-tags, the check at start, and the event loop."""
+
+import asyncio
+import socket
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from aiohttp import ClientSession
+
+from booking_details import BookingDetails
+from storage.cosmos import AzureCosmosStorage
+from storage.errors import StateConflict, StorageUnavailable
+from tests.conftest import (
+    COSMOS_KEY,
+    EmulatorClient,
+    StubConnector,
+    start_app_process,
+)
+
+
+def cosmos_storage(cosmos_db: tuple[str, str], **options: float) -> AzureCosmosStorage:
+    endpoint, certificate = cosmos_db
+    return AzureCosmosStorage(
+        endpoint, COSMOS_KEY, "bot-db", f"c-{uuid.uuid4().hex}", ca_file=certificate, **options
+    )
+
+
+@pytest.fixture
+async def storage(cosmos_db: tuple[str, str]) -> AsyncIterator[AzureCosmosStorage]:
+    storage = cosmos_storage(cosmos_db)
+    await storage.open()
+    yield storage
+    await storage.close()
+
+
+async def test_state_round_trips_with_its_e_tag(storage: AzureCosmosStorage) -> None:
+    written = {"booking": BookingDetails(destination="Paris", origin="Berlin")}
+
+    await storage.write({"emulator/conversations/c?1": written})
+    (read,) = (await storage.read(["emulator/conversations/c?1"])).values()
+
+    assert (read["booking"].destination, read["booking"].origin) == ("Paris", "Berlin")
+    assert read["e_tag"] == written["e_tag"]
+
+
+async def test_a_write_with_a_stale_e_tag_is_a_conflict(storage: AzureCosmosStorage) -> None:
+    await storage.write({"a": {"n": 1}})
+    mine = (await storage.read(["a"]))["a"]
+    theirs = (await storage.read(["a"]))["a"]
+    theirs["n"] = 2
+    await storage.write({"a": theirs})
+
+    mine["n"] = 3
+    with pytest.raises(StateConflict, match="a has changed since it was read"):
+        await storage.write({"a": mine})
+    assert (await storage.read(["a"]))["a"]["n"] == 2
+
+
+async def test_creating_an_item_that_appeared_meanwhile_is_a_conflict(
+    storage: AzureCosmosStorage,
+) -> None:
+    await storage.write({"a": {"n": 1}})
+
+    with pytest.raises(StateConflict):
+        await storage.write({"a": {"n": 2}})
+    assert (await storage.read(["a"]))["a"]["n"] == 1
+
+
+async def test_saving_an_item_deleted_meanwhile_is_a_conflict(
+    storage: AzureCosmosStorage,
+) -> None:
+    await storage.write({"a": {"n": 1}})
+    mine = (await storage.read(["a"]))["a"]
+    await storage.delete(["a"])
+
+    with pytest.raises(StateConflict):
+        await storage.write({"a": mine})
+
+
+async def test_the_writer_may_save_again_and_a_star_overwrites(
+    storage: AzureCosmosStorage,
+) -> None:
+    item = {"n": 1}
+    await storage.write({"a": item})
+    item["n"] = 2
+    await storage.write({"a": item})
+    await storage.write({"a": {"n": 3, "e_tag": "*"}})
+
+    assert (await storage.read(["a"]))["a"]["n"] == 3
+
+
+async def test_deleted_items_are_gone_and_deleting_a_missing_one_is_fine(
+    storage: AzureCosmosStorage,
+) -> None:
+    await storage.write({"a": {"n": 1}, "b": {"n": 2}})
+
+    await storage.delete(["a", "never-written"])
+
+    assert list(await storage.read(["b"])) == ["b"]
+
+
+@pytest.fixture
+def silent_endpoint() -> Iterator[str]:
+    """A port on 127.0.0.1 that accepts connections and never answers."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        yield f"https://127.0.0.1:{listener.getsockname()[1]}/"
+
+
+async def test_while_cosmos_does_not_answer_the_event_loop_runs_on(
+    silent_endpoint: str,
+) -> None:
+    storage = AzureCosmosStorage(
+        silent_endpoint, COSMOS_KEY, "bot-db", "bot-state", start_timeout=1.0
+    )
+    gaps: list[float] = []
+
+    async def tick() -> None:
+        last = time.perf_counter()
+        while True:
+            await asyncio.sleep(0.01)
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+    ticker = asyncio.create_task(tick())
+    with pytest.raises(StorageUnavailable) as raised:
+        await storage.open()
+    ticker.cancel()
+
+    assert str(raised.value) == f"CosmosDbEndpoint: no answer from {silent_endpoint} within 1 s"
+    assert len(gaps) > 50
+    assert max(gaps) < 0.1
+
+
+async def test_an_unreachable_endpoint_stops_the_app_at_start(
+    http_session: ClientSession,
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environ = {
+        "STORAGE": "cosmos",
+        "CosmosDbEndpoint": f"https://127.0.0.1:{port}/",
+        "CosmosDbAuthKey": COSMOS_KEY,
+        "CosmosDbDatabaseId": "bot-db",
+        "CosmosDbContainerId": "bot-state",
+    }
+
+    app = await start_app_process(environ, http_session, expect_start=False)
+    stderr = (await app.exited()).decode()
+
+    assert app.process.returncode == 2
+    assert (
+        f"ERROR __main__: Cannot start: CosmosDbEndpoint: cannot reach https://127.0.0.1:{port}/: "
+    ) in stderr
+    assert "Connection refused" in stderr
+    assert "Traceback" not in stderr
+
+
+async def test_a_full_booking_with_cosmos_storage_set_up_by_its_settings(
+    cosmos_db: tuple[str, str],
+    connector: tuple[StubConnector, str],
+    http_session: ClientSession,
+    tomorrow: str,
+) -> None:
+    endpoint, _ = cosmos_db
+    container = f"c-{uuid.uuid4().hex}"
+    environ = {
+        "STORAGE": "cosmos",
+        "CosmosDbEndpoint": endpoint,
+        "CosmosDbAuthKey": COSMOS_KEY,
+        "CosmosDbDatabaseId": "bot-db",
+        "CosmosDbContainerId": container,
+    }
+    # The stand-in answers a read of a missing document with HTTP 500, not 404 (its bug), so
+    # the conversation's state is written before its first turn.
+    seed = cosmos_storage(cosmos_db)
+    seed.config.container_id = container
+    await seed.open()
+    await seed.write({"emulator/conversations/conversation-1": {}})
+    await seed.close()
+    stub, service_url = connector
+    # azure-cosmos does not verify the certificate of an endpoint on 127.0.0.1 (the emulator's
+    # convention), so the app needs no CA file here.
+    app = await start_app_process(environ, http_session)
+    try:
+        emulator = EmulatorClient(http_session, app.url, stub, service_url)
+        *_, intro = await emulator.join()
+        assert intro["text"] == "What can I help you with today?"
+        assert await emulator.say("book a flight to Paris") == [
+            "From what city will you be travelling?"
+        ]
+        assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
+        assert await emulator.say("tomorrow") == [
+            f"Please confirm, I have you traveling to: Paris from: Berlin on: {tomorrow}."
+        ]
+        assert await emulator.say("yes") == [
+            f"I have you booked to Paris from Berlin on {tomorrow}",
+            "What else can I do for you?",
+        ]
+    finally:
+        stderr = await app.stop()
+    assert b"Traceback" not in stderr
+    assert app.process.returncode == 0

@@ -33,7 +33,7 @@ from botframework.connector.auth import (
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 
-from channel.activity_json import to_json
+from channel.activity_json import from_json, to_json
 from channel.connector import BotConnector, DeliveryFailed
 from channel.conversation_turns import ConversationTurns
 from channel.sdk_clients import SdkClients
@@ -346,7 +346,7 @@ def parse_activity(body: object) -> Activity:
     if not isinstance(body, dict):
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body must be a JSON object (an Activity)")
     try:
-        activity = Activity().deserialize(body)
+        activity = from_json(Activity, body)
     except (DeserializationError, TypeError, ValueError, AttributeError):
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body is not a valid Activity") from None
     missing = [

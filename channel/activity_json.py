@@ -1,16 +1,19 @@
-"""Bot Framework schema objects to JSON: what msrest's `Model.serialize()` writes, faster.
+"""Bot Framework schema objects to and from JSON: what msrest's `Model.serialize()` writes
+and `Model.deserialize()` reads, faster.
 
 msrest re-reads each class's attribute map, transforms every key and dispatches on type
-names for every object it writes: about half a millisecond per reply. Here the map is
-read once per class. Anything out of the ordinary (a value of an unexpected type, bytes)
-is handed to msrest, so the output is always what msrest would write.
+names for every object: about half a millisecond per reply written and a tenth per activity
+read. Here the map is read once per class. Anything out of the ordinary (a value of an
+unexpected type, bytes) is handed to msrest, so the result is always msrest's.
 """
 
 from datetime import datetime
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
-from msrest.serialization import Model, Serializer
+from msrest.serialization import Deserializer, Model, Serializer
+
+M = TypeVar("M", bound=Model)
 
 _PLAIN = (str, int, float, bool)
 
@@ -26,16 +29,86 @@ def to_json(model: Model) -> dict[str, Any]:
         return model.serialize()
 
 
+def from_json(cls: type[M], data: Any) -> M:
+    """`cls.deserialize(data)`, for JSON already parsed."""
+    try:
+        return _read_model(cls, data)
+    except (_Unusual, ValueError, TypeError):
+        return cls.deserialize(data)
+
+
 @cache
 def _plan(cls: type[Model]) -> tuple[tuple[str, str, str], ...]:
     """(attribute, JSON key, msrest type) for each attribute of the class."""
     plan = []
     for attribute, description in cls._attribute_map.items():
         key = description["key"]
-        if not key or "." in key or cls._validation.get(attribute, {}).get("readonly"):
+        rules = cls._validation.get(attribute, {})
+        if not key or "." in key or "\\" in key or rules.get("readonly") or rules.get("constant"):
             raise _Unusual(cls.__name__)
         plan.append((attribute, key, description["type"]))
+    if getattr(cls, "_subtype_map", None):
+        raise _Unusual(cls.__name__)
     return tuple(plan)
+
+
+@cache
+def _keys(cls: type[Model]) -> frozenset[str]:
+    return frozenset(key for _, key, _ in _plan(cls))
+
+
+@cache
+def _dependencies(cls: type[Model]) -> dict[str, type]:
+    return cls._infer_class_models()
+
+
+# msrest's own readers, for the types whose reading is more than a type check.
+_DESERIALIZER = Deserializer()
+
+
+def _read_model(cls: type[M], data: Any) -> M:
+    if type(data) is not dict:
+        raise _Unusual(cls.__name__)
+    model = cls(
+        **{attribute: _read(data.get(key), kind, cls) for attribute, key, kind in _plan(cls)}
+    )
+    # As msrest does, keys the class does not know are kept as additional_properties.
+    unknown = data.keys() - _keys(cls)
+    if unknown:
+        model.additional_properties = {key: data[key] for key in unknown}
+    return model
+
+
+def _read(value: Any, kind: str, owner: type[Model]) -> Any:
+    if value is None:
+        return None
+    match kind:
+        case "str":
+            if type(value) is not str:
+                raise _Unusual(kind)
+            return value
+        case "bool" | "int":
+            if type(value) is not {"bool": bool, "int": int}[kind]:
+                raise _Unusual(kind)
+            return value
+        case "iso-8601":
+            if type(value) is not str:
+                raise _Unusual(kind)
+            return Deserializer.deserialize_iso(value)
+        case "object":
+            return _DESERIALIZER.deserialize_object(value)
+        case _ if kind.startswith("[") and kind.endswith("]"):
+            if type(value) is not list:
+                raise _Unusual(kind)
+            return [_read(item, kind[1:-1], owner) for item in value]
+        case _ if kind.startswith("{") and kind.endswith("}"):
+            if type(value) is not dict:
+                raise _Unusual(kind)
+            return {key: _read(item, kind[1:-1], owner) for key, item in value.items()}
+    model = _dependencies(owner).get(kind)
+    if model is None or not issubclass(model, Model):
+        raise _Unusual(kind)
+    return _read_model(model, value)
 
 
 def _model(model: object) -> dict[str, Any]:

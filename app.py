@@ -2,6 +2,7 @@
 mode also a chat page at / with a local Direct Line for it."""
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -101,6 +102,14 @@ async def warm_up(app: web.Application) -> None:
     await dates.off_loop(dates.warm_up)
 
 
+async def tune_garbage_collector(app: web.Application) -> None:
+    """After warm-up: the objects made so far (modules, recognizer models) live as long as
+    the process, so the collector stops scanning them, and it runs less often. Under load
+    its full collections were the longest pauses, and the slowest turns waited on them."""
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+
+
 async def messages(request: web.Request) -> web.Response:
     return await request.app[ADAPTER].process(request, request.app[BOT])
 
@@ -121,6 +130,7 @@ def main() -> None:
     try:
         config = DefaultConfig.from_env()
         app = create_app(config)
+        app.on_startup.append(tune_garbage_collector)
     except ConfigError as error:
         logger.error("Cannot start: %s", error)
         raise SystemExit(2) from None

@@ -1,8 +1,7 @@
 """Bot state in Azure Cosmos DB: botbuilder-azure's CosmosDbPartitionedStorage, off the loop."""
 
 import asyncio
-from collections.abc import Coroutine
-from typing import Any, TypeVar
+from typing import Any
 
 from azure.core import MatchConditions
 from azure.core.exceptions import AzureError
@@ -20,10 +19,9 @@ from botbuilder.azure import (
 )
 from jsonpickle.pickler import Pickler
 
+from helpers.coroutines import run_to_end
 from storage.errors import StateConflict, StorageUnavailable
 from storage.items import e_tag_of, with_e_tag
-
-Result = TypeVar("Result")
 
 
 class AzureCosmosStorage(CosmosDbPartitionedStorage):
@@ -103,7 +101,7 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
             ssl_config=ssl,
             timeout=self._start_timeout,  # for the account read, retries included
         )
-        _run(self.initialize())
+        run_to_end(self.initialize())
 
     async def close(self) -> None:
         """Close the client's HTTP session (the client has no close(); its `with` exit does it)."""
@@ -112,11 +110,11 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
         await self.open()
-        return await asyncio.to_thread(_run, super().read(keys))
+        return await asyncio.to_thread(run_to_end, super().read(keys))
 
     async def delete(self, keys: list[str]) -> None:
         await self.open()
-        await asyncio.to_thread(_run, super().delete(keys))
+        await asyncio.to_thread(run_to_end, super().delete(keys))
 
     async def write(self, changes: dict[str, Any]) -> None:
         if changes is None:
@@ -156,17 +154,6 @@ def _document(item: Any) -> dict[str, Any]:
     flat = Pickler().flatten(item)
     flat.pop("e_tag", None)
     return flat
-
-
-def _run(coroutine: Coroutine[Any, Any, Result]) -> Result:
-    """Run one of the SDK's async methods, which only call the synchronous client and so
-    never suspend, to completion in the calling (worker) thread."""
-    try:
-        coroutine.send(None)
-    except StopIteration as done:
-        return done.value
-    coroutine.close()
-    raise RuntimeError("a Cosmos DB storage call suspended; it cannot run in a worker thread")
 
 
 def _first_line(text: str | None) -> str:

@@ -2,13 +2,9 @@
 
 import asyncio
 import logging
-import os
 import signal
-import socket
-import sys
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,9 +12,7 @@ from aiohttp import web
 from botbuilder.core import MemoryStorage
 
 from config import DefaultConfig
-from tests.conftest import EmulatorClient, StartBot, served
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import EmulatorClient, StartBot, served, start_app_process
 
 
 class HangingConnector:
@@ -131,37 +125,15 @@ async def test_health(start_bot: StartBot) -> None:
         assert await response.json() == {"status": "ok", "conversationsInTurn": 0}
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 async def test_started_for_development_it_warns_and_on_sigterm_finishes_the_turn(
     connector: tuple[Any, str], http_session: Any
 ) -> None:
     stub, service_url = connector
-    port = free_port()
-    bot = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "app.py",
-        cwd=ROOT,
-        env={
-            **{name: value for name, value in os.environ.items() if name != "MicrosoftAppId"},
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "RECOGNIZER": "embedded",
-        },
-        stderr=asyncio.subprocess.PIPE,
-    )
+    app = await start_app_process({}, http_session)
+    bot = app.process
+    port = int(app.url.split(":")[2].split("/")[0])
     try:
-        url = f"http://127.0.0.1:{port}/api/messages"
-        for _ in range(100):
-            try:
-                async with http_session.get(url.replace("/api/messages", "/healthz")):
-                    break
-            except OSError:
-                await asyncio.sleep(0.1)
+        url = app.url
         emulator = EmulatorClient(http_session, url, stub, service_url)
         await emulator.join()
         await emulator.say("fly from Berlin to Paris")

@@ -7,7 +7,7 @@ import pytest
 
 from booking_details import BookingDetails
 from storage.blob import AzureBlobStorage
-from storage.errors import StateConflict, StorageUnavailable
+from storage.errors import StorageUnavailable
 from tests.conftest import blob_connection_string, free_port
 
 
@@ -31,47 +31,6 @@ async def test_state_round_trips_with_its_e_tag(storage: AzureBlobStorage) -> No
     assert (read["booking"].destination, read["booking"].origin) == ("Paris", "Berlin")
     assert read["e_tag"] == written["e_tag"]
     assert read["e_tag"].startswith("0x")
-
-
-async def test_a_write_with_a_stale_e_tag_is_a_conflict(storage: AzureBlobStorage) -> None:
-    await storage.write({"a": {"n": 1}})
-    mine = (await storage.read(["a"]))["a"]
-    theirs = (await storage.read(["a"]))["a"]
-    theirs["n"] = 2
-    await storage.write({"a": theirs})
-
-    mine["n"] = 3
-    with pytest.raises(StateConflict, match="a has changed since it was read"):
-        await storage.write({"a": mine})
-    assert (await storage.read(["a"]))["a"]["n"] == 2
-
-
-async def test_creating_an_item_that_appeared_meanwhile_is_a_conflict(
-    storage: AzureBlobStorage,
-) -> None:
-    await storage.write({"a": {"n": 1}})
-
-    with pytest.raises(StateConflict):
-        await storage.write({"a": {"n": 2}})
-    assert (await storage.read(["a"]))["a"]["n"] == 1
-
-
-async def test_the_writer_may_save_again_and_a_star_overwrites(storage: AzureBlobStorage) -> None:
-    item = {"n": 1}
-    await storage.write({"a": item})
-    item["n"] = 2
-    await storage.write({"a": item})
-    await storage.write({"a": {"n": 3, "e_tag": "*"}})
-
-    assert (await storage.read(["a"]))["a"]["n"] == 3
-
-
-async def test_deleted_items_are_gone(storage: AzureBlobStorage) -> None:
-    await storage.write({"a": {"n": 1}, "b": {"n": 2}})
-
-    await storage.delete(["a", "never-written"])
-
-    assert list(await storage.read(["a", "b"])) == ["b"]
 
 
 async def test_an_unreachable_account_is_named_at_start() -> None:

@@ -1,8 +1,10 @@
+"""run_to_end: a coroutine that never suspends, run without an event loop."""
+
 import asyncio
 
 import pytest
 
-from dialogs.confirm_prompt import run_to_end
+from helpers.coroutines import run_to_end
 
 
 def test_a_coroutine_that_awaits_nothing_runs_to_its_result() -> None:

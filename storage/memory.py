@@ -15,6 +15,14 @@ from storage.items import e_tag_of, with_e_tag
 ONE_DAY = 24 * 3600.0
 
 
+def pickled(item: Any) -> bytes:
+    """The item as stored: pickled, without its e-tag (which is kept beside it), so equal
+    contents pickle equal whatever their e-tags."""
+    if isinstance(item, dict) and "e_tag" in item:
+        item = {key: value for key, value in item.items() if key != "e_tag"}
+    return pickle.dumps(item, pickle.HIGHEST_PROTOCOL)
+
+
 class MemoryStorage(Storage):
     """Like botbuilder's MemoryStorage, but each item is kept pickled, e-tags work as in Blob or
     Cosmos storage, and items idle for longer than `idle_timeout` seconds are dropped.
@@ -41,6 +49,10 @@ class MemoryStorage(Storage):
         self._clock = clock
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
+        return {key: item for key, (item, _) in self.read_pickled(keys).items()}
+
+    def read_pickled(self, keys: list[str]) -> dict[str, tuple[Any, bytes]]:
+        """Each item found, with its pickle as stored (that of `without_e_tag(item)`)."""
         now = self._drop_idle()
         items = {}
         for key in keys:
@@ -48,25 +60,29 @@ class MemoryStorage(Storage):
                 e_tag, data, _ = self._items[key]
                 self._items[key] = (e_tag, data, now)
                 self._items.move_to_end(key)
-                items[key] = with_e_tag(pickle.loads(data), e_tag)
+                items[key] = (with_e_tag(pickle.loads(data), e_tag), data)
         return items
 
     async def write(self, changes: dict[str, Any]) -> None:
         if changes is None:
             raise TypeError("MemoryStorage.write(): changes are required")
-        now = self._drop_idle()
         for key, item in changes.items():
-            e_tag = e_tag_of(item)
-            if e_tag == "":
-                raise ValueError("MemoryStorage.write(): etag missing")
-            if e_tag != "*" and key in self._items and self._items[key][0] != e_tag:
-                raise StateConflict(f"{key} has changed since it was read")
-            new_e_tag = str(next(self._e_tags))
-            self._items[key] = (new_e_tag, pickle.dumps(item, pickle.HIGHEST_PROTOCOL), now)
-            self._items.move_to_end(key)
-            # The writer now holds the newest version: a second save in the same turn is no
-            # conflict.
-            with_e_tag(item, new_e_tag)
+            self.write_pickled(key, item, pickled(item))
+
+    def write_pickled(self, key: str, item: Any, data: bytes) -> None:
+        """Write `item`, whose `pickled()` form the caller has already made."""
+        now = self._drop_idle()
+        e_tag = e_tag_of(item)
+        if e_tag == "":
+            raise ValueError("MemoryStorage.write(): etag missing")
+        if e_tag != "*" and key in self._items and self._items[key][0] != e_tag:
+            raise StateConflict(f"{key} has changed since it was read")
+        new_e_tag = str(next(self._e_tags))
+        self._items[key] = (new_e_tag, data, now)
+        self._items.move_to_end(key)
+        # The writer now holds the newest version: a second save in the same turn is no
+        # conflict.
+        with_e_tag(item, new_e_tag)
 
     async def delete(self, keys: list[str]) -> None:
         for key in keys:

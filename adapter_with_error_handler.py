@@ -24,11 +24,14 @@ from botbuilder.schema import (
     DeliveryModes,
     ResourceResponse,
 )
-from botframework.connector import Channels
+from botframework.connector import Channels, ConnectorClient
 from botframework.connector.auth import (
     AppCredentials,
     AuthenticateRequestResult,
     BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    UserTokenClient,
 )
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
@@ -38,6 +41,7 @@ from channel.connector import BotConnector, DeliveryFailed
 from channel.conversation_turns import ConversationTurns
 from channel.sdk_clients import SdkClients
 from channel.signing_keys import SigningKeysUnavailable
+from channel.turn_context import ShallowCopyTurnContext
 from helpers.message_helper import question
 from storage.errors import StateConflict
 
@@ -168,6 +172,26 @@ class AdapterWithErrorHandler(CloudAdapter):
             replies = [to_json(reply) for reply in context.buffered_reply_activities]
             return InvokeResponse(status=HTTPStatus.OK, body={"activities": replies})
         return self._process_turn_results(context)
+
+    def _create_turn_context(
+        self,
+        activity: Activity,
+        claims_identity: ClaimsIdentity,
+        oauth_scope: str,
+        connector_client: ConnectorClient,
+        user_token_client: UserTokenClient,
+        logic: Callable[[TurnContext], Awaitable],
+        connector_factory: ConnectorFactory,
+    ) -> TurnContext:
+        """As the SDK does, with our turn context."""
+        context = ShallowCopyTurnContext(self, activity)
+        context.turn_state[self.BOT_IDENTITY_KEY] = claims_identity
+        context.turn_state[self.BOT_CONNECTOR_CLIENT_KEY] = connector_client
+        context.turn_state[self.USER_TOKEN_CLIENT_KEY] = user_token_client
+        context.turn_state[self.BOT_CALLBACK_HANDLER_KEY] = logic
+        context.turn_state[self.CONNECTOR_FACTORY_KEY] = connector_factory
+        context.turn_state[self.BOT_OAUTH_SCOPE_KEY] = oauth_scope
+        return context
 
     async def _authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:
         try:

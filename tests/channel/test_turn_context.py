@@ -1,0 +1,151 @@
+"""ShallowCopyTurnContext sends what the SDK's TurnContext sends, and leaves the caller's
+activity as it was."""
+
+import gc
+
+import pytest
+from botbuilder.core import BotAdapter, MessageFactory, TurnContext
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    CardAction,
+    ChannelAccount,
+    ConversationAccount,
+    ResourceResponse,
+    SuggestedActions,
+)
+
+from channel.activity_json import to_json
+from channel.turn_context import ShallowCopyTurnContext
+
+
+class RecordingAdapter(BotAdapter):
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[Activity] = []
+
+    async def send_activities(self, context, activities):
+        self.sent.extend(activities)
+        return [ResourceResponse(id=f"reply-{len(self.sent)}") for _ in activities]
+
+    async def update_activity(self, context, activity):
+        raise NotImplementedError
+
+    async def delete_activity(self, context, reference):
+        raise NotImplementedError
+
+
+def incoming(delivery_mode: str | None = None) -> Activity:
+    return Activity(
+        type=ActivityTypes.message,
+        id="incoming-1",
+        text="hello",
+        channel_id="emulator",
+        service_url="http://127.0.0.1:9/",
+        locale="en-GB",
+        conversation=ConversationAccount(id="conversation-1"),
+        from_property=ChannelAccount(id="user-1", name="User"),
+        recipient=ChannelAccount(id="bot-1", name="Bot"),
+        delivery_mode=delivery_mode,
+    )
+
+
+def outgoing() -> list[Activity]:
+    card = Attachment(content_type="application/vnd.microsoft.card.adaptive", content={"a": [1]})
+    suggested = SuggestedActions(actions=[CardAction(type="imBack", title="Yes", value="Yes")])
+    return [
+        MessageFactory.text("What can I help you with today?", input_hint="expectingInput"),
+        MessageFactory.attachment(card),
+        Activity(text="no type, no hint"),
+        Activity(type=ActivityTypes.message, text="Yes or no?", suggested_actions=suggested),
+        Activity(type=ActivityTypes.trace, name="trace", value={"x": 1}, label="Turn Error"),
+        Activity(type="typing", id="caller-id", reply_to_id="elsewhere"),
+    ]
+
+
+@pytest.mark.parametrize("delivery_mode", [None, "expectReplies"])
+async def test_sends_what_the_sdk_sends(delivery_mode: str | None) -> None:
+    ours, theirs = RecordingAdapter(), RecordingAdapter()
+    our_context = ShallowCopyTurnContext(ours, incoming(delivery_mode))
+    sdk_context = TurnContext(theirs, incoming(delivery_mode))
+
+    our_responses = await our_context.send_activities(outgoing())
+    sdk_responses = await sdk_context.send_activities(outgoing())
+
+    if delivery_mode:
+        assert ours.sent == theirs.sent == []
+        sent_by_us, sent_by_sdk = (
+            our_context.buffered_reply_activities,
+            sdk_context.buffered_reply_activities,
+        )
+    else:
+        sent_by_us, sent_by_sdk = ours.sent, theirs.sent
+    assert [to_json(a) for a in sent_by_us] == [to_json(a) for a in sent_by_sdk]
+    assert len(sent_by_us) == 6
+    assert [r.id for r in our_responses] == [r.id for r in sdk_responses]
+    assert our_context.responded
+    assert sdk_context.responded
+
+
+async def test_addresses_a_copy_and_leaves_the_callers_activity_alone() -> None:
+    adapter = RecordingAdapter()
+    context = ShallowCopyTurnContext(adapter, incoming())
+    activity = Activity(text="Where to?", id="caller-id")
+
+    await context.send_activity(activity)
+
+    assert activity.type is None
+    assert activity.id == "caller-id"
+    assert activity.conversation is None
+    assert activity.reply_to_id is None
+    sent = to_json(adapter.sent[0])
+    assert sent == {
+        "type": "message",
+        "text": "Where to?",
+        "inputHint": "acceptingInput",
+        "channelId": "emulator",
+        "serviceUrl": "http://127.0.0.1:9/",
+        "locale": "en-GB",
+        "conversation": {"id": "conversation-1"},
+        "from": {"id": "bot-1", "name": "Bot"},
+        "recipient": {"id": "user-1", "name": "User"},
+        "replyToId": "incoming-1",
+    }
+
+
+async def test_a_trace_alone_is_not_a_response() -> None:
+    context = ShallowCopyTurnContext(RecordingAdapter(), incoming())
+
+    await context.send_activity(Activity(type=ActivityTypes.trace, name="trace"))
+
+    assert not context.responded
+
+
+async def test_send_handlers_see_and_may_change_the_addressed_copies() -> None:
+    adapter = RecordingAdapter()
+    context = ShallowCopyTurnContext(adapter, incoming())
+    seen = []
+
+    async def handler(turn_context, activities, next_send):
+        seen.extend(activity.reply_to_id for activity in activities)
+        activities[0].text = "changed on the way"
+        return await next_send()
+
+    context.on_send_activities(handler)
+    await context.send_activity("original")
+
+    assert seen == ["incoming-1"]
+    assert adapter.sent[0].text == "changed on the way"
+
+
+async def test_a_send_leaves_no_garbage_for_the_cycle_collector() -> None:
+    context = ShallowCopyTurnContext(RecordingAdapter(), incoming())
+    await context.send_activity("warm-up")
+    gc.collect()
+    gc.disable()
+    try:
+        await context.send_activity("What can I help you with today?")
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

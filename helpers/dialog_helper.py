@@ -1,7 +1,20 @@
 """Runs a dialog for one turn, keeping its stack in conversation state."""
 
-from botbuilder.core import StatePropertyAccessor, TurnContext
-from botbuilder.dialogs import Dialog, DialogContext, DialogSet, DialogTurnStatus
+from functools import cache
+
+from botbuilder.core import ComponentRegistration, StatePropertyAccessor, TurnContext
+from botbuilder.dialogs import (
+    Dialog,
+    DialogContext,
+    DialogsComponentRegistration,
+    DialogSet,
+    DialogTurnStatus,
+)
+from botbuilder.dialogs.memory import (
+    ComponentMemoryScopesBase,
+    ComponentPathResolversBase,
+    DialogStateManagerConfiguration,
+)
 
 
 async def run_dialog(
@@ -33,4 +46,24 @@ async def _context(
 ) -> DialogContext:
     dialog_set = DialogSet(accessor)
     dialog_set.add(dialog)
+    # Each dialog context's state manager looks for its configuration here, and gathers it
+    # afresh when the turn has none.
+    turn_context.turn_state.setdefault(
+        DialogStateManagerConfiguration.__name__, memory_configuration()
+    )
     return await dialog_set.create_context(turn_context)
+
+
+@cache
+def memory_configuration() -> DialogStateManagerConfiguration:
+    """The memory scopes and path resolvers of the registered components, which the SDK
+    gathers on every turn. They keep nothing of a turn, so all turns can share them."""
+    ComponentRegistration.add(DialogsComponentRegistration())
+    components = list(ComponentRegistration.get_components())
+    configuration = DialogStateManagerConfiguration()
+    for component in components:
+        if isinstance(component, ComponentMemoryScopesBase):
+            configuration.memory_scopes.extend(component.get_memory_scopes())
+        if isinstance(component, ComponentPathResolversBase):
+            configuration.path_resolvers.extend(component.get_path_resolvers())
+    return configuration

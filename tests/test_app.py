@@ -1,11 +1,14 @@
 """The service over real HTTP, driven the way the Bot Framework Emulator drives it."""
 
+import gc
 import logging
 from typing import Any
 
 import pytest
+from aiohttp import web
 from botbuilder.core import MemoryStorage
 
+from app import tune_garbage_collector
 from config import DefaultConfig
 from tests.conftest import (
     FailingStorage,
@@ -348,3 +351,18 @@ async def test_conversation_state_is_written_once_per_turn(start_bot: StartBot) 
     await emulator.say("New York")
 
     assert storage.writes == {"emulator/conversations/conversation-1": 3}
+
+
+async def test_after_warm_up_the_collector_runs_again_with_the_start_up_objects_frozen() -> None:
+    """`python app.py` starts with the collector off; it must not stay off."""
+    threshold = gc.get_threshold()
+    gc.disable()
+    try:
+        await tune_garbage_collector(web.Application())
+        assert gc.isenabled()
+        assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold() == (20_000, 20, 20)
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+        gc.enable()

@@ -1,4 +1,4 @@
-"""The bot's calls to the Bot Connector REST API, over one shared aiohttp session.
+"""The bot's calls to the Bot Connector REST API, over kept-alive connections.
 
 botframework-connector's ConnectorClient makes blocking `requests` calls without a timeout in
 the default thread pool, so one hanging serviceUrl can stall every conversation. This client
@@ -8,14 +8,16 @@ bounds each call, token included, by one deadline.
 import asyncio
 import json
 import os
+import socket
+import ssl
 from urllib.parse import quote
 
-import aiohttp
 from botbuilder.schema import Activity, ResourceResponse
 from botframework.connector.auth import AppCredentials, AuthenticationConstants
 from yarl import URL
 
 from channel.activity_json import to_json
+from channel.http_client import HttpClient, ProtocolError
 
 
 class DeliveryFailed(Exception):
@@ -33,24 +35,20 @@ class BotConnector:
 
     def __init__(self, *, timeout: float = 5.0) -> None:
         self._timeout = timeout
-        self._session: aiohttp.ClientSession | None = None
+        self._client: HttpClient | None = None
         self._credentials: dict[tuple[type, str, str], AppCredentials] = {}
 
     async def open(self) -> None:
-        if self._session is not None:
+        if self._client is not None:
             raise RuntimeError("BotConnector is already open")
-        self._session = aiohttp.ClientSession(
-            # The per-host cap keeps one hanging channel from holding the whole pool; it is high
-            # because most traffic goes to one host, and a low cap queues replies unfairly.
-            connector=aiohttp.TCPConnector(limit=300, limit_per_host=100),
-            timeout=aiohttp.ClientTimeout(total=self._timeout),
-            json_serialize=json.dumps,
-        )
+        # The per-host cap keeps one hanging channel from taking every connection; it is high
+        # because most traffic goes to one host, and a low cap queues replies unfairly.
+        self._client = HttpClient(limit_per_host=100)
 
     async def close(self) -> None:
-        if self._session is not None:
-            session, self._session = self._session, None
-            await session.close()
+        if self._client is not None:
+            client, self._client = self._client, None
+            await client.close()
 
     async def send(
         self, activity: Activity, credentials: AppCredentials | None = None
@@ -96,25 +94,27 @@ class BotConnector:
         body: dict | None = None,
         headers: dict[str, str] | None = None,
     ) -> bytes:
-        if self._session is None:
+        if self._client is None:
             raise RuntimeError("BotConnector.open() must be awaited before calling the channel")
         host = url.host_port_subcomponent
         headers = {"Accept": "application/json", **(headers or {})}
+        data = b""
+        if body is not None:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+            data = json.dumps(body).encode()
         try:
             async with asyncio.timeout(self._timeout):
                 if token := await self._token(operation, host, credentials):
                     headers["Authorization"] = f"Bearer {token}"
                 # No redirects: the bearer token is for the Bot Connector alone.
-                async with self._session.request(
-                    method, url, json=body, headers=headers, allow_redirects=False
-                ) as response:
-                    if not 200 <= response.status < 300:
-                        raise DeliveryFailed(operation, host, f"HTTP {response.status}")
-                    return await response.read()
+                response = await self._client.request(method, url, headers, data)
         except TimeoutError as error:
             raise DeliveryFailed(operation, host, "timed out") from error
-        except aiohttp.ClientError as error:
+        except (OSError, ProtocolError, ValueError) as error:
             raise DeliveryFailed(operation, host, _describe(error)) from error
+        if not 200 <= response.status < 300:
+            raise DeliveryFailed(operation, host, f"HTTP {response.status}")
+        return response.body
 
     async def _token(
         self, operation: str, host: str | None, credentials: AppCredentials | None
@@ -155,9 +155,13 @@ def _resource_response(body: bytes) -> ResourceResponse:
     return ResourceResponse(id=data.get("id")) if isinstance(data, dict) else ResourceResponse()
 
 
-def _describe(error: aiohttp.ClientError) -> str:
-    if isinstance(error, aiohttp.ClientConnectorDNSError):
+def _describe(error: Exception) -> str:
+    if isinstance(error, socket.gaierror):
         return "host name not resolved"
+    if isinstance(error, ssl.SSLError):
+        return f"TLS failed ({error.reason or 'handshake'})"
     if isinstance(error, OSError) and error.errno and error.errno > 0:
         return os.strerror(error.errno).lower()  # e.g. "connection refused"
+    if isinstance(error, ProtocolError | ValueError):
+        return str(error)
     return type(error).__name__

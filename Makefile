@@ -1,35 +1,43 @@
 # `make run` starts the bot, `make test` runs lint and the test suite.
-# Both build .venv on first use and refresh it when a requirements file changes, and install
-# node_modules from package-lock.json: Web Chat for the chat page, and the local storage
-# stand-ins (Azurite, a Cosmos DB server) the tests start. `make test` also installs Chromium.
+# `make run` builds .venv with requirements.txt alone, as a deployment has it; `make test`
+# builds .venv-test with the test tools too (Selenium brings trio, which msrest imports when it
+# is there: a tenth of the bot's start). Each is refreshed when its requirements change. Both
+# install node_modules from package-lock.json: Web Chat for the chat page, and the local
+# storage stand-ins (Azurite, a Cosmos DB server) the tests start. `make test` also installs
+# Chromium.
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
+TEST_VENV := .venv-test
+TEST_BIN := $(TEST_VENV)/bin
 
 .PHONY: run test lint browser clean
 
 run: $(VENV)/.installed node_modules/.installed
 	$(BIN)/python app.py
 
-test: $(VENV)/.installed-dev node_modules/.installed browser
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/python -m pytest
+test: $(TEST_VENV)/.installed node_modules/.installed browser
+	$(TEST_BIN)/ruff check .
+	$(TEST_BIN)/ruff format --check .
+	$(TEST_BIN)/python -m pytest
 
-lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+lint: $(TEST_VENV)/.installed
+	$(TEST_BIN)/ruff check .
+	$(TEST_BIN)/ruff format --check .
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+$(TEST_BIN)/python:
+	$(PYTHON) -m venv $(TEST_VENV)
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	touch $(VENV)/.installed $@
+$(TEST_VENV)/.installed: requirements.txt requirements-dev.txt | $(TEST_BIN)/python
+	$(TEST_BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
 
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
@@ -41,4 +49,4 @@ browser:
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver; }
 
 clean:
-	rm -rf $(VENV) node_modules .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) $(TEST_VENV) node_modules .pytest_cache .ruff_cache test-artifacts

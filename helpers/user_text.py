@@ -17,6 +17,8 @@ _SPACES = re.compile(r"\s+")
 
 def clean(text: str) -> str:
     """`text` without invisible or control characters; whitespace becomes plain spaces."""
+    if text.isprintable():  # no such characters, and no whitespace but plain spaces
+        return text
     return "".join(
         " " if char.isspace() else char
         for char in text

@@ -158,10 +158,10 @@ def revisions(recognition: Recognition, asked: str | None) -> dict[str, str]:
     """The fields a message sets besides the one asked, if any: {} means it is an answer.
 
     Cities go by their role (To, From) only when the recognizer is sure it is a booking
-    request; otherwise a lone city answers the question asked.
+    request and the roles were said; otherwise a lone city answers the question asked.
     """
     found = recognition.details
-    if recognition.is_booking:
+    if recognition.has_roles:
         changes = {"destination": found.destination, "origin": found.origin}
     else:
         cities = [city for city in (found.destination, found.origin) if city]

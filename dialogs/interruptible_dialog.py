@@ -28,6 +28,7 @@ from helpers.luis_helper import (
     booking_details,
     only_entities,
     recognize_safely,
+    roles_said,
     top_intent,
     top_score,
 )
@@ -68,6 +69,12 @@ class Recognition:
     sure: bool  # the intent scored at least the prompt's min_score
     details: BookingDetails
     values_only: bool  # every word is part of an entity: values, not a request
+    roles_said: bool = True  # no city's role (To/From) is a guess
+
+    @property
+    def has_roles(self) -> bool:
+        """A booking request whose cities' roles were said (`to Berlin from Paris`)."""
+        return self.is_booking and self.roles_said
 
     @property
     def is_booking(self) -> bool:
@@ -136,6 +143,7 @@ class Interruption:
             sure=top_score(result) >= min_score,
             details=booking_details(result),
             values_only=only_entities(result),
+            roles_said=roles_said(result),
         )
 
 

@@ -1,8 +1,15 @@
 """Checks on TIMEX expressions (the date format the recognizers return)."""
 
+import re
 from datetime import date
 
-from datatypes_date_time.timex import Timex
+# One calendar day: `2055-05-05`. Not a range (`(2055-05-05,2055-05-12,P1W)`), a week, a
+# month, a weekday (`XXXX-WXX-5`) or a day without its year (`XXXX-05-05`).
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The start of a date's TIMEX, as opposed to a time (`T15`), a duration (`P2D`) or a vague
+# reference (`FUTURE_REF` for "asap", `PRESENT_REF` for "right now").
+_DATE = re.compile(r"(\d{4}|XXXX)-|\(")
+_WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def date_part(timex: str) -> str:
@@ -12,7 +19,12 @@ def date_part(timex: str) -> str:
 
 def is_definite(timex: str) -> bool:
     """True when the TIMEX names one calendar day: year, month and day are all known."""
-    return "definite" in Timex(date_part(timex)).types
+    return _DAY.fullmatch(date_part(timex)) is not None
+
+
+def is_date(timex: str) -> bool:
+    """True when the TIMEX names a date, however vague (a day, a weekday, a week, a range)."""
+    return _DATE.match(timex) is not None
 
 
 def is_past(timex: str, today: date | None = None) -> bool:
@@ -23,3 +35,18 @@ def is_past(timex: str, today: date | None = None) -> bool:
 def is_bookable(timex: str) -> bool:
     """One calendar day, today or later."""
     return is_definite(timex) and not is_past(timex)
+
+
+def passed_weekday(said: str, timex: str, today: date | None = None) -> str | None:
+    """The weekday TIMEX for `this friday` said after Friday has passed this week.
+
+    recognizers-text reads `this friday` as this week's Friday even when it is over; a
+    person saying it on Saturday means the next one. Which one is not certain, so the bot
+    takes it as a weekday and asks (None: not such a case)."""
+    words = said.lower().split()
+    if "this" not in words or not is_definite(timex) or not is_past(timex, today):
+        return None
+    day = date.fromisoformat(date_part(timex))
+    if not any(word.startswith(_WEEKDAY_NAMES[day.weekday()]) for word in words):
+        return None
+    return f"XXXX-WXX-{day.isoweekday()}"

@@ -7,8 +7,9 @@ from typing import Any, Protocol
 from botbuilder.core import RecognizerResult, TurnContext
 
 from booking_details import BookingDetails
-from helpers.datetime_helper import date_part
+from helpers.datetime_helper import date_part, is_bookable, is_date, passed_weekday
 from helpers.user_text import echo
+from recognizers.places import place_name
 
 logger = logging.getLogger(__name__)
 
@@ -44,18 +45,38 @@ def booking_details(result: RecognizerResult) -> BookingDetails:
     """Destination, origin and date found in a BookFlight utterance.
 
     A city recognised as an `Airport` is taken by its canonical name; a city the
-    airport list does not know goes to `unsupported_airports`, To before From.
+    airport list does not know goes to `unsupported_airports` in Title Case, To before
+    From, then any other place named (`geographyV2`) that no role claimed.
     """
     entities = result.entities or {}
     details = BookingDetails()
     details.destination = _airport(entities, "To", details.unsupported_airports)
     details.origin = _airport(entities, "From", details.unsupported_airports)
+    for place in _unclaimed_places(entities):
+        if place not in details.unsupported_airports:
+            details.unsupported_airports.append(place)
     details.travel_date = _travel_date(entities)
     return details
 
 
 def top_score(result: RecognizerResult) -> float:
     return max((score.score or 0.0 for score in (result.intents or {}).values()), default=0.0)
+
+
+# The score of a role (To/From) that a recognizer guessed rather than read: the embedded
+# recognizer takes a lone city for the destination, at this score.
+GUESSED_ROLE = 0.5
+
+
+def roles_said(result: RecognizerResult) -> bool:
+    """False when a city's role was guessed, not said (`Paris tomorrow`): at the origin
+    question such a city is the origin, whatever the guess."""
+    instance = (result.entities or {}).get("$instance", {})
+    return all(
+        (mention.get("score") or 1.0) > GUESSED_ROLE
+        for role in ("From", "To")
+        for mention in instance.get(role) or []
+    )
 
 
 def only_entities(result: RecognizerResult) -> bool:
@@ -100,17 +121,38 @@ def _airport(entities: dict[str, Any], role: str, unsupported: list[str]) -> str
         return None
     said = echo(str(mentions[0].get("text", "")))
     composite = (entities.get(role) or [{}])[0]
-    if not composite.get("$instance"):
-        unsupported.append(said.capitalize())
+    if not composite.get("Airport"):
+        places = composite.get("geographyV2") or [{}]
+        unsupported.append(place_name(str(places[0].get("value") or said)))
         return None
-    canonical = composite.get("Airport") or [[said.capitalize()]]
-    first = canonical[0]
+    first = composite["Airport"][0]
     return echo(str(first[0] if isinstance(first, list) else first))
 
 
+def _unclaimed_places(entities: dict[str, Any]) -> list[str]:
+    """Places named outside any From/To mention: `Rome Berlin` names Rome, roles unknown."""
+    instance = entities.get("$instance", {})
+    claimed = [
+        (mention.get("startIndex"), mention.get("endIndex"))
+        for role in ("From", "To")
+        for mention in instance.get(role) or []
+    ]
+    places = zip(instance.get("geographyV2") or [], entities.get("geographyV2") or [], strict=False)
+    return [
+        place_name(str(value.get("value") or mention.get("text", "")))
+        for mention, value in places
+        if (mention.get("startIndex"), mention.get("endIndex")) not in claimed
+    ]
+
+
 def _travel_date(entities: dict[str, Any]) -> str | None:
-    for mention in entities.get("datetime") or []:
-        timex = mention.get("timex") or []
+    """The first day named from today on, else the first date named. Times, durations and
+    vague references (`asap`, `right now`) are not dates."""
+    mentions = entities.get("$instance", {}).get("datetime") or []
+    dates = []
+    for number, value in enumerate(entities.get("datetime") or []):
+        timex = [t for t in value.get("timex") or [] if isinstance(t, str) and is_date(t)]
         if timex:
-            return date_part(timex[0])
-    return None
+            said = str(mentions[number].get("text", "")) if number < len(mentions) else ""
+            dates.append(passed_weekday(said, timex[0]) or date_part(timex[0]))
+    return next((timex for timex in dates if is_bookable(timex)), dates[0] if dates else None)

@@ -39,9 +39,10 @@ class DateMention:
     timex: list[str]
 
 
-def find_dates(text: str) -> list[DateMention]:
-    """Every date or time mention in `text` that has a TIMEX resolution."""
-    return mentions(recognize_datetime(text, Culture.English))
+def find_dates(text: str, now: datetime | None = None) -> list[DateMention]:
+    """Every date or time mention in `text` that has a TIMEX resolution, `now` (default:
+    the clock) being when it is said."""
+    return mentions(recognize_datetime(text, Culture.English, DateTimeOptions.NONE, now))
 
 
 def mentions(results: list[ModelResult]) -> list[DateMention]:

@@ -1,48 +1,41 @@
 """What the embedded recognizer learns from a LUIS app file (`cognitive_models/FlightBooking.json`).
 
-Everything here is derived from the file at start-up, so adding an utterance or an airport
-synonym to it changes what the bot understands without a code change.
+Everything here is derived at start-up from the files in `cognitive_models/`, so adding an
+utterance, an airport synonym or a phrase-list word changes what the bot understands
+without a code change.
 """
 
 import json
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-ROLES = ("From", "To")
+from recognizers.cities import CityReader, Words
+from recognizers.places import Places, shared, words_of
+from recognizers.reading import SPELLING_FILE, Speller, read
+
 BOOK_FLIGHT = "BookFlight"
 NONE_INTENT = "None"
 CITY = "<city>"
-DATE = "<date>"
 UNKNOWN = "<unk>"
 START = "<s>"
 END = "</s>"
+# Phrase lists of the app file (`model_features`) that the intent rules read.
+OTHER_SERVICES = "OtherServices"  # bookings and errands that are not flights: hotel, train
+FLIGHT_WORDS = "FlightWords"  # words only a flight request uses: flight, fly, plane
 
-# Letters and digits, keeping an apostrophe inside a word ("what's", "i'd").
-WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
-
-# Grammar words that never start a city name, whatever the training data holds.
-NOT_CITY = frozenset(
+# Grammar words: they tell roles apart, not intents, and mark none.
+FUNCTION_WORDS = frozenset(
     {
-        *("a", "an", "the", "some", "any", "this", "that", "these", "those", "there", "here"),
-        *("me", "you", "him", "her", "us", "them", "it", "home"),
-        *("my", "your", "his", "our", "their", "its"),
+        *("to", "from", "in", "into", "for", "at", "of", "out", "on", "by", "with", "and"),
+        *("between", "the", "a", "an", "is", "am", "are", "be", "i", "i'm", "me", "my", "you"),
+        *("it", "this", "that", "we", "we're", "can", "do", "please", "what", "what's"),
     }
 )
-
-
-@dataclass(frozen=True)
-class Token:
-    text: str  # lower-cased
-    start: int  # offsets into the original utterance, end exclusive
-    end: int
-
-
-def tokenize(text: str) -> list[Token]:
-    return [Token(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text)]
+MARKER_SHARE = 0.7  # of a word's uses in the examples, at least this many in one intent
+MARKER_USES = 2
 
 
 @dataclass(frozen=True)
@@ -69,153 +62,173 @@ class IntentModel:
 @dataclass(frozen=True)
 class LanguageModel:
     intents: tuple[str, ...]
-    airports: dict[tuple[str, ...], str]  # synonym tokens -> canonical name
-    longest_airport: int
-    known_words: frozenset[str]  # words the examples use outside entities
-    left_cues: dict[str, Counter[str]]  # word before a city -> counts per role
-    right_cues: dict[str, Counter[str]]  # word after a city -> counts per role
-    city_openers: frozenset[str]  # words usually followed by a city
-    strong_openers: frozenset[str]  # ... and that introduced one in several examples
-    markers: dict[str, frozenset[str]]  # intent -> words that (nearly) only it uses
+    speller: Speller
+    cities: CityReader
+    date_words: frozenset[str]  # words that only ever name a day: the model ignores them
+    phrase_lists: dict[str, frozenset[str]]  # LUIS phrase lists: words that mean alike
+    markers: dict[str, frozenset[str]]  # intent -> words (or <list>s) that (nearly) only it uses
     classifier: IntentModel
 
     @classmethod
-    def load(cls, path: Path) -> "LanguageModel":
-        return cls.from_luis_app(json.loads(path.read_text(encoding="utf-8")))
+    def load(cls, path: Path, places: Places | None = None) -> "LanguageModel":
+        return cls.from_luis_app(json.loads(path.read_text(encoding="utf-8")), places)
 
     @classmethod
-    def from_luis_app(cls, app: dict) -> "LanguageModel":
-        airports = {
-            tuple(token.text for token in tokenize(synonym)): sub_list["canonicalForm"]
+    def from_luis_app(cls, app: dict, places: Places | None = None) -> "LanguageModel":
+        places = places or shared()
+        synonyms = {
+            " ".join(words_of(synonym)): sub_list["canonicalForm"]
             for closed_list in app.get("closedLists", [])
             if closed_list["name"] == "Airport"
             for sub_list in closed_list["subLists"]
             for synonym in [sub_list["canonicalForm"], *sub_list["list"]]
         }
-        examples = [_Example.parse(utterance) for utterance in app["utterances"]]
-        known_words = frozenset(
-            token.text
-            for example in examples
-            for token in example.tokens
-            if not example.role_at(token)
+        example_words = Counter(
+            word for utterance in app["utterances"] for word in words_of(utterance["text"])
         )
-        left_cues: dict[str, Counter[str]] = {}
-        right_cues: dict[str, Counter[str]] = {}
-        follows_city: Counter[str] = Counter()
-        occurrences: Counter[str] = Counter()
-        for example in (e for e in examples if e.intent == BOOK_FLIGHT):
-            for index, token in enumerate(example.tokens):
-                if example.role_at(token):
-                    continue
-                occurrences[token.text] += 1
-                following = example.tokens[index + 1] if index + 1 < len(example.tokens) else None
-                if following is not None and example.role_at(following):
-                    follows_city[token.text] += 1
-            for role, first, last in example.mentions():
-                if first > 0:
-                    left_cues.setdefault(example.tokens[first - 1].text, Counter())[role] += 1
-                if last + 1 < len(example.tokens):
-                    right_cues.setdefault(example.tokens[last + 1].text, Counter())[role] += 1
-        city_openers = frozenset(
-            word for word, count in follows_city.items() if count / occurrences[word] >= 0.5
-        )
-        strong_openers = frozenset(word for word in city_openers if follows_city[word] >= 5)
+        speller = Speller.build(places, example_words, list(synonyms))
+        airports = {tuple(phrase.split()): name for phrase, name in synonyms.items()}
+        cities = CityReader(airports, places, speller)
+        spelling = json.loads(SPELLING_FILE.read_text(encoding="utf-8"))
+        date_words = frozenset(spelling["date_words"])
+        phrase_lists = {
+            feature["name"]: frozenset(word.strip() for word in feature["words"].split(","))
+            for feature in app.get("model_features", [])
+        }
         intents = tuple(intent["name"] for intent in app["intents"])
+        examples = [_Example.parse(utterance, speller, cities) for utterance in app["utterances"]]
+        documents = [
+            intent_words(
+                example.words.words, example.city_at, [False] * len(example.words.words), date_words
+            )
+            for example in examples
+        ]
+        labels = [example.intent for example in examples]
         return cls(
             intents=intents,
-            airports=airports,
-            longest_airport=max((len(key) for key in airports), default=1),
-            known_words=known_words,
-            left_cues=left_cues,
-            right_cues=right_cues,
-            city_openers=city_openers,
-            strong_openers=strong_openers,
-            markers=_markers(intents, examples, excluded=city_openers | NOT_CITY),
-            classifier=_train(intents, examples, airports),
+            speller=speller,
+            cities=cities,
+            date_words=date_words,
+            phrase_lists=phrase_lists,
+            markers=_markers(
+                intents,
+                [_with_tags(words, phrase_lists) for words in documents],
+                labels,
+                FUNCTION_WORDS | date_words,
+            ),
+            classifier=_train(
+                intents, [_with_tags(words, phrase_lists) for words in documents], labels
+            ),
         )
+
+    def listed(self, name: str) -> frozenset[str]:
+        return self.phrase_lists.get(name, frozenset())
+
+    def intent_features(
+        self, words: Words, city_at: dict[int, int], in_date: list[bool]
+    ) -> list[str]:
+        """What the intent model reads: the words (unknown ones as UNKNOWN), each city as
+        one CITY, no dates, and the phrase lists the words belong to."""
+        found = [
+            word if word == CITY or word in self.classifier.vocabulary else UNKNOWN
+            for word in intent_words(words.words, city_at, in_date, self.date_words)
+        ]
+        return _with_tags(found, self.phrase_lists)
+
+    def tags(self, words: set[str]) -> set[str]:
+        """The phrase lists (as `<Name>`) that some of `words` belong to."""
+        return {f"<{name}>" for name, listed in self.phrase_lists.items() if words & listed}
+
+
+def intent_words(
+    words: list[str], city_at: dict[int, int], in_date: list[bool], date_words: frozenset[str]
+) -> list[str]:
+    """The words that tell intents apart: each city as one CITY, no dates or numbers.
+    `city_at`: word index -> the city it belongs to."""
+    found: list[str] = []
+    for index, word in enumerate(words):
+        if index in city_at:
+            if index == 0 or city_at.get(index - 1) != city_at[index]:
+                found.append(CITY)
+        elif not in_date[index] and word not in date_words and word[:1].isalpha():
+            found.append(word)
+    return found
+
+
+def _with_tags(words: list[str], phrase_lists: dict[str, frozenset[str]]) -> list[str]:
+    """The words, then one `<Name>` for each of their words in phrase list Name."""
+    return words + [
+        f"<{name}>" for word in words for name, listed in phrase_lists.items() if word in listed
+    ]
 
 
 @dataclass(frozen=True)
 class _Example:
-    text: str
     intent: str
-    tokens: list[Token]
-    spans: list[tuple[str, int, int]]  # role, start, end (exclusive)
+    words: Words
+    city_at: dict[int, int]  # word index -> city number, labelled or found
 
     @classmethod
-    def parse(cls, utterance: dict) -> "_Example":
-        spans = [
-            (entity["entity"], entity["startPos"], entity["endPos"] + 1)
-            for entity in utterance.get("entities", [])
-            if entity["entity"] in ROLES
-        ]
-        text = utterance["text"]
-        return cls(text, utterance["intent"], tokenize(text), spans)
-
-    def role_at(self, token: Token) -> str | None:
-        for role, start, end in self.spans:
-            if start <= token.start and token.end <= end:
-                return role
-        return None
-
-    def mentions(self) -> list[tuple[str, int, int]]:
-        """(role, first token index, last token index) of each labelled city."""
-        found = []
-        for role, start, end in self.spans:
-            indexes = [i for i, t in enumerate(self.tokens) if start <= t.start and t.end <= end]
-            if indexes:
-                found.append((role, indexes[0], indexes[-1]))
-        return found
+    def parse(cls, utterance: dict, speller: Speller, cities: CityReader) -> "_Example":
+        reading = read(utterance["text"], speller)
+        words = Words.of(reading)
+        city_at: dict[int, int] = {}
+        for number, entity in enumerate(utterance.get("entities", [])):
+            start, end = entity["startPos"], entity["endPos"] + 1
+            for index, token in enumerate(words.token):
+                typed = reading.tokens[token]
+                if start <= typed.start and typed.end <= end:
+                    city_at[index] = number
+        found = cities.find(reading, words, [False] * len(words.words))
+        for number, city in enumerate(found, start=len(city_at) + 1):
+            for index in range(city.first, city.last + 1):
+                city_at.setdefault(index, 1000 + number)
+        return cls(utterance["intent"], words, city_at)
 
 
 def _markers(
-    intents: tuple[str, ...], examples: list[_Example], excluded: frozenset[str]
+    intents: tuple[str, ...],
+    documents: list[list[str]],
+    labels: list[str],
+    ignored: frozenset[str],
 ) -> dict[str, frozenset[str]]:
-    """Words that at least 80% of the time appear in examples of one intent."""
+    """Words (and phrase lists) used at least twice in the examples, 70% of the time or
+    more by one intent."""
     per_intent: dict[str, Counter[str]] = {intent: Counter() for intent in intents}
-    for example in examples:
-        per_intent[example.intent].update(
-            token.text for token in example.tokens if not example.role_at(token)
-        )
+    for words, intent in zip(documents, labels, strict=True):
+        per_intent[intent].update(word for word in words if word != CITY)
     overall = sum(per_intent.values(), Counter())
     return {
         intent: frozenset(
             word
             for word, count in counts.items()
-            if count / overall[word] >= 0.8 and word not in excluded
+            if count >= MARKER_USES
+            and count / overall[word] >= MARKER_SHARE
+            and word not in ignored
         )
         for intent, counts in per_intent.items()
     }
 
 
 def features(words: list[str]) -> list[str]:
-    padded = [START, *words, END]
+    """Unigrams and bigrams of the words; phrase-list tags (`<Name>`) as unigrams only."""
+    plain = [word for word in words if not word.startswith("<") or word in (CITY, UNKNOWN)]
+    padded = [START, *plain, END]
     return words + [f"{a} {b}" for a, b in pairwise(padded)]
 
 
-def _train(
-    intents: tuple[str, ...], examples: list[_Example], airports: dict[tuple[str, ...], str]
-) -> IntentModel:
+def _train(intents: tuple[str, ...], documents: list[list[str]], labels: list[str]) -> IntentModel:
     # A word seen once also counts as "a word we do not know", so an utterance of unknown
     # words leans towards the intent whose examples are the most varied (None).
-    word_counts = Counter(token.text for example in examples for token in example.tokens)
+    word_counts = Counter(word for words in documents for word in words)
     counts: dict[str, Counter[str]] = {intent: Counter() for intent in intents}
-    documents: Counter[str] = Counter()
-    for example in examples:
-        words: list[str] = []
-        for token in example.tokens:
-            if example.role_at(token) or (token.text,) in airports:
-                if not words or words[-1] != CITY:
-                    words.append(CITY)
-                continue
-            words.append(token.text)
-            if word_counts[token.text] == 1:
-                counts[example.intent][UNKNOWN] += 1
-        counts[example.intent].update(features(words))
-        documents[example.intent] += 1
+    per_intent: Counter[str] = Counter(labels)
+    for words, intent in zip(documents, labels, strict=True):
+        counts[intent][UNKNOWN] += sum(1 for word in words if word_counts[word] == 1)
+        counts[intent].update(features(words))
     vocabulary = frozenset(feature for counter in counts.values() for feature in counter)
     alpha = 0.5
-    total_documents = sum(documents.values())
+    total_documents = len(labels)
     log_likelihood, log_unseen, log_prior = {}, {}, {}
     for intent in intents:
         total = sum(counts[intent].values()) + alpha * len(vocabulary)
@@ -223,5 +236,5 @@ def _train(
             feature: math.log((count + alpha) / total) for feature, count in counts[intent].items()
         }
         log_unseen[intent] = math.log(alpha / total)
-        log_prior[intent] = math.log((documents[intent] + 1) / (total_documents + len(intents)))
+        log_prior[intent] = math.log((per_intent[intent] + 1) / (total_documents + len(intents)))
     return IntentModel(log_prior, log_likelihood, log_unseen, vocabulary)

@@ -207,13 +207,21 @@ def test_the_project_export_matches_the_embedded_model() -> None:
     assert [(u["text"], u["intent"]) for u in assets["utterances"]] == [
         (u["text"], u["intent"]) for u in luis_app["utterances"]
     ]
+    assert project["stringIndexType"] == "Utf16CodeUnit"
     for clu_utterance, luis_utterance in zip(
         assets["utterances"], luis_app["utterances"], strict=True
     ):
+        text = luis_utterance["text"]
+        utf16 = text.encode("utf-16-le")
         assert [
-            (e["category"], e["offset"], e["offset"] + e["length"] - 1)
+            (
+                e["category"],
+                utf16[2 * e["offset"] : 2 * (e["offset"] + e["length"])].decode("utf-16-le"),
+            )
             for e in clu_utterance["entities"]
-        ] == [(e["entity"], e["startPos"], e["endPos"]) for e in luis_utterance["entities"]]
+        ] == [
+            (e["entity"], text[e["startPos"] : e["endPos"] + 1]) for e in luis_utterance["entities"]
+        ]
     airports = {sub["canonicalForm"]: sub["list"] for sub in luis_app["closedLists"][0]["subLists"]}
     for entity in (e for e in assets["entities"] if e["category"] in ("From", "To")):
         assert {

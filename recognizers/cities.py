@@ -1,0 +1,343 @@
+"""The cities a message names, and which is the origin and which the destination.
+
+A city is a supported airport (by any synonym in the Airport list, or a misspelling of one),
+a place of the world the list lacks (`places.txt`), or an unknown word right after `to` or
+`from`. Roles come from the words around a city (`from`, `leaving`, `I'm in` -> From; `to`,
+`arriving`, `destination is` -> To; `X to Y`, `X -> Y`); a lone city is the destination;
+several cities with no such words get no role, so the bot asks rather than guesses.
+"""
+
+from dataclasses import dataclass
+from enum import Enum
+from itertools import pairwise
+
+from rapidfuzz.distance import OSA
+
+from recognizers.places import Places
+from recognizers.reading import Reading, Speller
+
+
+class Role(Enum):
+    FROM = "From"
+    TO = "To"
+
+
+STRONG, WEAK = 2, 1
+# Words just before a city (as meant), with the role they give it and how sure that is.
+LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
+    **{
+        (word,): (Role.FROM, STRONG)
+        for word in (
+            *("from", "leaving", "leave", "leaves", "departing", "depart", "departs"),
+            *("departure", "origin", "outta", "starting", "ex"),
+        )
+    },
+    **{
+        phrase: (Role.FROM, STRONG)
+        for phrase in (
+            ("out", "of"),
+            ("start", "in"),
+            ("start", "from"),
+            ("starting", "in"),
+            ("starting", "from"),
+            ("starting", "at"),
+            ("based", "in"),
+            ("live", "in"),
+            ("living", "in"),
+            ("i'm", "in"),
+            ("am", "in"),
+            ("we're", "in"),
+            ("are", "in"),
+            ("currently", "in"),
+            ("stuck", "in"),
+            ("back", "from"),
+        )
+    },
+    **{
+        (word,): (Role.TO, STRONG)
+        for word in (
+            *("to", "into", "arriving", "arrive", "arrives", "arrival", "destination"),
+            *("towards", "toward", "reach", "reaching"),
+        )
+    },
+    **{
+        phrase: (Role.TO, STRONG)
+        for phrase in (
+            ("bound", "for"),
+            ("headed", "for"),
+            ("heading", "for"),
+            ("land", "in"),
+            ("landing", "in"),
+            ("get", "in"),
+            ("end", "up", "in"),
+            ("end", "up", "at"),
+            ("to", "be", "in"),
+            ("going", "in"),
+        )
+    },
+    ("for",): (Role.TO, WEAK),
+    ("in",): (Role.TO, WEAK),
+    ("visit",): (Role.TO, WEAK),
+    ("visiting",): (Role.TO, WEAK),
+    ("at",): (Role.TO, WEAK),
+}
+LONGEST_CUE = max(len(phrase) for phrase in LEFT_CUES)
+# Words between a cue and its city that do not change it: `destination is`, `origin city:`.
+FILLER = frozenset({"is", "will", "be", "city", "airport", "the", "my", "our", "would", "should"})
+# Words just after a city: `Paris to Berlin`, `Berlin from Paris`, `Seattle bound`.
+RIGHT_CUES: dict[str, tuple[Role, int]] = {
+    "to": (Role.FROM, STRONG),
+    "from": (Role.TO, WEAK),
+    "bound": (Role.TO, STRONG),
+    "departure": (Role.FROM, STRONG),
+    "departures": (Role.FROM, STRONG),
+    "arrival": (Role.TO, STRONG),
+    "arrivals": (Role.TO, STRONG),
+}
+# A clause about the city just named: `Paris is my destination`, `Seattle: that's where I'm
+# flying from`. It opens with one of these words (or a colon), and its words give the role.
+CLAUSE_OPENERS = frozenset({"is", "'s", "that's", "thats", "will", "as", "which", "where"})
+CLAUSE_FROM = frozenset({"from", "leaving", "leave", "start", "starting", "origin", "departing"})
+CLAUSE_TO = frozenset({"destination", "going", "go", "headed", "heading", "arriving", "end", "be"})
+CLAUSE_WORDS = 8
+CLAUSE_ENDS = frozenset(".,;!?")
+CLAUSE_BREAKS = frozenset({"and", "but", "then", "while", "or"})
+# Misspelt cues, read as cues only next to a city: "flight form paris".
+CUE_TYPOS = {"form": "from", "fro": "from", "too": "to", "ot": "to", "tp": "to", "tot": "to"}
+# Between two cities, a route: `Paris-Berlin`, `CDG/TXL`.
+ROUTE_GAPS = frozenset({"-", "/", "\u2013", "\u2014", "--"})
+UNKNOWN_CITY_WORDS = 3
+SHORTEST_FUZZY_AIRPORT = 5  # `sea` is a word; `pairs` is Paris only in a city's place
+
+
+@dataclass
+class City:
+    first: int  # indexes into the message's words (`CityReader.words`), inclusive
+    last: int
+    airport: str | None  # canonical name of a supported airport; None: one we do not serve
+    shown: str  # the name as the bot writes it: `New York`, `New Delhi`
+    role: Role | None = None
+    sure: bool = False  # the role comes from a word that says so, not from a guess
+
+
+@dataclass(frozen=True)
+class Words:
+    """A message's words as meant (`wanna` is two), each with the token it comes from."""
+
+    words: list[str]
+    token: list[int]  # index into reading.tokens
+    typed: list[str]  # the word as typed, folded; "" for the second word of `wanna`
+
+    @classmethod
+    def of(cls, reading: Reading) -> "Words":
+        words: list[str] = []
+        owners: list[int] = []
+        typed: list[str] = []
+        for index, token in enumerate(reading.tokens):
+            for number, word in enumerate(token.meant.split(" ")):
+                words.append(word)
+                owners.append(index)
+                typed.append("" if number else token.text)
+        return cls(words, owners, typed)
+
+
+class CityReader:
+    def __init__(
+        self, airports: dict[tuple[str, ...], str], places: Places, speller: Speller
+    ) -> None:
+        self._airports = airports
+        self._longest_airport = max((len(key) for key in airports), default=1)
+        self._places = places
+        self._speller = speller
+        self._fuzzy_airports = {
+            " ".join(key): name
+            for key, name in airports.items()
+            if len(" ".join(key)) >= SHORTEST_FUZZY_AIRPORT
+        }
+
+    def find(self, reading: Reading, words: Words, in_date: list[bool]) -> list[City]:
+        """Every city the words name (none inside a date), with its role."""
+        cities: list[City] = []
+        index = 0
+        while index < len(words.words):
+            city = None
+            if not in_date[index] and words.words[index][:1].isalnum():
+                city = (
+                    self._airport_at(words.words, index)
+                    or self._place_at(reading, words, index)
+                    or self._unknown_at(words.words, in_date, index)
+                )
+            if city is None:
+                index += 1
+                continue
+            cities.append(city)
+            index = city.last + 1
+        assign_roles(reading, words, cities)
+        return cities
+
+    def _airport_at(self, words: list[str], index: int) -> City | None:
+        for length in range(min(self._longest_airport, len(words) - index), 0, -1):
+            name = self._airports.get(tuple(words[index : index + length]))
+            if name is not None:
+                return City(index, index + length - 1, name, name)
+        return self._misspelt_airport_at(words, index)
+
+    def _misspelt_airport_at(self, words: list[str], index: int) -> City | None:
+        """A misspelling the speller left alone: an English word in a city's place
+        (`to pairs`), or a name of several words with an unknown one (`Nwe York`)."""
+        in_place = cue_before(words, index) is not None or cue_after(words, index) is not None
+        for length in (2, 1):
+            span = words[index : index + length]
+            if len(span) < length or not (in_place or not all(map(self._speller.knows, span))):
+                continue
+            said = " ".join(span)
+            for key, name in self._fuzzy_airports.items():
+                if key.count(" ") + 1 == length and OSA.distance(said, key, score_cutoff=1) <= 1:
+                    return City(index, index + length - 1, name, name)
+        return None
+
+    def _place_at(self, reading: Reading, words: Words, index: int) -> City | None:
+        # Places by the words as typed too: `Minh` is no misspelling of `mine`.
+        found = [self._places.longest_at(words.words, index)]
+        if words.typed[index] and words.typed != words.words:
+            found.append(self._places.longest_at(words.typed, index))
+        place = max((p for p in found if p), key=lambda p: p.words, default=None)
+        if place is None:
+            return None
+        last = index + place.words - 1
+        airport = self._airports.get(tuple(place.name.lower().split()))
+        if place.words == 1 and self._speller.is_word(words.words[index]):
+            # `nice`, `reading`: a city only when written as a name in a city's place.
+            typed = reading.tokens[words.token[index]]
+            capitalised = reading.text[typed.start : typed.start + 1].isupper()
+            if not (capitalised and cue_before(words.words, index) is not None):
+                return None
+        return City(index, last, airport, airport or place.shown)
+
+    def _unknown_at(self, words: list[str], in_date: list[bool], index: int) -> City | None:
+        """Words right after `to`/`from` that are no word we know: a city we do not know."""
+        cue = cue_before(words, index)
+        if cue is None or cue[1] < STRONG:
+            return None
+        last = index - 1
+        while (
+            last + 1 < len(words)
+            and last + 1 - index < UNKNOWN_CITY_WORDS
+            and not in_date[last + 1]
+            and self._could_be_name(words[last + 1])
+        ):
+            last += 1
+        if last < index:
+            return None
+        shown = " ".join(word.capitalize() for word in words[index : last + 1])
+        return City(index, last, None, shown)
+
+    def _could_be_name(self, word: str) -> bool:
+        return len(word) >= 3 and word.isalpha() and not self._speller.knows(word)
+
+
+def cue_before(words: list[str], index: int, start: int = 0) -> tuple[Role, int] | None:
+    """The role the words just before `words[index]` give a city there, and how sure;
+    `start`: where the clause begins (no cue before it counts)."""
+    end = index
+    while end > start and index - end < 3 and words[end - 1] in FILLER:
+        end -= 1
+    for length in range(min(LONGEST_CUE, end - start), 0, -1):
+        phrase = tuple(CUE_TYPOS.get(word, word) for word in words[end - length : end])
+        if phrase in LEFT_CUES:
+            return LEFT_CUES[phrase]
+    return None
+
+
+def cue_after(words: list[str], index: int, last: int | None = None) -> tuple[Role, int] | None:
+    following = (index if last is None else last) + 1
+    if following >= len(words):
+        return None
+    return RIGHT_CUES.get(CUE_TYPOS.get(words[following], words[following]))
+
+
+def clause_after(reading: Reading, words: Words, city: City, cities: list[City]) -> Role | None:
+    """The role a clause right after a city gives it (`Paris is my destination`)."""
+    starts = {other.first for other in cities}
+    clause: list[str] = []
+    for index in range(city.last + 1, min(len(words.words), city.last + 1 + CLAUSE_WORDS)):
+        if index in starts or words.words[index] in CLAUSE_BREAKS:
+            break
+        if clause and words.token[index] != words.token[index - 1]:
+            previous = reading.tokens[words.token[index - 1]]
+            gap = reading.text[previous.end : reading.tokens[words.token[index]].start]
+            if CLAUSE_ENDS & set(gap):
+                break
+        clause.append(words.words[index])
+    if not clause:
+        return None
+    after_city = reading.text[reading.tokens[words.token[city.last]].end :].lstrip()
+    if after_city[:1] in CLAUSE_ENDS - {","}:
+        return None
+    if clause[0] not in CLAUSE_OPENERS and not after_city.startswith(":"):
+        return None
+    if CLAUSE_FROM & set(clause):
+        return Role.FROM
+    if CLAUSE_TO & set(clause) or clause[-1] == "to":
+        return Role.TO
+    return None
+
+
+def clause_start(reading: Reading, words: Words, index: int) -> int:
+    """The first word of the clause `words[index]` is in (after `.`, `,`, `;`, `!`, `?`).
+    A question mark or colon right before the city does not end its clause: `Where to?
+    Berlin`, `Destination: Paris`."""
+    first = index
+    while index > 0:
+        before = reading.tokens[words.token[index - 1]]
+        gap = reading.text[before.end : reading.tokens[words.token[index]].start]
+        answers = index == first and set(gap.strip()) <= {"?", ":"}
+        if words.token[index] != words.token[index - 1] and CLAUSE_ENDS & set(gap) and not answers:
+            return index
+        index -= 1
+    return 0
+
+
+def assign_roles(reading: Reading, words: Words, cities: list[City]) -> None:
+    for city in cities:
+        left = cue_before(words.words, city.first, clause_start(reading, words, city.first))
+        right = cue_after(words.words, city.first, city.last)
+        clause = clause_after(reading, words, city, cities)
+        if clause is not None and (left is None or left[1] < STRONG):
+            left = (clause, STRONG)
+        best = max((cue for cue in (left, right) if cue), key=lambda cue: cue[1], default=None)
+        if best is not None:
+            city.role, city.sure = best[0], best[1] >= STRONG
+    if any(_between(words.words, city.first) for city in cities):
+        for city in cities:
+            city.role, city.sure = None, False
+        return
+    for first, second in pairwise(cities):
+        if first.role is None and second.role is None and _route_gap(reading, words, first, second):
+            first.role, second.role = Role.FROM, Role.TO
+            first.sure = second.sure = True
+    sure_roles = {city.role for city in cities if city.sure}
+    for city in cities:
+        if city.role is not None and not city.sure and city.role in sure_roles:
+            city.role = next(role for role in Role if role is not city.role)
+    unplaced = [city for city in cities if city.role is None]
+    if not unplaced:
+        return
+    free = [role for role in Role if role not in {city.role for city in cities}]
+    if len(cities) == 1:
+        unplaced[0].role = Role.TO  # a lone city is where the user wants to go
+    elif len(unplaced) == 1 and len(free) == 1:
+        unplaced[0].role = free[0]
+
+
+def _between(words: list[str], index: int) -> bool:
+    """`between Paris and Berlin`: two cities, no direction."""
+    return index > 0 and words[index - 1] == "between"
+
+
+def _route_gap(reading: Reading, words: Words, first: City, second: City) -> bool:
+    if second.first != first.last + 1:
+        return False
+    left = reading.tokens[words.token[first.last]]
+    right = reading.tokens[words.token[second.first]]
+    return reading.text[left.end : right.start].strip() in ROUTE_GAPS

@@ -1,0 +1,80 @@
+"""Places of the world by name, for telling an unsupported city from an ordinary word.
+
+`cognitive_models/places.txt` (built from GeoNames by `cognitive_models/make_lists.py`) holds
+every city of 15,000 people or more, every country and US state: one line per name people
+type, `key<TAB>name shown[<TAB>the place's own name]`, the key folded to lower case without
+accents (`sao paulo	Sao Paulo	São Paulo`, `bombay	Bombay	Mumbai`).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+PLACES_FILE = Path(__file__).resolve().parent.parent / "cognitive_models" / "places.txt"
+# Letters and digits, keeping an apostrophe inside a word ("what's", "xi'an").
+WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+
+
+def fold(text: str) -> str:
+    """Lower case, without accents: `São` -> `sao`."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
+
+
+def words_of(text: str) -> list[str]:
+    return [fold(match.group()) for match in WORD.finditer(text)]
+
+
+@dataclass(frozen=True)
+class Place:
+    shown: str  # the name as the bot writes it back: `New Delhi`
+    name: str  # the place's own name: `Delhi`
+    words: int  # how many words of the message it spans
+
+
+class Places:
+    def __init__(self, lines: list[str]) -> None:
+        # Lines are split only when a message names them: reading them all costs start-up.
+        self._lines = {line[: line.index("\t")]: line for line in lines}
+        longest: dict[str, int] = {}
+        for key in self._lines:
+            if " " in key:
+                first, words = key[: key.index(" ")], key.count(" ") + 1
+                if longest.get(first, 1) < words:
+                    longest[first] = words
+        self._longest = longest  # first word -> words of the longest name it starts
+
+    @classmethod
+    def load(cls, path: Path = PLACES_FILE) -> "Places":
+        return cls(path.read_text(encoding="utf-8").splitlines())
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._lines
+
+    def longest_at(self, words: list[str], index: int) -> Place | None:
+        """The longest place name that starts at `words[index]` (folded words)."""
+        most = min(self._longest.get(words[index], 1), len(words) - index)
+        for length in range(most, 0, -1):
+            line = self._lines.get(" ".join(words[index : index + length]))
+            if line is not None:
+                _, shown, *own = line.split("\t")
+                return Place(shown, own[0] if own else shown, length)
+        return None
+
+
+@cache
+def shared() -> Places:
+    """The places file, read once for the whole process."""
+    return Places.load()
+
+
+def place_name(said: str) -> str:
+    """A place as the bot names it: its usual spelling if known (`Rio de Janeiro`), else
+    what the user typed in Title Case (`Springfield`)."""
+    words = words_of(said)
+    found = shared().longest_at(words, 0) if words else None
+    if found is not None and found.words == len(words):
+        return found.shown
+    return " ".join(word[:1].upper() + word[1:].lower() for word in said.split())

@@ -28,6 +28,7 @@ from dialogs.main_dialog import MainDialog
 from flight_booking_recognizer import FlightBookingRecognizer
 from helpers.luis_helper import IntentRecognizer
 from recognizers import dates
+from recognizers.lexicon import lexicon
 from storage import ConnectedStorage, create_storage
 from storage.bot_state import ConversationState, UserState
 from storage.errors import StorageUnavailable
@@ -105,8 +106,10 @@ async def recognizer_session(app: web.Application) -> AsyncIterator[None]:
 
 
 async def warm_up(app: web.Application) -> None:
-    """Pay for building the recognizers at start, not on the first user's answers."""
+    """Pay for building the recognizers and the lexicon at start, not on the first user's
+    answers."""
     await dates.off_loop(dates.warm_up)
+    lexicon()
 
 
 async def tune_garbage_collector(app: web.Application) -> None:

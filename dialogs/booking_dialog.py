@@ -27,9 +27,11 @@ from dialogs.interruptible_dialog import (
 )
 from helpers.airports import in_words, supported_airports
 from helpers.datetime_helper import is_bookable
-from helpers.message_helper import question, warn_unsupported_airports
-from helpers.phrases import Topic
+from helpers.message_helper import question, statement, warn_unsupported_airports
+from helpers.phrases import Topic, asks_about, garbled_yes_or_no
 from helpers.user_text import MAX_ECHO_LENGTH, tidy
+from recognizers.cities import Role
+from recognizers.lexicon import lexicon
 
 WATERFALL = "BookingWaterfall"
 CITY_PROMPT = "CityPrompt"
@@ -47,8 +49,8 @@ class BookingDialog(CancelAndHelpDialog):
 
     def __init__(self, dialog_id: str | None = None) -> None:
         super().__init__(dialog_id or BookingDialog.__name__)
-        self.add_prompt(TextPrompt(CITY_PROMPT, is_city), FORM_PROMPT)
-        self.add_prompt(OffLoopConfirmPrompt(CONFIRM_PROMPT), FORM_PROMPT)
+        self.add_prompt(TextPrompt(CITY_PROMPT, is_airport), FORM_PROMPT)
+        self.add_prompt(OffLoopConfirmPrompt(CONFIRM_PROMPT, aside_at_confirmation), FORM_PROMPT)
         self.add_dialog(DateResolverDialog())
         self.add_dialog(
             WaterfallDialog(
@@ -68,7 +70,7 @@ class BookingDialog(CancelAndHelpDialog):
         """Where to, unless already known."""
         details: BookingDetails = step_context.options
         if details.destination is None:
-            return await ask_city(step_context, "Where would you like to travel to?")
+            return await ask_city(step_context, "Where would you like to travel to?", Role.TO)
         return await step_context.next(details.destination)
 
     async def origin_step(self, step_context: WaterfallStepContext):
@@ -76,7 +78,7 @@ class BookingDialog(CancelAndHelpDialog):
         details: BookingDetails = step_context.options
         details.destination = step_context.result
         if details.origin is None:
-            return await ask_city(step_context, "From what city will you be travelling?")
+            return await ask_city(step_context, "From what city will you be travelling?", Role.FROM)
         return await step_context.next(details.origin)
 
     async def travel_date_step(self, step_context: WaterfallStepContext):
@@ -95,7 +97,9 @@ class BookingDialog(CancelAndHelpDialog):
             f"Please confirm, I have you traveling to: {details.destination} "
             f"from: {details.origin} on: {details.travel_date}."
         )
-        return await step_context.prompt(CONFIRM_PROMPT, PromptOptions(prompt=question(text)))
+        return await step_context.prompt(
+            CONFIRM_PROMPT, PromptOptions(prompt=question(text), validations=vars(details))
+        )
 
     async def final_step(self, step_context: WaterfallStepContext):
         """End with the details if confirmed, or None if declined."""
@@ -122,8 +126,9 @@ class BookingDialog(CancelAndHelpDialog):
         return None
 
     async def list_airports(self, inner_dc: DialogContext) -> DialogTurnResult:
-        names = in_words(supported_airports())
-        return await answer_and_ask_again(inner_dc, f"I can book flights between {names}.")
+        return await answer_and_ask_again(
+            inner_dc, f"I can book flights between {airport_names()}."
+        )
 
     async def revise(
         self, changes: dict[str, str], unsupported: list[str], inner_dc: DialogContext
@@ -171,17 +176,56 @@ def revisions(recognition: Recognition, asked: str | None) -> dict[str, str]:
     return changes if set(changes) - {asked} else {}
 
 
-async def ask_city(step_context: WaterfallStepContext, text: str):
-    return await step_context.prompt(CITY_PROMPT, PromptOptions(prompt=question(text)))
+async def ask_city(step_context: WaterfallStepContext, text: str, role: Role):
+    """Ask for a city; `role` says which one, for an answer that names two."""
+    options = PromptOptions(prompt=question(text), validations=role.value)
+    return await step_context.prompt(CITY_PROMPT, options)
 
 
-async def is_city(prompt_context: PromptValidatorContext) -> bool:
-    """Some visible text, not too long to repeat back; the answer is kept tidied.
+async def is_airport(prompt_context: PromptValidatorContext) -> bool:
+    """An airport the bot serves, by any name or misspelling (`Berln`, `I'm in London`); the
+    answer becomes its canonical name. A city it does not serve gets the "not supported"
+    line and the question again; an answer with no city, the cities it serves.
 
-    Blank or invisible answers (an attachment, a card submit, zero-width spaces) are not cities.
+    Blank or invisible answers (an attachment, a card submit, zero-width spaces) are asked
+    again without a word, as the original does.
     """
     recognized = prompt_context.recognized
     if not recognized.succeeded:
         return False
-    recognized.value = tidy(recognized.value)
-    return 0 < len(recognized.value) <= MAX_ECHO_LENGTH
+    said = tidy(recognized.value)
+    if not 0 < len(said) <= MAX_ECHO_LENGTH:
+        return False
+    cities = lexicon().cities_in(said)
+    airports = [city for city in cities if city.airport]
+    if airports:
+        asked = Role(prompt_context.options.validations)
+        recognized.value = next((c for c in airports if c.role is asked), airports[0]).airport
+        return True
+    context = prompt_context.context
+    if cities:
+        await warn_unsupported_airports(context, [city.shown for city in cities])
+    else:
+        await context.send_activity(statement(f"I can book flights between {airport_names()}."))
+    # The prompt says nothing more once the turn has replied: the question is asked here.
+    await context.send_activity(prompt_context.options.prompt)
+    return False
+
+
+async def aside_at_confirmation(prompt_context: PromptValidatorContext) -> str:
+    """One short sentence for an answer to the confirmation that is neither yes nor no."""
+    said = prompt_context.context.activity.text or ""
+    if asks_about(said, Topic.BOOKING):
+        booking = prompt_context.options.validations
+        return (
+            f"You are flying to {booking['destination']} from {booking['origin']} "
+            f"on {booking['travel_date']}."
+        )
+    if garbled_yes_or_no(said):
+        return "Sorry, was that a yes or a no?"
+    return "Right now I can only book this flight: say yes to book it, or no to drop it."
+
+
+def airport_names() -> str:
+    """`Paris, London, Berlin, New York and Seattle`."""
+    return in_words(supported_airports())

@@ -6,16 +6,17 @@ from botbuilder.schema import ActivityTypes
 from recognizers_text import Culture
 
 from recognizers.dates import recognize_off_loop
+from recognizers.lexicon import lexicon
 
 
 class DatePrompt(DateTimePrompt):
-    """Like botbuilder's DateTimePrompt, with two differences.
+    """Like botbuilder's DateTimePrompt, with three differences.
 
     For some times (`00:30`) the recognizer finds a mention but no resolution, and the SDK
     prompt raises; here such a mention is skipped, so the prompt's retry runs instead.
-    And dates are read in English, the bot's language, whatever locale the channel
-    reports: the SDK uses the activity's locale, and finds no date at all in "tomorrow"
-    from a channel that reports `fr-fr`.
+    Dates are read in English, the bot's language, whatever locale the channel reports:
+    the SDK uses the activity's locale, and finds no date at all in "tomorrow" from a
+    channel that reports `fr-fr`. And the answer is read as meant (`tmrw`, `janury 5 2027`).
     """
 
     async def on_recognize(
@@ -26,7 +27,8 @@ class DatePrompt(DateTimePrompt):
         if activity.type != ActivityTypes.message or not activity.text:
             return result
         culture = self.default_locale or Culture.English
-        for mention in await recognize_off_loop(activity.text, culture):
+        meant = lexicon().read(activity.text).meant
+        for mention in await recognize_off_loop(meant, culture):
             values = (mention.resolution or {}).get("values")
             if values:
                 result.succeeded = True

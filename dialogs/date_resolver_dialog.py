@@ -16,7 +16,7 @@ from dialogs.interruptible_dialog import (
     Interruption,
     answer_and_ask_again,
 )
-from helpers.datetime_helper import date_part, is_bookable, is_definite
+from helpers.datetime_helper import date_part, is_bookable, is_definite, passed_weekday
 from helpers.message_helper import question, statement
 from helpers.phrases import Topic
 
@@ -73,9 +73,12 @@ class DateResolverDialog(CancelAndHelpDialog):
 
 
 async def is_bookable_date(prompt_context: PromptValidatorContext) -> bool:
-    """One calendar day, today or later. A past day is refused here, with its own answer."""
+    """One calendar day, today or later. A past day is refused here, with its own answer;
+    a span (`next week`) or a weekday gone by (`this friday` on a Saturday) is no one day."""
     recognized = prompt_context.recognized
     if not recognized.succeeded or not is_definite(recognized.value[0].timex):
+        return False
+    if passed_weekday(prompt_context.context.activity.text, recognized.value[0].timex):
         return False
     if not is_bookable(recognized.value[0].timex):
         # The prompt sends no retry once the turn has replied, so the question is asked here.

@@ -12,6 +12,7 @@ from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
 from botbuilder.schema import InputHints
 
 from booking_details import BookingDetails
+from dialogs.booking_dialog import airport_names
 from dialogs.interruptible_dialog import (
     Handler,
     InterruptibleDialog,
@@ -20,7 +21,7 @@ from dialogs.interruptible_dialog import (
 )
 from helpers.luis_helper import Intent, IntentRecognizer, execute_luis_query
 from helpers.message_helper import question, statement, warn_unsupported_airports
-from helpers.phrases import Command
+from helpers.phrases import Command, Topic
 
 WATERFALL = "MainWaterfall"
 WEATHER = "TODO: get weather flow here"
@@ -89,6 +90,8 @@ class MainDialog(InterruptibleDialog):
     async def claim(self, interruption: Interruption, inner_dc: DialogContext) -> Handler | None:
         if interruption.command is Command.START_OVER:
             return self.start_over
+        if interruption.command is Command.HELP or interruption.asks_about(Topic.CAPABILITIES):
+            return self.explain
         recognition = await interruption.recognition()
         if (
             recognition is not None
@@ -100,3 +103,11 @@ class MainDialog(InterruptibleDialog):
 
     async def weather_digression(self, inner_dc: DialogContext) -> DialogTurnResult:
         return await answer_and_ask_again(inner_dc, WEATHER)
+
+    async def explain(self, inner_dc: DialogContext) -> DialogTurnResult:
+        """Help at the first question (inside a booking, help is the booking's)."""
+        return await answer_and_ask_again(
+            inner_dc,
+            f"I can book flights between {airport_names()}. "
+            "At any of my questions you can say help, cancel or start over.",
+        )

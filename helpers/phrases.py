@@ -3,6 +3,8 @@
 import re
 from enum import Enum
 
+from rapidfuzz.distance import OSA
+
 from helpers.user_text import tidy
 
 
@@ -39,6 +41,8 @@ def command_in(text: str) -> Command | None:
 class Topic(Enum):
     CITIES = "cities"
     DATES = "dates"
+    BOOKING = "booking"  # the flight being confirmed: where to, from where, when
+    CAPABILITIES = "capabilities"  # what the bot can do
 
 
 _QUESTION = re.compile(r"^(which|what|where|when|can|could|do|does|list|show|tell)\b|\?$")
@@ -47,6 +51,14 @@ _TOPICS = {
         r"\b(cit(y|ies)|airports?|destinations?)\b|\bwhere\b.*\b(fly|go|travel)\b"
     ),
     Topic.DATES: re.compile(r"\b(dates?|days?|when)\b"),
+    Topic.BOOKING: re.compile(
+        r"\b(where|when)\b|\b(what|which) (date|day|city|airport|destination|origin)\b"
+        r"|\b(my|the) (destination|origin|date|trip|booking)\b"
+    ),
+    Topic.CAPABILITIES: re.compile(
+        r"\bwhat (can|do|else can) (you|u) do\b|\bwhat are (you|u) for\b"
+        r"|\bhow (does|do) (this|it|you) work\b|\bwhat can i (ask|say|do)\b"
+    ),
 }
 
 
@@ -54,4 +66,20 @@ def asks_about(text: str, topic: Topic) -> bool:
     """True for a question about the topic: `which cities can I fly to?`, `what dates can I
     pick?`. An answer that merely names it (`the day after tomorrow`) is not a question."""
     said = tidy(text).lower()
-    return bool(_QUESTION.search(said) and _TOPICS[topic].search(said))
+    # Questions about what the bot can do are questions however they are put.
+    question = topic is Topic.CAPABILITIES or _QUESTION.search(said)
+    return bool(question and _TOPICS[topic].search(said))
+
+
+_YES_NO = ("yes", "yeah", "yep", "yup", "no", "nope", "nah", "sure", "okay")
+
+
+def garbled_yes_or_no(text: str) -> bool:
+    """True for a yes or a no typed wrong (`yse`, `noo`, `yess`): one edit from one, or a
+    run of its letters. Such an answer is asked again, never taken as either."""
+    said = tidy(text).lower().rstrip(_TRAILING_PUNCTUATION)
+    if not said.isalpha() or said in _YES_NO:
+        return False
+    return any(
+        OSA.distance(said, word, score_cutoff=1) <= 1 or set(said) == set(word) for word in _YES_NO
+    )

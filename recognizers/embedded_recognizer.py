@@ -26,7 +26,7 @@ from recognizers.language_model import (
     LanguageModel,
     features,
 )
-from recognizers.reading import Reading, read
+from recognizers.reading import Reading
 
 # Words that leave a message of cities and dates a message of values (`Paris please`).
 VALUE_FILLER = frozenset(
@@ -62,7 +62,7 @@ class EmbeddedRecognizer(Recognizer):
         return self.interpret(reading, find_dates(reading.meant, now))
 
     def read(self, text: str) -> Reading:
-        return read(text, self._model.speller)
+        return self._model.lexicon.read(text)
 
     def interpret(self, reading: Reading, dates: list[DateMention]) -> RecognizerResult:
         """Everything but the date recognition, which `find_dates` does on `reading.meant`."""
@@ -72,7 +72,7 @@ class EmbeddedRecognizer(Recognizer):
             any(d.start <= reading.tokens[token].start < d.end for d in dates)
             for token in words.token
         ]
-        cities = self._model.cities.find(reading, words, in_date)
+        cities = self._model.lexicon.cities.find(reading, words, in_date)
         return RecognizerResult(
             text=reading.text,
             altered_text=None,

@@ -11,10 +11,10 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
-from recognizers.cities import CityReader, Words
-from recognizers.places import Places, shared, words_of
-from recognizers.reading import SPELLING_FILE, Speller, read
+from recognizers.cities import Words
+from recognizers.lexicon import Lexicon, lexicon
 
 BOOK_FLIGHT = "BookFlight"
 NONE_INTENT = "None"
@@ -62,63 +62,43 @@ class IntentModel:
 @dataclass(frozen=True)
 class LanguageModel:
     intents: tuple[str, ...]
-    speller: Speller
-    cities: CityReader
-    date_words: frozenset[str]  # words that only ever name a day: the model ignores them
+    lexicon: Lexicon
     phrase_lists: dict[str, frozenset[str]]  # LUIS phrase lists: words that mean alike
     markers: dict[str, frozenset[str]]  # intent -> words (or <list>s) that (nearly) only it uses
     classifier: IntentModel
 
     @classmethod
-    def load(cls, path: Path, places: Places | None = None) -> "LanguageModel":
-        return cls.from_luis_app(json.loads(path.read_text(encoding="utf-8")), places)
+    def load(cls, path: Path) -> "LanguageModel":
+        return cls.from_luis_app(json.loads(path.read_text(encoding="utf-8")), lexicon(path))
 
     @classmethod
-    def from_luis_app(cls, app: dict, places: Places | None = None) -> "LanguageModel":
-        places = places or shared()
-        synonyms = {
-            " ".join(words_of(synonym)): sub_list["canonicalForm"]
-            for closed_list in app.get("closedLists", [])
-            if closed_list["name"] == "Airport"
-            for sub_list in closed_list["subLists"]
-            for synonym in [sub_list["canonicalForm"], *sub_list["list"]]
-        }
-        example_words = Counter(
-            word for utterance in app["utterances"] for word in words_of(utterance["text"])
-        )
-        speller = Speller.build(places, example_words, list(synonyms))
-        airports = {tuple(phrase.split()): name for phrase, name in synonyms.items()}
-        cities = CityReader(airports, places, speller)
-        spelling = json.loads(SPELLING_FILE.read_text(encoding="utf-8"))
-        date_words = frozenset(spelling["date_words"])
+    def from_luis_app(cls, app: dict[str, Any], known: Lexicon | None = None) -> "LanguageModel":
+        known = known or Lexicon.from_luis_app(app)
         phrase_lists = {
             feature["name"]: frozenset(word.strip() for word in feature["words"].split(","))
             for feature in app.get("model_features", [])
         }
         intents = tuple(intent["name"] for intent in app["intents"])
-        examples = [_Example.parse(utterance, speller, cities) for utterance in app["utterances"]]
+        examples = [_Example.parse(utterance, known) for utterance in app["utterances"]]
         documents = [
-            intent_words(
-                example.words.words, example.city_at, [False] * len(example.words.words), date_words
+            _with_tags(
+                intent_words(
+                    example.words.words,
+                    example.city_at,
+                    [False] * len(example.words.words),
+                    known.date_words,
+                ),
+                phrase_lists,
             )
             for example in examples
         ]
         labels = [example.intent for example in examples]
         return cls(
             intents=intents,
-            speller=speller,
-            cities=cities,
-            date_words=date_words,
+            lexicon=known,
             phrase_lists=phrase_lists,
-            markers=_markers(
-                intents,
-                [_with_tags(words, phrase_lists) for words in documents],
-                labels,
-                FUNCTION_WORDS | date_words,
-            ),
-            classifier=_train(
-                intents, [_with_tags(words, phrase_lists) for words in documents], labels
-            ),
+            markers=_markers(intents, documents, labels, FUNCTION_WORDS | known.date_words),
+            classifier=_train(intents, documents, labels),
         )
 
     def listed(self, name: str) -> frozenset[str]:
@@ -131,7 +111,7 @@ class LanguageModel:
         one CITY, no dates, and the phrase lists the words belong to."""
         found = [
             word if word == CITY or word in self.classifier.vocabulary else UNKNOWN
-            for word in intent_words(words.words, city_at, in_date, self.date_words)
+            for word in intent_words(words.words, city_at, in_date, self.lexicon.date_words)
         ]
         return _with_tags(found, self.phrase_lists)
 
@@ -169,8 +149,8 @@ class _Example:
     city_at: dict[int, int]  # word index -> city number, labelled or found
 
     @classmethod
-    def parse(cls, utterance: dict, speller: Speller, cities: CityReader) -> "_Example":
-        reading = read(utterance["text"], speller)
+    def parse(cls, utterance: dict[str, Any], known: Lexicon) -> "_Example":
+        reading = known.read(utterance["text"])
         words = Words.of(reading)
         city_at: dict[int, int] = {}
         for number, entity in enumerate(utterance.get("entities", [])):
@@ -179,7 +159,7 @@ class _Example:
                 typed = reading.tokens[token]
                 if start <= typed.start and typed.end <= end:
                     city_at[index] = number
-        found = cities.find(reading, words, [False] * len(words.words))
+        found = known.cities.find(reading, words, [False] * len(words.words))
         for number, city in enumerate(found, start=len(city_at) + 1):
             for index in range(city.first, city.last + 1):
                 city_at.setdefault(index, 1000 + number)

@@ -73,7 +73,10 @@ async def test_an_unclear_confirmation_asks_again(tomorrow: str) -> None:
     client = DialogTestClient(BookingDialog(), BookingDetails("Seattle", "New York", tomorrow))
     await client.say("hi")
 
-    assert await client.say("maybe") == [confirm("Seattle", "New York", tomorrow)]
+    assert await client.say("maybe") == [
+        "Right now I can only book this flight: say yes to book it, or no to drop it.",
+        confirm("Seattle", "New York", tomorrow),
+    ]
     assert client.result.status == DialogTurnStatus.Waiting
 
 

@@ -216,13 +216,30 @@ async def test_cancel_inside_booking_returns_to_the_top() -> None:
     assert await client.say("cancel") == ["Cancelling", RESTART]
 
 
-async def test_help_at_the_top_prompt_is_a_question_for_the_recognizer() -> None:
+EXPLAIN = (
+    "I can book flights between Paris, London, Berlin, New York and Seattle. "
+    "At any of my questions you can say help, cancel or start over."
+)
+
+
+@pytest.mark.parametrize("text", ["help", "?", "Help!", "what can you do", "How does this work?"])
+async def test_help_at_the_top_prompt_says_what_the_bot_does(text: str) -> None:
     recognizer = StubRecognizer(luis_result("None"))
     client = DialogTestClient(MainDialog(recognizer, BookingDialog()))
-    await client.say("Hi")
+    assert await client.say("Hi") == [INTRO]
 
-    assert await client.say("help") == [DIDNT, RESTART]
-    assert recognizer.calls == 1
+    assert await client.say(text) == [EXPLAIN, INTRO]
+    assert recognizer.calls == 0
+    assert await client.say("help") == [EXPLAIN, INTRO]
+
+
+async def test_help_inside_a_booking_is_still_the_originals() -> None:
+    recognizer = StubRecognizer(luis_result("BookFlight"))
+    client = DialogTestClient(MainDialog(recognizer, BookingDialog()))
+    await client.say("Hi")
+    assert await client.say("book a flight") == ["Where would you like to travel to?"]
+
+    assert await client.say("help") == ["Show Help..."]
 
 
 async def test_not_configured_loop_restarts_with_the_note(tomorrow: str) -> None:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from helpers.phrases import Command, Topic, asks_about, command_in
+from helpers.phrases import Command, Topic, asks_about, command_in, garbled_yes_or_no
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,43 @@ def test_command_in(text: str, command: Command | None) -> None:
 )
 def test_asks_about(text: str, topic: Topic, asks: bool) -> None:
     assert asks_about(text, topic) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "topic", "asks"),
+    [
+        ("where am I flying to?", Topic.BOOKING, True),
+        ("when do I leave", Topic.BOOKING, True),
+        ("what date did I say?", Topic.BOOKING, True),
+        ("can you read me the booking?", Topic.BOOKING, True),
+        ("can I also rent a car?", Topic.BOOKING, False),
+        ("is it a direct flight?", Topic.BOOKING, False),
+        ("yes", Topic.BOOKING, False),
+        ("what can you do", Topic.CAPABILITIES, True),
+        ("What can u do?", Topic.CAPABILITIES, True),
+        ("how does this work", Topic.CAPABILITIES, True),
+        ("book a flight to paris", Topic.CAPABILITIES, False),
+    ],
+)
+def test_questions_about_the_booking_and_the_bot(text: str, topic: Topic, asks: bool) -> None:
+    assert asks_about(text, topic) is asks
+
+
+@pytest.mark.parametrize(
+    ("text", "garbled"),
+    [
+        ("yse", True),
+        ("noo", True),
+        ("yess", True),
+        ("ys", True),
+        ("nopee", True),
+        ("yes", False),
+        ("no", False),
+        ("Yes!", False),
+        ("maybe", False),
+        ("can I also rent a car?", False),
+        ("", False),
+    ],
+)
+def test_a_yes_or_no_typed_wrong(text: str, garbled: bool) -> None:
+    assert garbled_yes_or_no(text) is garbled

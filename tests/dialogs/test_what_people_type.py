@@ -1,0 +1,227 @@
+"""What people type at the booking's questions, and what the bot answers, word for word.
+
+Each transcript runs twice: with the embedded recognizer, and with a back end that
+understands nothing but the first request (as a LUIS or CLU model that knows none of these
+answers would): the rules at the questions are the dialogs' own.
+"""
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import pytest
+
+from dialogs.booking_dialog import BookingDialog
+from dialogs.main_dialog import MainDialog
+from helpers.luis_helper import IntentRecognizer
+from recognizers.embedded_recognizer import EmbeddedRecognizer
+from tests.conftest import DialogTestClient, StubRecognizer, luis_result
+
+INTRO = "What can I help you with today?"
+RESTART = "What else can I do for you?"
+WHERE_TO = "Where would you like to travel to?"
+WHERE_FROM = "From what city will you be travelling?"
+WHEN = "On what date would you like to travel?"
+FULL_DATE = (
+    "I'm sorry, for best results, please enter your travel date including the month, day and year. "
+)
+PAST = "That date is in the past. I can only book flights from today on."
+AIRPORTS = "I can book flights between Paris, London, Berlin, New York and Seattle."
+ONLY_THIS = "Right now I can only book this flight: say yes to book it, or no to drop it."
+YES_OR_NO = "Sorry, was that a yes or a no?"
+EXPLAIN = (
+    "I can book flights between Paris, London, Berlin, New York and Seattle. "
+    "At any of my questions you can say help, cancel or start over."
+)
+
+
+def confirm(to: str, origin: str, on: str) -> str:
+    return (
+        f"Please confirm, I have you traveling to: {to} from: {origin} on: {on}. (1) Yes or (2) No"
+    )
+
+
+def booked(to: str, origin: str, on: str) -> str:
+    return f"I have you booked to {to} from {origin} on {on}"
+
+
+def not_supported(*names: str) -> str:
+    return f"Sorry but the following airports are not supported: {', '.join(names)}"
+
+
+@pytest.fixture(scope="module")
+def embedded() -> EmbeddedRecognizer:
+    return EmbeddedRecognizer.from_file()
+
+
+def knows_only_the_request(_: EmbeddedRecognizer) -> IntentRecognizer:
+    return StubRecognizer(luis_result("BookFlight", text="book a flight"))
+
+
+def the_embedded_one(recognizer: EmbeddedRecognizer) -> IntentRecognizer:
+    return recognizer
+
+
+@pytest.fixture(params=[the_embedded_one, knows_only_the_request], ids=["embedded", "stub"])
+async def bot(request: pytest.FixtureRequest, embedded: EmbeddedRecognizer) -> DialogTestClient:
+    back_end: Callable[[EmbeddedRecognizer], IntentRecognizer] = request.param
+    client = DialogTestClient(MainDialog(back_end(embedded), BookingDialog()))
+    assert await client.say("Hi") == [INTRO]
+    assert await client.say("book a flight") == [WHERE_TO]
+    return client
+
+
+async def at_the_date_question(bot: DialogTestClient) -> None:
+    assert await bot.say("Paris") == [WHERE_FROM]
+    assert await bot.say("Berlin") == [WHEN]
+
+
+async def at_the_confirmation(bot: DialogTestClient, tomorrow: str) -> None:
+    await at_the_date_question(bot)
+    assert await bot.say("tomorrow") == [confirm("Paris", "Berlin", tomorrow)]
+
+
+# At a city question
+
+
+@pytest.mark.parametrize(
+    ("typed", "airport"),
+    [
+        ("Berln", "Berlin"),
+        ("pariss", "Paris"),
+        ("Lodnon please", "London"),
+        ("new yrok", "New York"),
+        ("NYC", "New York"),
+        ("seatle", "Seattle"),
+        ("to Berlin", "Berlin"),
+        ("heathrow", "London"),
+    ],
+)
+async def test_a_misspelt_airport_is_taken_by_its_name(
+    bot: DialogTestClient, tomorrow: str, typed: str, airport: str
+) -> None:
+    assert await bot.say(typed) == [WHERE_FROM]
+    origin = "Seattle" if airport != "Seattle" else "Paris"
+    assert await bot.say(origin) == [WHEN]
+    assert await bot.say("tomorrow") == [confirm(airport, origin, tomorrow)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [("Rome", "Rome"), ("san francisco", "San Francisco"), ("Tokyo please", "Tokyo")],
+)
+async def test_a_city_the_bot_does_not_serve_is_never_booked(
+    bot: DialogTestClient, tomorrow: str, typed: str, named: str
+) -> None:
+    assert await bot.say(typed) == [not_supported(named), WHERE_TO]
+    assert await bot.say("Paris") == [WHERE_FROM]
+    assert await bot.say("Rome") == [not_supported("Rome"), WHERE_FROM]
+    assert await bot.say("Berlin") == [WHEN]
+    assert await bot.say("tomorrow") == [confirm("Paris", "Berlin", tomorrow)]
+    assert await bot.say("yes") == [booked("Paris", "Berlin", tomorrow), RESTART]
+
+
+@pytest.mark.parametrize("text", ["I'm in London", "i'm currently in london", "from London"])
+async def test_where_the_user_is_answers_the_origin_question(
+    bot: DialogTestClient, tomorrow: str, text: str
+) -> None:
+    assert await bot.say("Paris") == [WHERE_FROM]
+
+    assert await bot.say(text) == [WHEN]
+    assert await bot.say("tomorrow") == [confirm("Paris", "London", tomorrow)]
+
+
+@pytest.mark.parametrize("text", ["idk", "somewhere warm", "the same as last time"])
+async def test_an_answer_with_no_city_gets_the_cities_served(
+    bot: DialogTestClient, text: str
+) -> None:
+    assert await bot.say(text) == [AIRPORTS, WHERE_TO]
+    assert await bot.say("Paris") == [WHERE_FROM]
+
+
+# At the date question
+
+
+@pytest.mark.parametrize(
+    "span", ["in two weeks", "next week", "this weekend", "in december", "next month"]
+)
+async def test_a_span_is_not_a_date_in_the_past(bot: DialogTestClient, span: str) -> None:
+    await at_the_date_question(bot)
+
+    assert await bot.say(span) == [FULL_DATE]
+    assert await bot.say("march 3rd 2027") == [confirm("Paris", "Berlin", "2027-03-03")]
+
+
+async def test_only_a_day_before_today_is_in_the_past(bot: DialogTestClient) -> None:
+    await at_the_date_question(bot)
+
+    assert await bot.say("yesterday") == [PAST, WHEN]
+
+
+@pytest.mark.parametrize(
+    ("typed", "days"),
+    [("tmrw", 1), ("2moro", 1), ("tomorow", 1), ("the day after tommorow", 2), ("in 3 days", 3)],
+)
+async def test_a_misspelt_date_word_is_that_word(
+    bot: DialogTestClient, typed: str, days: int
+) -> None:
+    await at_the_date_question(bot)
+
+    on = (date.today() + timedelta(days=days)).isoformat()
+    assert await bot.say(typed) == [confirm("Paris", "Berlin", on)]
+
+
+async def test_a_misspelt_month_is_that_month(bot: DialogTestClient) -> None:
+    await at_the_date_question(bot)
+
+    assert await bot.say("janury 15 2027") == [confirm("Paris", "Berlin", "2027-01-15")]
+
+
+# At the confirmation
+
+
+@pytest.mark.parametrize(
+    "text", ["can I also rent a car?", "maybe", "do you have window seats", "hmm"]
+)
+async def test_something_else_at_the_confirmation_gets_one_sentence(
+    bot: DialogTestClient, tomorrow: str, text: str
+) -> None:
+    await at_the_confirmation(bot, tomorrow)
+
+    assert await bot.say(text) == [ONLY_THIS, confirm("Paris", "Berlin", tomorrow)]
+    assert await bot.say("yes") == [booked("Paris", "Berlin", tomorrow), RESTART]
+
+
+@pytest.mark.parametrize("text", ["where am I flying to?", "when do I leave?", "what date?"])
+async def test_a_question_about_the_booking_is_answered(
+    bot: DialogTestClient, tomorrow: str, text: str
+) -> None:
+    await at_the_confirmation(bot, tomorrow)
+
+    assert await bot.say(text) == [
+        f"You are flying to Paris from Berlin on {tomorrow}.",
+        confirm("Paris", "Berlin", tomorrow),
+    ]
+
+
+@pytest.mark.parametrize("text", ["yse", "noo", "yess", "nopee"])
+async def test_a_garbled_yes_or_no_is_asked_again_never_taken_as_yes(
+    bot: DialogTestClient, tomorrow: str, text: str
+) -> None:
+    await at_the_confirmation(bot, tomorrow)
+
+    assert await bot.say(text) == [YES_OR_NO, confirm("Paris", "Berlin", tomorrow)]
+    assert await bot.say("no") == [RESTART]
+
+
+# At the first question
+
+
+@pytest.mark.parametrize("text", ["help", "?", "what can you do?"])
+async def test_help_at_the_first_question_says_what_the_bot_does(
+    bot: DialogTestClient, text: str
+) -> None:
+    assert await bot.say("cancel") == ["Cancelling", RESTART]
+
+    assert await bot.say(text) == [EXPLAIN, RESTART]
+    assert await bot.say("book a flight") == [WHERE_TO]
+    assert await bot.say("help") == ["Show Help..."]

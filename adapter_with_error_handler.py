@@ -43,7 +43,7 @@ from channel.sdk_clients import SdkClients
 from channel.signing_keys import SigningKeysUnavailable
 from channel.turn_context import ShallowCopyTurnContext
 from helpers.message_helper import question
-from storage.errors import StateConflict
+from storage.errors import StateConflict, StorageUnreachable
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +163,9 @@ class AdapterWithErrorHandler(CloudAdapter):
                 "Gave up the turn of conversation %s; the user is asked to send it again",
                 activity.conversation.id,
             )
-            await self._ask_to_repeat(context)
+            await self._ask_to_repeat(
+                context, "Sorry, I lost track of that message. Please send it again."
+            )
         try:
             await self._release_replies(context)
         except DeliveryFailed as error:
@@ -250,22 +252,33 @@ class AdapterWithErrorHandler(CloudAdapter):
         if withheld:
             await self.send_activities(context, withheld)
 
-    async def _ask_to_repeat(self, context: TurnContext) -> None:
+    async def _ask_to_repeat(self, context: TurnContext, text: str) -> None:
         """Replace what the last, unsaved run of the turn said with a request to say it again."""
         context.turn_state[WITHHELD] = []
         context.buffered_reply_activities.clear()
-        await context.send_activity(
-            question("Sorry, I lost track of that message. Please send it again.")
-        )
+        await context.send_activity(question(text))
 
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         """Tell the user, then forget the conversation so nobody stays stuck in a broken state.
 
         Whatever else fails on the way is added to the one log record of the error. A lost
-        race for the state is no error: `process_activity` runs the turn again.
+        race for the state is no error: `process_activity` runs the turn again. When the store
+        cannot be reached, the user is asked to try again and the stored state is kept.
         """
         if isinstance(error, StateConflict):
             turn_context.turn_state[CONFLICT] = error
+            return
+        if isinstance(error, StorageUnreachable):
+            # Deleting the state would only wait for the store again, and the state is fine.
+            logger.warning(
+                "Turn of conversation %s not done: %s",
+                turn_context.activity.conversation.id,
+                error,
+            )
+            await self._ask_to_repeat(
+                turn_context,
+                "Sorry, I can't reach my memory right now. Please try again in a moment.",
+            )
             return
         problems = []
         # When the channel is not answering, the user cannot be told.

@@ -123,10 +123,16 @@ async def messages(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """For App Service health checks: the process is up and serving."""
-    return web.json_response(
-        {"status": "ok", "conversationsInTurn": request.app[ADAPTER].turns.busy}
-    )
+    """For App Service health checks: the process is up and serving, and its store answers."""
+    storage = request.app[STORAGE]
+    problem = await storage.problem() if isinstance(storage, ConnectedStorage) else None
+    busy = request.app[ADAPTER].turns.busy
+    if problem:
+        return web.json_response(
+            {"status": "storage unreachable", "reason": problem, "conversationsInTurn": busy},
+            status=503,
+        )
+    return web.json_response({"status": "ok", "conversationsInTurn": busy})
 
 
 def main() -> None:

@@ -38,7 +38,7 @@ from msrest.serialization import Model
 
 from channel.activity_json import from_json, to_json
 from channel.connector import BotConnector, DeliveryFailed
-from channel.conversation_turns import ConversationTurns
+from channel.conversation_turns import REDELIVERED, ConversationTurns
 from channel.sdk_clients import SdkClients
 from channel.signing_keys import SigningKeysUnavailable
 from channel.turn_context import ShallowCopyTurnContext
@@ -102,10 +102,11 @@ class AdapterWithErrorHandler(CloudAdapter):
         conversation = f"{activity.channel_id}/{activity.conversation.id}"
         async with self.turns.turn(conversation):
             if self.turns.is_repeat(conversation, activity.id):
-                logger.info("Skipped activity %s: it was delivered before", activity.id)
                 return already_processed(activity)
             try:
                 invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
+            except Redelivered:
+                return already_processed(activity)
             except Exception:
                 # Errors inside the turn go to on_turn_error; this is the SDK's setup around it.
                 logger.exception("Could not set up a turn")
@@ -148,6 +149,8 @@ class AdapterWithErrorHandler(CloudAdapter):
             )
             context.turn_state[WITHHELD] = []
             await self.run_pipeline(context, logic)
+            if context.turn_state.get(REDELIVERED):
+                raise Redelivered  # the stored state says so: perhaps another instance ran it
             conflict = context.turn_state.get(CONFLICT)
             if conflict is None:
                 break
@@ -337,8 +340,13 @@ def error_response(
     return web.json_response({"error": message}, status=status, headers=headers)
 
 
+class Redelivered(Exception):
+    """The turn found its activity among those the conversation has answered."""
+
+
 def already_processed(activity: Activity) -> web.Response:
     """The answer to a re-delivered activity: accepted, with nothing more to say."""
+    logger.info("Skipped activity %s: it was delivered before", activity.id)
     if activity.delivery_mode == DeliveryModes.expect_replies:
         return web.json_response({"activities": []})
     return web.Response(status=HTTPStatus.OK)

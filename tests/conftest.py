@@ -193,7 +193,13 @@ async def connector() -> AsyncIterator[tuple[StubConnector, str]]:
 
 
 class EmulatorClient:
-    """Talks to /api/messages the way the Bot Framework Emulator does."""
+    """Talks to /api/messages the way the Bot Framework Emulator does.
+
+    Activity ids are unique across clients, as a channel's are: two clients may talk to two
+    instances sharing a store, which tell activities apart by their ids.
+    """
+
+    _ids = itertools.count(1)
 
     def __init__(
         self,
@@ -211,7 +217,6 @@ class EmulatorClient:
         self.service_url = service_url
         self.channel_id = channel_id
         self.conversation_id = conversation_id
-        self._ids = itertools.count(1)
 
     def in_conversation(
         self, conversation_id: str, service_url: str | None = None

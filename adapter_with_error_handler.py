@@ -38,12 +38,12 @@ from msrest.serialization import Model
 
 from channel.activity_json import from_json, to_json
 from channel.connector import BotConnector, DeliveryFailed
-from channel.conversation_turns import ConversationTurns
+from channel.conversation_turns import REDELIVERED, ConversationTurns
 from channel.sdk_clients import SdkClients
 from channel.signing_keys import SigningKeysUnavailable
 from channel.turn_context import ShallowCopyTurnContext
 from helpers.message_helper import question
-from storage.errors import StateConflict
+from storage.errors import StateConflict, StorageUnreachable
 
 logger = logging.getLogger(__name__)
 
@@ -102,10 +102,11 @@ class AdapterWithErrorHandler(CloudAdapter):
         conversation = f"{activity.channel_id}/{activity.conversation.id}"
         async with self.turns.turn(conversation):
             if self.turns.is_repeat(conversation, activity.id):
-                logger.info("Skipped activity %s: it was delivered before", activity.id)
                 return already_processed(activity)
             try:
                 invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
+            except Redelivered:
+                return already_processed(activity)
             except Exception:
                 # Errors inside the turn go to on_turn_error; this is the SDK's setup around it.
                 logger.exception("Could not set up a turn")
@@ -148,6 +149,8 @@ class AdapterWithErrorHandler(CloudAdapter):
             )
             context.turn_state[WITHHELD] = []
             await self.run_pipeline(context, logic)
+            if context.turn_state.get(REDELIVERED):
+                raise Redelivered  # the stored state says so: perhaps another instance ran it
             conflict = context.turn_state.get(CONFLICT)
             if conflict is None:
                 break
@@ -163,7 +166,9 @@ class AdapterWithErrorHandler(CloudAdapter):
                 "Gave up the turn of conversation %s; the user is asked to send it again",
                 activity.conversation.id,
             )
-            await self._ask_to_repeat(context)
+            await self._ask_to_repeat(
+                context, "Sorry, I lost track of that message. Please send it again."
+            )
         try:
             await self._release_replies(context)
         except DeliveryFailed as error:
@@ -250,22 +255,33 @@ class AdapterWithErrorHandler(CloudAdapter):
         if withheld:
             await self.send_activities(context, withheld)
 
-    async def _ask_to_repeat(self, context: TurnContext) -> None:
+    async def _ask_to_repeat(self, context: TurnContext, text: str) -> None:
         """Replace what the last, unsaved run of the turn said with a request to say it again."""
         context.turn_state[WITHHELD] = []
         context.buffered_reply_activities.clear()
-        await context.send_activity(
-            question("Sorry, I lost track of that message. Please send it again.")
-        )
+        await context.send_activity(question(text))
 
     async def _on_turn_error(self, turn_context: TurnContext, error: Exception) -> None:
         """Tell the user, then forget the conversation so nobody stays stuck in a broken state.
 
         Whatever else fails on the way is added to the one log record of the error. A lost
-        race for the state is no error: `process_activity` runs the turn again.
+        race for the state is no error: `process_activity` runs the turn again. When the store
+        cannot be reached, the user is asked to try again and the stored state is kept.
         """
         if isinstance(error, StateConflict):
             turn_context.turn_state[CONFLICT] = error
+            return
+        if isinstance(error, StorageUnreachable):
+            # Deleting the state would only wait for the store again, and the state is fine.
+            logger.warning(
+                "Turn of conversation %s not done: %s",
+                turn_context.activity.conversation.id,
+                error,
+            )
+            await self._ask_to_repeat(
+                turn_context,
+                "Sorry, I can't reach my memory right now. Please try again in a moment.",
+            )
             return
         problems = []
         # When the channel is not answering, the user cannot be told.
@@ -324,8 +340,13 @@ def error_response(
     return web.json_response({"error": message}, status=status, headers=headers)
 
 
+class Redelivered(Exception):
+    """The turn found its activity among those the conversation has answered."""
+
+
 def already_processed(activity: Activity) -> web.Response:
     """The answer to a re-delivered activity: accepted, with nothing more to say."""
+    logger.info("Skipped activity %s: it was delivered before", activity.id)
     if activity.delivery_mode == DeliveryModes.expect_replies:
         return web.json_response({"activities": []})
     return web.Response(status=HTTPStatus.OK)

@@ -22,6 +22,7 @@ from adapter_with_error_handler import AdapterWithErrorHandler
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
 from channel import signing_keys
 from channel.connector import BotConnector
+from channel.conversation_turns import RecentActivities
 from config import ConfigError, DefaultConfig
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
@@ -73,7 +74,9 @@ def create_app(
         show_error_details=not config.APP_ID,
     )
     app.cleanup_ctx.append(connector_session)
-    app[BOT] = DialogAndWelcomeBot(conversation_state, user_state, dialog)
+    # A shared store must also tell every instance which activities were answered.
+    recent = RecentActivities(conversation_state) if isinstance(storage, ConnectedStorage) else None
+    app[BOT] = DialogAndWelcomeBot(conversation_state, user_state, dialog, recent_activities=recent)
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", healthz)
     if not config.APP_ID:
@@ -126,10 +129,16 @@ async def messages(request: web.Request) -> web.Response:
 
 
 async def healthz(request: web.Request) -> web.Response:
-    """For App Service health checks: the process is up and serving."""
-    return web.json_response(
-        {"status": "ok", "conversationsInTurn": request.app[ADAPTER].turns.busy}
-    )
+    """For App Service health checks: the process is up and serving, and its store answers."""
+    storage = request.app[STORAGE]
+    problem = await storage.problem() if isinstance(storage, ConnectedStorage) else None
+    busy = request.app[ADAPTER].turns.busy
+    if problem:
+        return web.json_response(
+            {"status": "storage unreachable", "reason": problem, "conversationsInTurn": busy},
+            status=503,
+        )
+    return web.json_response({"status": "ok", "conversationsInTurn": busy})
 
 
 def main() -> None:

@@ -40,6 +40,7 @@ class DefaultConfig:
     RECOGNITION_CACHE_SIZE: int = 4096
     STORAGE: str = "memory"
     MEMORY_IDLE_TIMEOUT: float = 24 * 3600.0
+    STORAGE_TIMEOUT: float = 3.0
     BLOB_CONNECTION_STRING: str = ""
     BLOB_CONTAINER_NAME: str = ""
     COSMOS_DB_ENDPOINT: str = ""
@@ -85,6 +86,9 @@ class DefaultConfig:
             STORAGE=_choice("STORAGE", environ.get("STORAGE") or cls.STORAGE, STORAGES),
             MEMORY_IDLE_TIMEOUT=_number(
                 "MEMORY_IDLE_TIMEOUT", environ.get("MEMORY_IDLE_TIMEOUT"), cls.MEMORY_IDLE_TIMEOUT
+            ),
+            STORAGE_TIMEOUT=_number(
+                "STORAGE_TIMEOUT", environ.get("STORAGE_TIMEOUT"), cls.STORAGE_TIMEOUT
             ),
             BLOB_CONNECTION_STRING=environ.get("BlobConnectionString", "").strip(),
             BLOB_CONTAINER_NAME=environ.get("BlobContainerName", "").strip(),

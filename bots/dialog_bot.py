@@ -4,21 +4,33 @@ from botbuilder.core import ActivityHandler, ConversationState, TurnContext, Use
 from botbuilder.dialogs import Dialog
 from botbuilder.schema import ActivityTypes
 
+from channel.conversation_turns import RecentActivities
 from helpers.dialog_helper import repeat_question, run_dialog
 from helpers.message_helper import statement
 from helpers.user_text import clean, is_too_long
 
 
 class DialogBot(ActivityHandler):
+    """`recent_activities`: remember in the conversation's state which activities were
+    answered, and skip those that come again (for a store that instances share)."""
+
     def __init__(
-        self, conversation_state: ConversationState, user_state: UserState, dialog: Dialog
+        self,
+        conversation_state: ConversationState,
+        user_state: UserState,
+        dialog: Dialog,
+        *,
+        recent_activities: RecentActivities | None = None,
     ) -> None:
         self.conversation_state = conversation_state
         self.user_state = user_state
         self.dialog = dialog
         self.dialog_state = conversation_state.create_property("DialogState")
+        self.recent_activities = recent_activities
 
     async def on_turn(self, turn_context: TurnContext) -> None:
+        if self.recent_activities and await self.recent_activities.is_repeat(turn_context):
+            return
         activity = turn_context.activity
         if activity.type == ActivityTypes.delete_user_data:
             await self.forget(turn_context)
@@ -52,5 +64,7 @@ class DialogBot(ActivityHandler):
             await state.delete(turn_context)
 
     async def save(self, turn_context: TurnContext) -> None:
+        if self.recent_activities and turn_context.responded:
+            await self.recent_activities.remember(turn_context)
         await self.conversation_state.save_changes(turn_context)
         await self.user_state.save_changes(turn_context)

@@ -1,10 +1,15 @@
 """One turn at a time per conversation, in arrival order, and each activity only once."""
 
 import asyncio
+import hashlib
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+
+from botbuilder.core import BotState, TurnContext
+
+REDELIVERED = "corebot.redelivered"  # turn_state: the stored state knows the activity's id
 
 
 class ConversationTurns:
@@ -56,3 +61,42 @@ class ConversationTurns:
     def busy(self) -> int:
         """Conversations with a turn running or waiting."""
         return len(self._locks)
+
+
+class RecentActivities:
+    """The ids of the latest activities a conversation answered, kept in its stored state.
+
+    With a store that instances share (blob, Cosmos DB), the channel's retry of an activity
+    may reach another instance, or this one after a restart, where ConversationTurns never saw
+    it. The ids are saved with the turn's state, under the same e-tag: when two instances run
+    the same activity at once, the one that saves second loses the race, runs the turn again
+    on the saved state, and finds the id there.
+
+    Only activities that were answered are remembered: running again a turn that said nothing
+    changes nothing, and remembering it would cost a write. The ids are kept as short digests,
+    whatever their length.
+    """
+
+    def __init__(self, conversation_state: BotState, *, keep: int = 10) -> None:
+        self._ids = conversation_state.create_property("RecentActivities")
+        self._keep = keep
+
+    async def is_repeat(self, turn_context: TurnContext) -> bool:
+        """Whether the conversation answered this activity before; if so, the turn is marked
+        REDELIVERED."""
+        activity_id = turn_context.activity.id
+        if not activity_id or _digest(activity_id) not in (await self._ids.get(turn_context) or []):
+            return False
+        turn_context.turn_state[REDELIVERED] = True
+        return True
+
+    async def remember(self, turn_context: TurnContext) -> None:
+        """Add the activity to the conversation's state, to be saved with the turn."""
+        activity_id = turn_context.activity.id
+        if activity_id:
+            ids = await self._ids.get(turn_context) or []
+            await self._ids.set(turn_context, [*ids, _digest(activity_id)][-self._keep :])
+
+
+def _digest(activity_id: str) -> str:
+    return hashlib.blake2b(activity_id.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()

@@ -10,11 +10,16 @@ from storage.memory import MemoryStorage
 
 @runtime_checkable
 class ConnectedStorage(Protocol):
-    """A store behind a network connection: checked at start, closed at shutdown."""
+    """A store behind a network connection, which instances may share: checked at start,
+    watched while in use, closed at shutdown."""
 
     async def open(self) -> None: ...
 
     async def close(self) -> None: ...
+
+    async def problem(self) -> str | None:
+        """Why the store cannot be used now (one line, no secrets), or None."""
+        ...
 
 
 def create_storage(config: DefaultConfig) -> Storage:
@@ -23,7 +28,11 @@ def create_storage(config: DefaultConfig) -> Storage:
         from storage.blob import AzureBlobStorage
 
         try:
-            return AzureBlobStorage(config.BLOB_CONNECTION_STRING, config.BLOB_CONTAINER_NAME)
+            return AzureBlobStorage(
+                config.BLOB_CONNECTION_STRING,
+                config.BLOB_CONTAINER_NAME,
+                timeout=config.STORAGE_TIMEOUT,
+            )
         except ValueError as error:
             raise ConfigError(f"BlobConnectionString is malformed: {error}") from None
     if config.STORAGE == "cosmos":
@@ -34,5 +43,6 @@ def create_storage(config: DefaultConfig) -> Storage:
             config.COSMOS_DB_AUTH_KEY,
             config.COSMOS_DB_DATABASE_ID,
             config.COSMOS_DB_CONTAINER_ID,
+            timeout=config.STORAGE_TIMEOUT,
         )
     return MemoryStorage(idle_timeout=config.MEMORY_IDLE_TIMEOUT)

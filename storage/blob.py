@@ -11,11 +11,12 @@ from azure.core.exceptions import (
     ResourceExistsError,
     ResourceModifiedError,
 )
-from azure.storage.blob.aio import BlobServiceClient, StorageStreamDownloader
+from azure.storage.blob.aio import BlobServiceClient, LinearRetry, StorageStreamDownloader
 from botbuilder.azure import BlobStorage
 from jsonpickle.unpickler import Unpickler
 
-from storage.errors import StateConflict, StorageUnavailable
+from storage.deadline import StoreCalls
+from storage.errors import StateConflict, StorageUnavailable, first_line
 from storage.items import e_tag_of, with_e_tag
 
 
@@ -27,19 +28,37 @@ class AzureBlobStorage(BlobStorage):
       when it carries none and the blob exists: someone created it since this turn read it;
     - a write gives the writer's item its new e-tag;
     - `open()` checks at start that the container can be used, `close()` closes the HTTP
-      session, which the SDK never does.
+      session, which the SDK never does;
+    - every read, write and delete ends within `timeout` seconds, retries included, or
+      raises StorageUnreachable; `problem()` says whether the store can be used.
     """
 
     def __init__(
-        self, connection_string: str, container_name: str, *, start_timeout: float = 10.0
+        self,
+        connection_string: str,
+        container_name: str,
+        *,
+        timeout: float = 3.0,
+        start_timeout: float = 10.0,
     ) -> None:
         # Not the SDK's __init__: it keeps only the container client, whose close() leaves the
         # service client's HTTP session open. The base class reads its private client.
-        self._service = BlobServiceClient.from_connection_string(connection_string)
+        self._service = BlobServiceClient.from_connection_string(
+            connection_string,
+            # The SDK's default retries wait 15 s, then 18 s, then 24 s. These fit in `timeout`:
+            # a refused connection is tried three times in about a fifth of it, and a request
+            # left unanswered is given up halfway, so that a second try fits.
+            retry_policy=LinearRetry(
+                backoff=timeout / 10, random_jitter_range=timeout / 20, retry_total=2
+            ),
+            connection_timeout=timeout / 2,
+            read_timeout=timeout / 2,
+        )
         self._container = self._service.get_container_client(container_name)
         self._BlobStorage__container_client = self._container
         self._start_timeout = start_timeout
         self._opened = False
+        self._calls = StoreCalls("blob storage", timeout, self._container.get_container_properties)
 
     async def open(self) -> None:
         """Create the container if it is missing; StorageUnavailable naming the setting if the
@@ -72,7 +91,7 @@ class AzureBlobStorage(BlobStorage):
                 f"{self._container.container_name!r} (HTTP {error.status_code} {error.reason})"
             ) from error
         except (AzureError, OSError, TimeoutError) as error:
-            reason = "no answer in time" if isinstance(error, TimeoutError) else _first_line(error)
+            reason = "no answer in time" if isinstance(error, TimeoutError) else first_line(error)
             raise StorageUnavailable(
                 f"BlobConnectionString: cannot reach blob storage at {where}: {reason}"
             ) from error
@@ -80,13 +99,25 @@ class AzureBlobStorage(BlobStorage):
     async def close(self) -> None:
         await self._service.close()
 
+    async def problem(self) -> str | None:
+        return await self._calls.problem()
+
     async def _initialize(self) -> bool:
         await self.open()
         return True
 
+    async def read(self, keys: list[str]) -> dict[str, Any]:
+        return await self._calls.run(super().read(keys))
+
+    async def delete(self, keys: list[str]) -> None:
+        await self._calls.run(super().delete(keys))
+
     async def write(self, changes: dict[str, Any]) -> None:
         if changes is None:
             raise ValueError("AzureBlobStorage.write(): changes are required")
+        await self._calls.run(self._write(changes))
+
+    async def _write(self, changes: dict[str, Any]) -> None:
         await self._initialize()
         for key, item in changes.items():
             e_tag = e_tag_of(item)
@@ -114,8 +145,3 @@ class AzureBlobStorage(BlobStorage):
         item = json.loads(await blob.readall())
         item["e_tag"] = blob.properties.etag.replace('"', "")
         return Unpickler().restore(item)
-
-
-def _first_line(error: Exception) -> str:
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__

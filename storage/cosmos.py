@@ -1,11 +1,15 @@
 """Bot state in Azure Cosmos DB: botbuilder-azure's CosmosDbPartitionedStorage, off the loop."""
 
 import asyncio
-from typing import Any
+import math
+from collections.abc import Awaitable, Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from azure.core import MatchConditions
 from azure.core.exceptions import AzureError
-from azure.cosmos import CosmosClient, documents
+from azure.core.pipeline.transport import RequestsTransport
+from azure.cosmos import ConnectionRetryPolicy, CosmosClient, documents
 from azure.cosmos.exceptions import (
     CosmosAccessConditionFailedError,
     CosmosHttpResponseError,
@@ -20,8 +24,11 @@ from botbuilder.azure import (
 from jsonpickle.pickler import Pickler
 
 from helpers.coroutines import run_to_end
+from storage.deadline import StoreCalls
 from storage.errors import StateConflict, StorageUnavailable
 from storage.items import e_tag_of, with_e_tag
+
+T = TypeVar("T")
 
 
 class AzureCosmosStorage(CosmosDbPartitionedStorage):
@@ -33,7 +40,9 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
     - a write conflicts (StateConflict) not only when the e-tag it carries is stale (412),
       but also when it carries none and the item exists (409), or was deleted meanwhile;
     - a write gives the writer's item its new e-tag;
-    - `open()` connects and checks the database and container at start.
+    - `open()` connects and checks the database and container at start;
+    - every read, write and delete ends within `timeout` seconds, or raises
+      StorageUnreachable; `problem()` says whether the store can be used.
 
     `ca_file`: a CA bundle to verify the endpoint's certificate with, instead of the system's.
     """
@@ -45,6 +54,7 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
         database_id: str,
         container_id: str,
         *,
+        timeout: float = 3.0,
         start_timeout: float = 10.0,
         ca_file: str | None = None,
     ) -> None:
@@ -56,8 +66,13 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
                 container_id=container_id,
             )
         )
+        self._timeout = timeout
         self._start_timeout = start_timeout
         self._ca_file = ca_file
+        # A thread cannot be stopped: a call given up at its deadline runs on until the
+        # client's own timeouts end it. Its own threads keep the default pool free for others.
+        self._threads = ThreadPoolExecutor(max_workers=8, thread_name_prefix="cosmos")
+        self._calls = StoreCalls("Cosmos DB", timeout, self._probe)
 
     async def open(self) -> None:
         """Connect, and create the database and container if they are missing;
@@ -66,7 +81,7 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
             return
         try:
             async with asyncio.timeout(self._start_timeout):
-                await asyncio.to_thread(self._connect)
+                await self._in_thread(self._connect)
         except TimeoutError as error:
             raise StorageUnavailable(
                 f"CosmosDbEndpoint: no answer from {self.config.cosmos_db_endpoint} "
@@ -85,10 +100,16 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
             ) from error
 
     def _connect(self) -> None:
+        # Every call, retries included, is to end soon after `timeout`: the client's defaults
+        # wait up to 300 s for an answer, retry ten times, and wait out throttling for 30 s.
         policy = documents.ConnectionPolicy()
-        policy.RequestTimeout = self._start_timeout
-        # A few quick retries instead of the client's default minute of them.
-        policy.ConnectionRetryConfiguration = 1
+        policy.RequestTimeout = self._timeout  # to connect
+        policy.ConnectionRetryConfiguration = ConnectionRetryPolicy(
+            retry_total=1, retry_backoff_factor=self._timeout / 10
+        )
+        policy.RetryOptions = documents.RetryOptions(
+            max_retry_attempt_count=3, max_wait_time_in_seconds=math.ceil(self._timeout)
+        )
         ssl = None
         if self._ca_file:
             ssl = documents.SSLConfiguration()
@@ -99,6 +120,7 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
             self.config.auth_key,
             connection_policy=policy,
             ssl_config=ssl,
+            transport=RequestsTransport(read_timeout=self._timeout),
             timeout=self._start_timeout,  # for the account read, retries included
         )
         run_to_end(self.initialize())
@@ -107,14 +129,21 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
         """Close the client's HTTP session (the client has no close(); its `with` exit does it)."""
         if self.client is not None:
             self.client.__exit__(None, None, None)
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    async def problem(self) -> str | None:
+        return await self._calls.problem()
+
+    async def _probe(self) -> object:
+        return await self._in_thread(self.container.read)
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
         await self.open()
-        return await asyncio.to_thread(run_to_end, super().read(keys))
+        return await self._calls.run(self._in_thread(_run_sdk, super().read, keys))
 
     async def delete(self, keys: list[str]) -> None:
         await self.open()
-        await asyncio.to_thread(run_to_end, super().delete(keys))
+        await self._calls.run(self._in_thread(_run_sdk, super().delete, keys))
 
     async def write(self, changes: dict[str, Any]) -> None:
         if changes is None:
@@ -123,7 +152,10 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
         for key, item in changes.items():
             if e_tag_of(item) == "":
                 raise ValueError("AzureCosmosStorage.write(): etag missing")
-            await asyncio.to_thread(self._write_one, key, item)
+            await self._calls.run(self._in_thread(self._write_one, key, item))
+
+    def _in_thread(self, function: Callable[..., T], *args: Any) -> Awaitable[T]:
+        return asyncio.get_running_loop().run_in_executor(self._threads, function, *args)
 
     def _write_one(self, key: str, item: Any) -> None:
         e_tag = e_tag_of(item)
@@ -147,6 +179,13 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
         ) as error:
             raise StateConflict(f"{key} has changed since it was read") from error
         with_e_tag(item, result["_etag"])
+
+
+def _run_sdk(method: Callable[..., Coroutine[Any, Any, T]], *args: Any) -> T:
+    """One of the SDK's `async` methods, which never wait (they call the synchronous client),
+    run to its end in this thread. The coroutine is made here, so that a call dropped from
+    the queue at its deadline leaves no coroutine that was never awaited."""
+    return run_to_end(method(*args))
 
 
 def _document(item: Any) -> dict[str, Any]:

@@ -193,7 +193,13 @@ async def connector() -> AsyncIterator[tuple[StubConnector, str]]:
 
 
 class EmulatorClient:
-    """Talks to /api/messages the way the Bot Framework Emulator does."""
+    """Talks to /api/messages the way the Bot Framework Emulator does.
+
+    Activity ids are unique across clients, as a channel's are: two clients may talk to two
+    instances sharing a store, which tell activities apart by their ids.
+    """
+
+    _ids = itertools.count(1)
 
     def __init__(
         self,
@@ -211,7 +217,6 @@ class EmulatorClient:
         self.service_url = service_url
         self.channel_id = channel_id
         self.conversation_id = conversation_id
-        self._ids = itertools.count(1)
 
     def in_conversation(
         self, conversation_id: str, service_url: str | None = None
@@ -383,26 +388,69 @@ def stop_service(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-@pytest.fixture(scope="session")
-def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    """Azurite's blob service on 127.0.0.1, in memory, for the whole session; its port.
+class LocalService:
+    """A stand-in the test can stop and start again on the same port, or freeze (SIGSTOP)
+    and thaw (SIGCONT)."""
+
+    def __init__(self, command: list[str], port: int, log: Path, cwd: Path = ROOT) -> None:
+        self.command = command
+        self.port = port
+        self.log = log
+        self.cwd = cwd
+        self.process = start_service(command, port, log, cwd)
+
+    def stop(self) -> None:
+        self.thaw()  # a frozen process would not see SIGTERM
+        stop_service(self.process)
+
+    def start(self) -> None:
+        self.process = start_service(self.command, self.port, self.log, self.cwd)
+
+    def freeze(self) -> None:
+        self.process.send_signal(signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+
+def azurite_command(port: int, *storage: str) -> list[str]:
+    """Azurite's blob service on 127.0.0.1:`port`, keeping its data as `storage` says.
 
     `--loose`: azure-storage-blob 12.7.0 sends an encryption header Azurite otherwise refuses.
     """
+    return [
+        str(NODE_BIN / "azurite-blob"),
+        *("--blobHost", "127.0.0.1", "--blobPort", str(port)),
+        *storage,
+        *("--loose", "--silent", "--disableTelemetry"),
+    ]
+
+
+@pytest.fixture(scope="session")
+def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
+    """Azurite's blob service on 127.0.0.1, in memory, for the whole session; its port."""
     workspace = tmp_path_factory.mktemp("azurite")
     port = free_port()
     process = start_service(
-        [
-            str(NODE_BIN / "azurite-blob"),
-            *("--blobHost", "127.0.0.1", "--blobPort", str(port)),
-            *("--inMemoryPersistence", "--loose", "--silent", "--disableTelemetry"),
-        ],
+        azurite_command(port, "--inMemoryPersistence"),
         port,
         workspace / "azurite.log",
         cwd=workspace,
     )
     yield port
     stop_service(process)
+
+
+@pytest.fixture
+def own_azurite(tmp_path: Path) -> Iterator[LocalService]:
+    """An Azurite of this test's own, which it may stop or freeze; its data is kept on disk,
+    so that it survives a restart."""
+    port = free_port()
+    service = LocalService(
+        azurite_command(port, "--location", str(tmp_path)), port, tmp_path / "azurite.log", tmp_path
+    )
+    yield service
+    service.stop()
 
 
 @pytest.fixture
@@ -415,11 +463,9 @@ def blob_environ(azurite: int) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
-def cosmos_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """@vercel/cosmosdb-server, a Node implementation of the Cosmos DB REST API, over HTTPS
-    on 127.0.0.1 with a certificate made for it; its endpoint and the certificate's file."""
-    workspace = tmp_path_factory.mktemp("cosmos")
+def cosmos_db_server(workspace: Path) -> LocalService:
+    """@vercel/cosmosdb-server, a Node implementation of the Cosmos DB REST API (in memory),
+    over HTTPS on 127.0.0.1 with a certificate made for it in `workspace` (cert.pem)."""
     certificate, key = workspace / "cert.pem", workspace / "key.pem"
     make_certificate(certificate, key)
     port = free_port()
@@ -429,13 +475,29 @@ def cosmos_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, s
         "createHttpsServer({ cert: fs.readFileSync(process.argv[1]),"
         " key: fs.readFileSync(process.argv[2]) }).listen(+process.argv[3], '127.0.0.1');"
     )
-    process = start_service(
+    return LocalService(
         ["/usr/bin/env", "node", "-e", serve, str(certificate), str(key), str(port)],
         port,
         workspace / "cosmos.log",
     )
-    yield f"https://127.0.0.1:{port}/", str(certificate)
-    stop_service(process)
+
+
+@pytest.fixture(scope="session")
+def cosmos_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """The Cosmos DB stand-in for the whole session; its endpoint and certificate's file."""
+    workspace = tmp_path_factory.mktemp("cosmos")
+    server = cosmos_db_server(workspace)
+    yield f"https://127.0.0.1:{server.port}/", str(workspace / "cert.pem")
+    server.stop()
+
+
+@pytest.fixture
+def own_cosmos_db(tmp_path: Path) -> Iterator[LocalService]:
+    """A Cosmos DB stand-in of this test's own, which it may stop or freeze; its endpoint is
+    https://127.0.0.1:{port}/ and its certificate tmp_path / "cert.pem"."""
+    server = cosmos_db_server(tmp_path)
+    yield server
+    server.stop()
 
 
 def make_certificate(certificate: Path, key: Path) -> None:

@@ -67,6 +67,7 @@ def test_every_setting_is_read() -> None:
         ({"MAX_REQUEST_BYTES": "lots"}, "MAX_REQUEST_BYTES"),
         ({"OUTBOUND_TIMEOUT": "0"}, "OUTBOUND_TIMEOUT"),
         ({"SHUTDOWN_TIMEOUT": "-1"}, "SHUTDOWN_TIMEOUT"),
+        ({"STORAGE_TIMEOUT": "0"}, "STORAGE_TIMEOUT"),
         ({"RECOGNITION_CACHE_SIZE": "-1"}, "RECOGNITION_CACHE_SIZE"),
         ({"RECOGNITION_CACHE_SIZE": "1.5"}, "RECOGNITION_CACHE_SIZE"),
     ],
@@ -93,6 +94,11 @@ def test_storage_is_memory_keeping_idle_conversations_a_day_by_default() -> None
     config = DefaultConfig.from_env({})
 
     assert (config.STORAGE, config.MEMORY_IDLE_TIMEOUT) == ("memory", 86400.0)
+
+
+def test_each_storage_call_gets_three_seconds_unless_told() -> None:
+    assert DefaultConfig.from_env({}).STORAGE_TIMEOUT == 3.0
+    assert DefaultConfig.from_env({"STORAGE_TIMEOUT": "0.5"}).STORAGE_TIMEOUT == 0.5
 
 
 def test_storage_settings_are_read() -> None:

@@ -12,6 +12,7 @@ from aiohttp import web
 from botbuilder.core import MemoryStorage
 
 from config import DefaultConfig
+from storage.errors import StorageUnreachable
 from tests.conftest import EmulatorClient, StartBot, served, start_app_process
 
 
@@ -62,7 +63,8 @@ async def test_a_hanging_channel_holds_up_no_other_conversation(
 
 
 class ConversationStorage(MemoryStorage):
-    """Memory storage that fails reads and writes of one conversation, as a broken store can."""
+    """Memory storage that cannot reach one conversation's state, and says so as our Blob and
+    Cosmos DB storage do."""
 
     def __init__(self, broken: str) -> None:
         super().__init__()
@@ -70,7 +72,7 @@ class ConversationStorage(MemoryStorage):
 
     def _check(self, keys: Any) -> None:
         if any(self.broken in key for key in keys):
-            raise ConnectionError("storage unreachable")
+            raise StorageUnreachable("blob storage: connection failed")
 
     async def read(self, keys: list[str]) -> dict[str, Any]:
         self._check(keys)
@@ -81,7 +83,7 @@ class ConversationStorage(MemoryStorage):
         await super().write(changes)
 
 
-async def test_failing_storage_tells_the_user_logs_once_and_spares_others(
+async def test_unreachable_storage_tells_the_user_logs_once_and_spares_others(
     start_bot: StartBot, caplog: pytest.LogCaptureFixture
 ) -> None:
     emulator = await start_bot(storage=ConversationStorage("conversations/broken"))
@@ -91,15 +93,12 @@ async def test_failing_storage_tells_the_user_logs_once_and_spares_others(
 
     replies = await broken.say("fly to Paris")
 
-    assert replies[:2] == [
-        "The bot encountered an error or bug.",
-        "To continue to run this bot, please fix the bot source code.",
-    ]
+    assert replies == ["Sorry, I can't reach my memory right now. Please try again in a moment."]
     (record,) = [record for record in caplog.records if record.levelno >= logging.WARNING]
-    assert record.exc_info is not None
-    assert "the conversation state could not be deleted: storage unreachable" in (
-        record.getMessage()
+    assert record.getMessage() == (
+        "Turn of conversation broken not done: blob storage: connection failed"
     )
+    assert record.exc_info is None
     assert await emulator.say("fly to Paris") == ["From what city will you be travelling?"]
 
 

@@ -148,6 +148,84 @@ async def test_two_yes_on_two_instances_book_once(
     ]
 
 
+async def post_status(emulator: EmulatorClient, body: dict[str, Any]) -> int:
+    async with emulator.session.post(emulator.url, json=body) as response:
+        return response.status
+
+
+async def test_a_retry_that_reaches_another_instance_is_not_processed_again(
+    start_bot: StartBot, blob_environ: dict[str, str]
+) -> None:
+    config = DefaultConfig.from_env(blob_environ)
+    one = await start_bot(config)
+    other = await start_bot(config)
+    await one.join()
+    message = one.activity(text="fly to Paris")
+    assert [reply.get("text") for reply in await one.post(message)] == [
+        "From what city will you be travelling?"
+    ]
+
+    # The channel got no answer in time and sends the same activity again, to `other`.
+    assert await post_status(other, message) == 200
+
+    assert other.connector.take() == []
+    assert await other.say("Berlin") == ["On what date would you like to travel?"]
+
+
+async def test_a_retry_after_a_restart_is_not_processed_again(
+    blob_environ: dict[str, str],
+    connector: tuple[StubConnector, str],
+    http_session: ClientSession,
+) -> None:
+    stub, service_url = connector
+    first = await start_app_process(blob_environ, http_session)
+    try:
+        emulator = EmulatorClient(http_session, first.url, stub, service_url)
+        await emulator.join()
+        message = emulator.activity(text="fly to Paris")
+        assert [reply.get("text") for reply in await emulator.post(message)] == [
+            "From what city will you be travelling?"
+        ]
+    finally:
+        await first.stop()
+
+    second = await start_app_process(blob_environ, http_session)
+    try:
+        emulator.url = second.url
+        assert await post_status(emulator, message) == 200
+        assert stub.take() == []
+        assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
+    finally:
+        stderr = await second.stop()
+    assert b"Traceback" not in stderr
+
+
+async def test_one_activity_run_on_two_instances_at_once_is_answered_once(
+    start_bot: StartBot, blob_environ: dict[str, str], tomorrow: str
+) -> None:
+    config = DefaultConfig.from_env(blob_environ)
+    held = HeldBlobStorage(config.BLOB_CONNECTION_STRING, config.BLOB_CONTAINER_NAME)
+    one = await start_bot(config, storage=held)
+    other = await start_bot(config)
+    await other.join()
+    await other.say("book a flight from berlin to paris tomorrow")
+
+    # `one` runs the activity and waits to save; meanwhile its retry runs on `other`.
+    yes = one.activity(text="yes")
+    late = asyncio.create_task(post_status(one, yes))
+    await held.writing.wait()
+    assert [reply.get("text") for reply in await other.post(yes)] == [
+        f"I have you booked to Paris from Berlin on {tomorrow}",
+        "What else can I do for you?",
+    ]
+    held.go_on.set()
+
+    # `one` lost the race to save, ran the turn again on the saved state, and found the
+    # activity answered there: it says nothing.
+    assert await late == 200
+    assert one.connector.take() == []
+
+
 @pytest.mark.parametrize(
     ("environ", "message"),
     [

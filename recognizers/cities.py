@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import Enum
 from itertools import pairwise
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from recognizers.places import Places
@@ -82,6 +83,7 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
     ("at",): (Role.TO, WEAK),
 }
 LONGEST_CUE = max(len(phrase) for phrase in LEFT_CUES)
+CUE_ENDINGS = frozenset(phrase[-1] for phrase in LEFT_CUES)
 # Words between a cue and its city that do not change it: `destination is`, `origin city:`.
 FILLER = frozenset({"is", "will", "be", "city", "airport", "the", "my", "our", "would", "should"})
 # Words just after a city: `Paris to Berlin`, `Berlin from Paris`, `Seattle bound`.
@@ -149,11 +151,11 @@ class CityReader:
         self._longest_airport = max((len(key) for key in airports), default=1)
         self._places = places
         self._speller = speller
-        self._fuzzy_airports = {
-            " ".join(key): name
-            for key, name in airports.items()
-            if len(" ".join(key)) >= SHORTEST_FUZZY_AIRPORT
-        }
+        # Names long enough to be misspelt recognisably, by how many words they have.
+        self._fuzzy_airports: dict[int, dict[str, str]] = {1: {}, 2: {}}  # synonym -> name
+        for key, name in airports.items():
+            if len(key) in self._fuzzy_airports and len(" ".join(key)) >= SHORTEST_FUZZY_AIRPORT:
+                self._fuzzy_airports[len(key)][" ".join(key)] = name
 
     def find(self, reading: Reading, words: Words, in_date: list[bool]) -> list[City]:
         """Every city the words name (none inside a date), with its role."""
@@ -185,15 +187,25 @@ class CityReader:
     def _misspelt_airport_at(self, words: list[str], index: int) -> City | None:
         """A misspelling the speller left alone: an English word in a city's place
         (`to pairs`), or a name of several words with an unknown one (`Nwe York`)."""
-        in_place = cue_before(words, index) is not None or cue_after(words, index) is not None
+        in_place: bool | None = None
         for length in (2, 1):
             span = words[index : index + length]
-            if len(span) < length or not (in_place or not all(map(self._speller.knows, span))):
+            if len(span) < length or not span[0][:1].isalpha():
                 continue
-            said = " ".join(span)
-            for key, name in self._fuzzy_airports.items():
-                if key.count(" ") + 1 == length and OSA.distance(said, key, score_cutoff=1) <= 1:
-                    return City(index, index + length - 1, name, name)
+            if all(map(self._speller.knows, span)):
+                if in_place is None:
+                    in_place = (
+                        cue_before(words, index) is not None or cue_after(words, index) is not None
+                    )
+                if not in_place:
+                    continue
+            names = self._fuzzy_airports[length]
+            found = process.extractOne(
+                " ".join(span), names.keys(), scorer=OSA.distance, score_cutoff=1
+            )
+            if found is not None:
+                name = names[found[0]]
+                return City(index, index + length - 1, name, name)
         return None
 
     def _place_at(self, reading: Reading, words: Words, index: int) -> City | None:
@@ -242,6 +254,8 @@ def cue_before(words: list[str], index: int, start: int = 0) -> tuple[Role, int]
     end = index
     while end > start and index - end < 3 and words[end - 1] in FILLER:
         end -= 1
+    if end <= start or CUE_TYPOS.get(words[end - 1], words[end - 1]) not in CUE_ENDINGS:
+        return None
     for length in range(min(LONGEST_CUE, end - start), 0, -1):
         phrase = tuple(CUE_TYPOS.get(word, word) for word in words[end - length : end])
         if phrase in LEFT_CUES:

@@ -19,6 +19,8 @@ WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
 
 def fold(text: str) -> str:
     """Lower case, without accents: `São` -> `sao`."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
     return "".join(char for char in decomposed if not unicodedata.combining(char)).lower()
 

@@ -44,6 +44,46 @@ async def test_a_full_booking(start_bot: StartBot, tomorrow: str) -> None:
     ]
 
 
+async def test_a_booking_typed_as_people_type(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+    await emulator.join()
+
+    assert await emulator.say("help") == [
+        "I can book flights between Paris, London, Berlin, New York and Seattle. "
+        "At any of my questions you can say help, cancel or start over.",
+        "What can I help you with today?",
+    ]
+    assert await emulator.say("yo can u book me a flight frm Berln to rome") == [
+        "Sorry but the following airports are not supported: Rome",
+        "Where would you like to travel to?",
+    ]
+    assert await emulator.say("Tokyo") == [
+        "Sorry but the following airports are not supported: Tokyo",
+        "Where would you like to travel to?",
+    ]
+    assert await emulator.say("nyc") == ["On what date would you like to travel?"]
+    assert await emulator.say("in two weeks") == [
+        "I'm sorry, for best results, please enter your travel date including the month, "
+        "day and year. "
+    ]
+    (confirm,) = await emulator.post(emulator.activity(text="janury 15 2027"))
+    assert confirm["text"] == (
+        "Please confirm, I have you traveling to: New York from: Berlin on: 2027-01-15."
+    )
+    assert await emulator.say("can I also rent a car?") == [
+        "Right now I can only book this flight: say yes to book it, or no to drop it.",
+        "Please confirm, I have you traveling to: New York from: Berlin on: 2027-01-15.",
+    ]
+    assert await emulator.say("yse") == [
+        "Sorry, was that a yes or a no?",
+        "Please confirm, I have you traveling to: New York from: Berlin on: 2027-01-15.",
+    ]
+    assert await emulator.say("yes") == [
+        "I have you booked to New York from Berlin on 2027-01-15",
+        "What else can I do for you?",
+    ]
+
+
 async def test_a_booking_with_interruptions(start_bot: StartBot, tomorrow: str) -> None:
     emulator = await start_bot()
     await emulator.join()

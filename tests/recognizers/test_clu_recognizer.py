@@ -72,6 +72,20 @@ PREDICTION = {
     },
 }
 
+# What a CLU model that knows none of the user's words answers.
+NOTHING_UNDERSTOOD = {
+    "kind": "ConversationResult",
+    "result": {
+        "query": "",
+        "prediction": {
+            "projectKind": "Conversation",
+            "topIntent": "None",
+            "intents": [{"category": "None", "confidenceScore": 0.93}],
+            "entities": [],
+        },
+    },
+}
+
 
 class CluStandIn:
     def __init__(self) -> None:
@@ -248,3 +262,28 @@ async def test_the_bot_over_http_with_clu(clu: tuple[CluStandIn, str], start_bot
         "Where would you like to travel to?",
     ]
     assert len(stand_in.requests) == 1
+
+
+async def test_answers_clu_does_not_understand_are_read_by_the_dialogs(
+    clu: tuple[CluStandIn, str], start_bot: StartBot
+) -> None:
+    stand_in, endpoint = clu
+    config = DefaultConfig.from_env(
+        {
+            "CluEndpoint": endpoint,
+            "CluAPIKey": "clu-key",
+            "CluProjectName": "FlightBooking",
+            "CluDeploymentName": "production",
+        }
+    )
+    emulator = await start_bot(config)
+    await emulator.join()
+    assert await emulator.say(QUERY) == [
+        "Sorry but the following airports are not supported: Tokyo",
+        "Where would you like to travel to?",
+    ]
+    stand_in.answer = NOTHING_UNDERSTOOD
+
+    assert await emulator.say("Berln") == [
+        "Please confirm, I have you traveling to: Berlin from: Paris on: 2027-03-03."
+    ]

@@ -1,12 +1,18 @@
 """Accuracy and speed of the embedded recognizer on the held-out sets, per kind of message.
 
-    python -m benchmarks.nlu [--misses] [set.jsonl ...]     (default: tests/data/nlu_*.jsonl)
+    python -m benchmarks.nlu [--misses] [--without PART ...] [set.jsonl ...]
+                                          (default: every tests/data/nlu_*.jsonl)
 
 Each line of a set: `text`, `intent`, and what the bot should take from it: `to`, `from`
 (canonical airports or null), `unsupported` (the cities it must say it cannot serve) and
 `date`: null (none named), `YYYY-MM-DD`, `+N` (N days after `today`), or `ask` (a date that
 is not one definite day: the bot must ask for it). Optional: `kind` (the row's group) and
 `today` (the day the message is read on; default: today).
+
+`--without` measures the model without one of its parts: `spelling` (shorthand and
+misspellings read as typed), `places` (no world places: only unknown words after `to`/`from`
+are unsupported cities), `phrase-lists` (the app file's `model_features`), `examples` (the
+first model's 147 examples only).
 """
 
 import argparse
@@ -21,12 +27,18 @@ from pathlib import Path
 from typing import Any
 
 from booking_details import BookingDetails
+from helpers.airports import MODEL_FILE
 from helpers.datetime_helper import is_definite
 from helpers.luis_helper import Intent, booking_details, top_intent
 from recognizers.dates import find_dates
 from recognizers.embedded_recognizer import EmbeddedRecognizer
+from recognizers.language_model import LanguageModel
+from recognizers.lexicon import Lexicon
+from recognizers.places import Places
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+PARTS = ("spelling", "places", "phrase-lists", "examples")
+FIRST_EXAMPLES = 147  # the first embedded model's examples, the first in the app file
 logger = logging.getLogger(__name__)
 
 
@@ -183,14 +195,29 @@ def log_report(name: str, report: Report, misses: bool) -> None:
         )
 
 
+def build(without: set[str]) -> EmbeddedRecognizer:
+    """The embedded recognizer, less the parts named."""
+    if not without:
+        return EmbeddedRecognizer.from_file()
+    app = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    if "examples" in without:
+        app["utterances"] = app["utterances"][:FIRST_EXAMPLES]
+    if "phrase-lists" in without:
+        app["model_features"] = []
+    places = Places([]) if "places" in without else None
+    known = Lexicon.from_luis_app(app, places, corrections="spelling" not in without)
+    return EmbeddedRecognizer(LanguageModel.from_luis_app(app, known))
+
+
 def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("sets", nargs="*", type=Path, help="JSON Lines sets (default: all)")
     parser.add_argument("--misses", action="store_true", help="list every miss")
+    parser.add_argument("--without", action="append", choices=PARTS, default=[])
     arguments = parser.parse_args()
     started = time.perf_counter()
-    recognizer = EmbeddedRecognizer.from_file()
+    recognizer = build(set(arguments.without))
     logger.info("model built in %.0f ms", 1000 * (time.perf_counter() - started))
     recognizer.recognize_text("warm up the date recognizer tomorrow")
     for path in arguments.sets or held_out_sets():

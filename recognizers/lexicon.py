@@ -26,8 +26,10 @@ class Lexicon:
     date_words: frozenset[str]  # words that only ever name a day
 
     @classmethod
-    def from_luis_app(cls, app: dict[str, Any], places: Places | None = None) -> "Lexicon":
-        places = places or shared()
+    def from_luis_app(
+        cls, app: dict[str, Any], places: Places | None = None, *, corrections: bool = True
+    ) -> "Lexicon":
+        places = shared() if places is None else places
         synonyms = {
             " ".join(words_of(synonym)): sub_list["canonicalForm"]
             for closed_list in app.get("closedLists", [])
@@ -38,7 +40,7 @@ class Lexicon:
         example_words = Counter(
             word for utterance in app["utterances"] for word in words_of(utterance["text"])
         )
-        speller = Speller.build(places, example_words, list(synonyms))
+        speller = Speller.build(places, example_words, list(synonyms), corrections=corrections)
         airports = {tuple(phrase.split()): name for phrase, name in synonyms.items()}
         spelling = json.loads(SPELLING_FILE.read_text(encoding="utf-8"))
         return cls(

@@ -64,9 +64,17 @@ class Speller:
         self.meant = lru_cache(maxsize=8192)(self._meant)
 
     @classmethod
-    def build(cls, places: Places, example_words: Counter[str], phrases: list[str]) -> "Speller":
+    def build(
+        cls,
+        places: Places,
+        example_words: Counter[str],
+        phrases: list[str],
+        *,
+        corrections: bool = True,
+    ) -> "Speller":
         """`example_words`: the words of the training examples, with their counts;
-        `phrases`: names the bot must recognise as typed (airport synonyms)."""
+        `phrases`: names the bot must recognise as typed (airport synonyms).
+        `corrections=False`: every word is read as typed (to measure what spelling gives)."""
         spelling = json.loads(SPELLING_FILE.read_text(encoding="utf-8"))
         english = frozenset(ENGLISH_FILE.read_text(encoding="utf-8").split())
         shorthand: dict[str, str] = dict(spelling["shorthand"])
@@ -81,6 +89,8 @@ class Speller:
                 shorthand["".join(words)] = phrase  # `newyork`
                 targets["".join(words)] = phrase
         known = english | frozenset(targets) | frozenset(shorthand.values())
+        if not corrections:
+            shorthand, targets = {}, {}
         return cls(shorthand, targets, known, places, example_words)
 
     def is_word(self, word: str) -> bool:

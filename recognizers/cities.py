@@ -15,7 +15,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from recognizers.places import Places
-from recognizers.reading import Reading, Speller
+from recognizers.reading import SHORTEST_CORRECTED, Reading, Speller
 
 
 class Role(Enum):
@@ -186,22 +186,27 @@ class CityReader:
 
     def _misspelt_airport_at(self, words: list[str], index: int) -> City | None:
         """A misspelling the speller left alone: an English word in a city's place
-        (`to pairs`), or a name of several words with an unknown one (`Nwe York`)."""
+        (`to pairs`), a name of several words with an unknown one (`Nwe York`), or an
+        unknown word two edits from an airport in a city's place (`to Brln`)."""
         in_place: bool | None = None
         for length in (2, 1):
             span = words[index : index + length]
             if len(span) < length or not span[0][:1].isalpha():
                 continue
-            if all(map(self._speller.knows, span)):
+            known = all(map(self._speller.knows, span))
+            edits = 1
+            if known or length == 1:
                 if in_place is None:
                     in_place = (
                         cue_before(words, index) is not None or cue_after(words, index) is not None
                     )
-                if not in_place:
+                if known and not in_place:
                     continue
+                if not known and in_place and len(span[0]) >= SHORTEST_CORRECTED:
+                    edits = 2
             names = self._fuzzy_airports[length]
             found = process.extractOne(
-                " ".join(span), names.keys(), scorer=OSA.distance, score_cutoff=1
+                " ".join(span), names.keys(), scorer=OSA.distance, score_cutoff=edits
             )
             if found is not None:
                 name = names[found[0]]

@@ -97,3 +97,20 @@ def test_cities_and_roles(
 )
 def test_what_is_a_flight(recognizer: EmbeddedRecognizer, text: str, intent: str) -> None:
     assert top_intent(recognizer.recognize_text(text)).value == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "destination", "unsupported"),
+    [
+        ("fly to Brln", "Berlin", []),
+        ("fly to Lndn", "London", []),
+        ("fly to Bern", None, ["Bern"]),
+        ("fly to Lyon", None, ["Lyon"]),
+    ],
+)
+def test_an_unknown_word_two_edits_from_an_airport_in_a_citys_place(
+    recognizer: EmbeddedRecognizer, text: str, destination: str | None, unsupported: list[str]
+) -> None:
+    details = booking_details(recognizer.recognize_text(text))
+
+    assert (details.destination, details.unsupported_airports) == (destination, unsupported)

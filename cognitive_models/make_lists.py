@@ -25,7 +25,9 @@ MAX_WORDS = 5
 ALIASES = {
     "la": "Los Angeles",
     "sf": "San Francisco",
-    "dc": "Washington",
+    "dc": "Washington DC",
+    "washington dc": "Washington DC",
+    "washington d c": "Washington DC",
     "hk": "Hong Kong",
     "kl": "Kuala Lumpur",
     "nola": "New Orleans",

@@ -28,7 +28,7 @@ from dialogs.interruptible_dialog import (
 from helpers.airports import in_words, supported_airports
 from helpers.datetime_helper import is_bookable
 from helpers.message_helper import question, statement, warn_unsupported_airports
-from helpers.phrases import Topic, asks_about, garbled_yes_or_no
+from helpers.phrases import Topic, asks_about, asks_to_swap, garbled_yes_or_no
 from helpers.user_text import MAX_ECHO_LENGTH, tidy
 from recognizers.cities import Role
 from recognizers.lexicon import lexicon
@@ -70,15 +70,25 @@ class BookingDialog(CancelAndHelpDialog):
         """Where to, unless already known."""
         details: BookingDetails = step_context.options
         if details.destination is None:
-            return await ask_city(step_context, "Where would you like to travel to?", Role.TO)
+            return await ask_city(
+                step_context, "Where would you like to travel to?", Role.TO, details.origin
+            )
         return await step_context.next(details.destination)
 
     async def origin_step(self, step_context: WaterfallStepContext):
         """Where from, unless already known."""
         details: BookingDetails = step_context.options
         details.destination = step_context.result
+        if details.origin is not None and details.origin == details.destination:
+            await step_context.context.send_activity(statement(same_city(details.origin)))
+            details.origin = None
         if details.origin is None:
-            return await ask_city(step_context, "From what city will you be travelling?", Role.FROM)
+            return await ask_city(
+                step_context,
+                "From what city will you be travelling?",
+                Role.FROM,
+                details.destination,
+            )
         return await step_context.next(details.origin)
 
     async def travel_date_step(self, step_context: WaterfallStepContext):
@@ -114,8 +124,13 @@ class BookingDialog(CancelAndHelpDialog):
         if handler is not None:
             return handler
         asked = asked_field(booking_in(inner_dc))
-        if asked in CITY_FIELDS and interruption.asks_about(Topic.CITIES):
+        at_confirmation = interruption.prompt_id == CONFIRM_PROMPT
+        if interruption.asks_about(Topic.CITIES) and not (
+            at_confirmation and interruption.asks_about(Topic.BOOKING)
+        ):
             return self.list_airports
+        if at_confirmation and interruption.policy.questions and asks_to_swap(interruption.text):
+            return self.swap
         recognition = await interruption.recognition()
         if recognition is None or recognition.is_other_request:
             return None
@@ -129,6 +144,12 @@ class BookingDialog(CancelAndHelpDialog):
         return await answer_and_ask_again(
             inner_dc, f"I can book flights between {airport_names()}."
         )
+
+    async def swap(self, inner_dc: DialogContext) -> DialogTurnResult:
+        """`no, the other way round` at the confirmation: the cities swapped, confirmed again."""
+        details = booking_in(inner_dc)
+        details.destination, details.origin = details.origin, details.destination
+        return await self.revise({}, [], inner_dc)
 
     async def revise(
         self, changes: dict[str, str], unsupported: list[str], inner_dc: DialogContext
@@ -162,24 +183,40 @@ def asked_field(details: BookingDetails) -> str | None:
 def revisions(recognition: Recognition, asked: str | None) -> dict[str, str]:
     """The fields a message sets besides the one asked, if any: {} means it is an answer.
 
-    Cities go by their role (To, From) only when the recognizer is sure it is a booking
-    request and the roles were said; otherwise a lone city answers the question asked.
+    A city goes by its role (To, From) when the recognizer is sure the message is a booking
+    request and the role was said (`from Berlin`); a lone city whose role is not said
+    answers the city question asked.
     """
     found = recognition.details
-    if recognition.has_roles:
-        changes = {"destination": found.destination, "origin": found.origin}
-    else:
-        cities = [city for city in (found.destination, found.origin) if city]
-        changes = {asked: cities[0]} if asked in CITY_FIELDS and len(cities) == 1 else {}
-    changes["travel_date"] = found.travel_date
-    changes = {field: value for field, value in changes.items() if value}
-    return changes if set(changes) - {asked} else {}
+    changes: dict[str, str | None] = {"travel_date": found.travel_date}
+    unplaced = []
+    for field, role, city in (
+        ("destination", "To", found.destination),
+        ("origin", "From", found.origin),
+    ):
+        if recognition.is_booking and role in recognition.roles_said:
+            changes[field] = city
+        elif city:
+            unplaced.append(city)
+    if asked in CITY_FIELDS and not changes.get(asked) and len(unplaced) == 1:
+        changes[asked] = unplaced[0]
+    said = {field: value for field, value in changes.items() if value}
+    return said if set(said) - {asked} else {}
 
 
-async def ask_city(step_context: WaterfallStepContext, text: str, role: Role):
-    """Ask for a city; `role` says which one, for an answer that names two."""
-    options = PromptOptions(prompt=question(text), validations=role.value)
+async def ask_city(
+    step_context: WaterfallStepContext, text: str, role: Role, other_city: str | None
+):
+    """Ask for a city: `role` says which one (for an answer that names two), `other_city` is
+    the one it must differ from."""
+    options = PromptOptions(
+        prompt=question(text), validations={"role": role.value, "other": other_city}
+    )
     return await step_context.prompt(CITY_PROMPT, options)
+
+
+def same_city(city: str) -> str:
+    return f"A flight can't start and end in {city}."
 
 
 async def is_airport(prompt_context: PromptValidatorContext) -> bool:
@@ -198,12 +235,19 @@ async def is_airport(prompt_context: PromptValidatorContext) -> bool:
         return False
     cities = lexicon().cities_in(said)
     airports = [city for city in cities if city.airport]
-    if airports:
-        asked = Role(prompt_context.options.validations)
-        recognized.value = next((c for c in airports if c.role is asked), airports[0]).airport
-        return True
+    # A question asked before this version carries no validations: any role, no other city.
+    asked = prompt_context.options.validations or {}
     context = prompt_context.context
-    if cities:
+    if airports:
+        role = asked.get("role")
+        airport = next(
+            (c for c in airports if c.role and c.role.value == role), airports[0]
+        ).airport
+        if airport != asked.get("other"):
+            recognized.value = airport
+            return True
+        await context.send_activity(statement(same_city(airport)))
+    elif cities:
         await warn_unsupported_airports(context, [city.shown for city in cities])
     else:
         await context.send_activity(statement(f"I can book flights between {airport_names()}."))
@@ -215,8 +259,8 @@ async def is_airport(prompt_context: PromptValidatorContext) -> bool:
 async def aside_at_confirmation(prompt_context: PromptValidatorContext) -> str:
     """One short sentence for an answer to the confirmation that is neither yes nor no."""
     said = prompt_context.context.activity.text or ""
-    if asks_about(said, Topic.BOOKING):
-        booking = prompt_context.options.validations
+    booking = prompt_context.options.validations  # None for a question asked before this version
+    if booking and asks_about(said, Topic.BOOKING):
         return (
             f"You are flying to {booking['destination']} from {booking['origin']} "
             f"on {booking['travel_date']}."

@@ -1,4 +1,4 @@
-"""A ConfirmPrompt that answers what is neither yes nor no, and reads long answers off the loop."""
+"""A yes-or-no prompt that reads answers as people give them, and answers what is neither."""
 
 from collections.abc import Awaitable, Callable
 
@@ -9,9 +9,11 @@ from botbuilder.dialogs.prompts import (
     PromptRecognizerResult,
     PromptValidatorContext,
 )
+from botbuilder.schema import ActivityTypes
+from recognizers_choice import recognize_boolean
 
-from helpers.coroutines import run_to_end
 from helpers.message_helper import statement
+from helpers.phrases import yes_or_no
 from recognizers.dates import read
 
 # The one short sentence for an answer that is neither yes nor no, from what was said.
@@ -19,12 +21,17 @@ Aside = Callable[[PromptValidatorContext], Awaitable[str]]
 
 
 class OffLoopConfirmPrompt(ConfirmPrompt):
-    """botbuilder's ConfirmPrompt, with two differences.
+    """botbuilder's ConfirmPrompt (its rendering: the Yes and No buttons, `(1) Yes or (2) No`
+    on channels without buttons), reading answers differently.
 
-    When "yes"/"no" are not found, the SDK reads the answer as a choice number with
-    recognizers-text, which takes ~50 ms on 1,000 digits: a long answer is read in the
-    recognizers' worker thread. And with an `aside`, an answer that is neither gets one
-    short sentence (`aside`'s) and then the question again, never a silent repeat.
+    - Yes and no as recognizers-text reads them (`yes please`, `sure`, `nope`), and as people
+      type them besides (`ya`, `nah`, `correct`, 👍): see `helpers.phrases.yes_or_no`.
+    - A choice number only when it is the whole answer (`1`, `2.`): the SDK took the `1` in
+      `2026-13-01` for a yes.
+    - A long answer is read in the recognizers' worker thread (recognizers-text takes ~50 ms
+      on 1,000 digits).
+    - With an `aside`, an answer that is neither gets one short sentence (`aside`'s) and the
+      question again, never a silent repeat.
     """
 
     def __init__(self, dialog_id: str, aside: Aside | None = None) -> None:
@@ -34,8 +41,19 @@ class OffLoopConfirmPrompt(ConfirmPrompt):
     async def on_recognize(
         self, turn_context: TurnContext, state: dict[str, object], options: PromptOptions
     ) -> PromptRecognizerResult:
-        recognition = super().on_recognize(turn_context, state, options)
-        return await read(turn_context.activity.text or "", run_to_end, recognition)
+        result = PromptRecognizerResult()
+        activity = turn_context.activity
+        if activity.type != ActivityTypes.message or not activity.text:
+            return result
+        value = yes_or_no(activity.text)
+        if value is None:
+            culture = self._determine_culture(activity)
+            for found in await read(activity.text, recognize_boolean, activity.text, culture):
+                value = found.resolution.get("value")
+                break
+        if value is not None:
+            result.succeeded, result.value = True, value
+        return result
 
     async def _answer_aside(self, prompt_context: PromptValidatorContext) -> bool:
         if prompt_context.recognized.succeeded or self._aside is None:

@@ -69,12 +69,7 @@ class Recognition:
     sure: bool  # the intent scored at least the prompt's min_score
     details: BookingDetails
     values_only: bool  # every word is part of an entity: values, not a request
-    roles_said: bool = True  # no city's role (To/From) is a guess
-
-    @property
-    def has_roles(self) -> bool:
-        """A booking request whose cities' roles were said (`to Berlin from Paris`)."""
-        return self.is_booking and self.roles_said
+    roles_said: frozenset[str] = frozenset()  # To, From: roles given by words, not guessed
 
     @property
     def is_booking(self) -> bool:
@@ -82,11 +77,14 @@ class Recognition:
 
     @property
     def is_other_request(self) -> bool:
-        """A confident request for something other than a flight (`what's the weather?`)."""
+        """A confident request for something other than a flight (`what's the weather?`).
+
+        Not the model's Cancel: cancelling goes by the words (`cancel`, `never mind`), and the
+        model reads Cancel into a plain `no` or `no, on march 3rd 2027` (a correction)."""
         return (
             self.sure
             and not self.values_only
-            and self.intent not in (Intent.BOOK_FLIGHT, Intent.NONE_INTENT)
+            and self.intent not in (Intent.BOOK_FLIGHT, Intent.NONE_INTENT, Intent.CANCEL)
         )
 
 

@@ -18,8 +18,16 @@ def date_part(timex: str) -> str:
 
 
 def is_definite(timex: str) -> bool:
-    """True when the TIMEX names one calendar day: year, month and day are all known."""
-    return _DAY.fullmatch(date_part(timex)) is not None
+    """True when the TIMEX names one calendar day that exists: year, month and day are all
+    known (recognizers-text also writes `2027-02-30` for "February 30 2027")."""
+    day = date_part(timex)
+    if _DAY.fullmatch(day) is None:
+        return False
+    try:
+        date.fromisoformat(day)
+    except ValueError:
+        return False
+    return True
 
 
 def is_date(timex: str) -> bool:

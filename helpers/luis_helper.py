@@ -68,14 +68,15 @@ def top_score(result: RecognizerResult) -> float:
 GUESSED_ROLE = 0.5
 
 
-def roles_said(result: RecognizerResult) -> bool:
-    """False when a city's role was guessed, not said (`Paris tomorrow`): at the origin
-    question such a city is the origin, whatever the guess."""
+def roles_said(result: RecognizerResult) -> frozenset[str]:
+    """The roles (`To`, `From`) whose cities were said to have them; not those a recognizer
+    guessed (`Paris tomorrow`: at the origin question such a city is the origin)."""
     instance = (result.entities or {}).get("$instance", {})
-    return all(
-        (mention.get("score") or 1.0) > GUESSED_ROLE
+    return frozenset(
+        role
         for role in ("From", "To")
-        for mention in instance.get(role) or []
+        if instance.get(role)
+        and all((mention.get("score") or 1.0) > GUESSED_ROLE for mention in instance[role])
     )
 
 

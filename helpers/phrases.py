@@ -52,7 +52,9 @@ _TOPICS = {
     ),
     Topic.DATES: re.compile(r"\b(dates?|days?|when)\b"),
     Topic.BOOKING: re.compile(
-        r"\b(where|when)\b|\b(what|which) (date|day|city|airport|destination|origin)\b"
+        r"\bwhere (am|are|do|did) (i|we)\b|\bwhere (to|from)\b|\bwhen\b"
+        r"|\bwhere\b.*\b(going|flying|travell?ing|headed|heading)\b"
+        r"|\b(what|which) (date|day|city|airport|destination|origin)\b"
         r"|\b(my|the) (destination|origin|date|trip|booking)\b"
     ),
     Topic.CAPABILITIES: re.compile(
@@ -72,6 +74,34 @@ def asks_about(text: str, topic: Topic) -> bool:
 
 
 _YES_NO = ("yes", "yeah", "yep", "yup", "no", "nope", "nah", "sure", "okay")
+# Answers to a yes-or-no question that recognizers-text does not read, and the choice numbers
+# of `(1) Yes or (2) No`.
+_ANSWERS = {
+    **dict.fromkeys(("ya", "yah", "yea", "yass", "yas", "aye", "correct", "right"), True),
+    **dict.fromkeys(("that's right", "thats right", "that's correct", "go ahead"), True),
+    **dict.fromkeys(("book it", "do it", "confirm", "confirmed", "affirmative", "1"), True),
+    **dict.fromkeys(("👍", "✅", "👌"), True),
+    **dict.fromkeys(
+        ("nah", "nay", "no thanks", "no thank you", "negative", "2", "👎", "❌"), False
+    ),
+}
+
+
+_SWAP = re.compile(
+    r"\b(the )?other way (round|around)\b|\bvice versa\b|\bthe reverse\b"
+    r"|\b(swap|switch|reverse|flip)( (it|them|those|the (two )?cities|round|around))?$"
+)
+
+
+def asks_to_swap(text: str) -> bool:
+    """True for `no, the other way round`, `swap them`, `vice versa`: the cities swapped."""
+    return _SWAP.search(tidy(text).lower().rstrip(_TRAILING_PUNCTUATION)) is not None
+
+
+def yes_or_no(text: str) -> bool | None:
+    """True or False for an answer `_ANSWERS` knows (the whole message), else None."""
+    said = tidy(text).lower().rstrip(_TRAILING_PUNCTUATION).strip()
+    return _ANSWERS.get(said.replace("\ufe0f", ""))
 
 
 def garbled_yes_or_no(text: str) -> bool:

@@ -89,7 +89,7 @@ FILLER = frozenset({"is", "will", "be", "city", "airport", "the", "my", "our", "
 # Words just after a city: `Paris to Berlin`, `Berlin from Paris`, `Seattle bound`.
 RIGHT_CUES: dict[str, tuple[Role, int]] = {
     "to": (Role.FROM, STRONG),
-    "from": (Role.TO, WEAK),
+    "from": (Role.TO, STRONG),
     "bound": (Role.TO, STRONG),
     "departure": (Role.FROM, STRONG),
     "departures": (Role.FROM, STRONG),
@@ -149,6 +149,7 @@ class CityReader:
     ) -> None:
         self._airports = airports
         self._longest_airport = max((len(key) for key in airports), default=1)
+        self._airport_starts = frozenset(key[0] for key in airports)
         self._places = places
         self._speller = speller
         # Names long enough to be misspelt recognisably, by how many words they have.
@@ -232,10 +233,9 @@ class CityReader:
         return City(index, last, airport, airport or place.shown)
 
     def _unknown_at(self, words: list[str], in_date: list[bool], index: int) -> City | None:
-        """Words right after `to`/`from` that are no word we know: a city we do not know."""
+        """Words that are no word we know, right after `to`/`from`, or right before `to` and
+        a city (`Derryville to Paris`): a city we do not know."""
         cue = cue_before(words, index)
-        if cue is None or cue[1] < STRONG:
-            return None
         last = index - 1
         while (
             last + 1 < len(words)
@@ -246,11 +246,30 @@ class CityReader:
             last += 1
         if last < index:
             return None
+        strong_before = cue is not None and cue[1] >= STRONG
+        if not strong_before and not (
+            cue_after(words, last) == (Role.FROM, STRONG) and self._names_a_city(words, last + 2)
+        ):
+            return None
         shown = " ".join(word.capitalize() for word in words[index : last + 1])
         return City(index, last, None, shown)
 
+    def _names_a_city(self, words: list[str], index: int) -> bool:
+        """An airport or a place starts at `words[index]`."""
+        return index < len(words) and (
+            words[index] in self._airport_starts
+            or self._places.longest_at(words, index) is not None
+        )
+
     def _could_be_name(self, word: str) -> bool:
-        return len(word) >= 3 and word.isalpha() and not self._speller.knows(word)
+        """An unknown word, and no misspelling of a known one: the speller corrects words
+        of four letters or more, so a shorter one is checked here (`fyl` is `fly`)."""
+        return (
+            len(word) >= 3
+            and word.isalpha()
+            and not self._speller.knows(word)
+            and (len(word) >= SHORTEST_CORRECTED or self._speller.closest(word) is None)
+        )
 
 
 def cue_before(words: list[str], index: int, start: int = 0) -> tuple[Role, int] | None:

@@ -225,3 +225,120 @@ async def test_help_at_the_first_question_says_what_the_bot_does(
     assert await bot.say(text) == [EXPLAIN, RESTART]
     assert await bot.say("book a flight") == [WHERE_TO]
     assert await bot.say("help") == ["Show Help..."]
+
+
+# What new users tried
+
+
+async def test_a_date_that_is_no_answer_is_never_a_yes(
+    bot: DialogTestClient, tomorrow: str
+) -> None:
+    await at_the_confirmation(bot, tomorrow)
+
+    assert await bot.say("2026-13-01") == [ONLY_THIS, confirm("Paris", "Berlin", tomorrow)]
+    assert await bot.say("1") == [booked("Paris", "Berlin", tomorrow), RESTART]
+
+
+@pytest.mark.parametrize(
+    ("text", "booking"), [("ya", True), ("👍", True), ("correct", True), ("nah", False)]
+)
+async def test_yes_and_no_as_people_type_them(
+    bot: DialogTestClient, tomorrow: str, text: str, booking: bool
+) -> None:
+    await at_the_confirmation(bot, tomorrow)
+
+    said = [booked("Paris", "Berlin", tomorrow), RESTART] if booking else [RESTART]
+    assert await bot.say(text) == said
+
+
+@pytest.mark.parametrize("day", ["February 30 2027", "2027-02-29", "april 31 2027"])
+async def test_a_day_that_does_not_exist_is_asked_again(bot: DialogTestClient, day: str) -> None:
+    await at_the_date_question(bot)
+
+    assert await bot.say(day) == [FULL_DATE]
+
+
+async def test_the_origin_cannot_be_the_destination(bot: DialogTestClient, tomorrow: str) -> None:
+    assert await bot.say("Paris") == [WHERE_FROM]
+
+    assert await bot.say("paris") == ["A flight can't start and end in Paris.", WHERE_FROM]
+    assert await bot.say("Berlin") == [WHEN]
+
+
+@pytest.mark.parametrize("text", ["which cities do you fly to?", "where else do you fly?"])
+async def test_the_cities_question_at_the_date_question_and_the_confirmation(
+    bot: DialogTestClient, tomorrow: str, text: str
+) -> None:
+    await at_the_date_question(bot)
+    assert await bot.say(text) == [AIRPORTS, WHEN]
+    assert await bot.say("tomorrow") == [confirm("Paris", "Berlin", tomorrow)]
+
+    assert await bot.say(text) == [AIRPORTS, confirm("Paris", "Berlin", tomorrow)]
+
+
+@pytest.mark.parametrize(
+    "text", ["no, the other way round", "other way around please", "swap them", "vice versa"]
+)
+async def test_the_other_way_round_at_the_confirmation(
+    bot: DialogTestClient, tomorrow: str, text: str
+) -> None:
+    await at_the_confirmation(bot, tomorrow)
+
+    assert await bot.say(text) == [confirm("Berlin", "Paris", tomorrow)]
+
+
+# First messages and answers that only a recognizer reads (the embedded one)
+
+
+@pytest.fixture
+async def embedded_bot(embedded: EmbeddedRecognizer) -> DialogTestClient:
+    client = DialogTestClient(MainDialog(embedded, BookingDialog()))
+    assert await client.say("Hi") == [INTRO]
+    return client
+
+
+async def test_the_same_city_twice_asks_for_the_origin(
+    embedded_bot: DialogTestClient, tomorrow: str
+) -> None:
+    assert await embedded_bot.say("London to London tomorrow") == [
+        "A flight can't start and end in London.",
+        WHERE_FROM,
+    ]
+    assert await embedded_bot.say("Paris") == [confirm("London", "Paris", tomorrow)]
+
+
+@pytest.mark.parametrize(
+    ("text", "to", "origin", "on"),
+    [
+        ("Paris from Berlin tomorrow", "Paris", "Berlin", None),
+        ("Seattle, leaving from London on 2027-12-18", "Seattle", "London", "2027-12-18"),
+    ],
+)
+async def test_more_than_was_asked_at_the_destination_question(
+    embedded_bot: DialogTestClient,
+    tomorrow: str,
+    text: str,
+    to: str,
+    origin: str,
+    on: str | None,
+) -> None:
+    assert await embedded_bot.say("book a flight") == [WHERE_TO]
+
+    assert await embedded_bot.say(text) == [confirm(to, origin, on or tomorrow)]
+
+
+async def test_a_past_date_as_a_correction_is_said_to_be_past(
+    embedded_bot: DialogTestClient, tomorrow: str
+) -> None:
+    assert await embedded_bot.say("book a flight from Paris to Berlin tomorrow") == [
+        confirm("Berlin", "Paris", tomorrow)
+    ]
+
+    assert await embedded_bot.say("no, 2026-11-01") == [PAST, WHEN]
+
+
+async def test_an_unknown_city_before_to_is_named(embedded_bot: DialogTestClient) -> None:
+    assert await embedded_bot.say("Londonderry to Paris tomorrow") == [
+        not_supported("Londonderry"),
+        WHERE_FROM,
+    ]

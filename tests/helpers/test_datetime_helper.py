@@ -19,6 +19,11 @@ from helpers.datetime_helper import date_part, is_bookable, is_definite, is_past
         ("T15", False),
         ("bananas", False),
         ("", False),
+        ("(2026-12-06,2026-12-13,P1W)", False),
+        ("2027-02-30", False),
+        ("2027-04-31", False),
+        ("2027-02-29", False),
+        ("2028-02-29", True),
     ],
 )
 def test_is_definite(timex: str, definite: bool) -> None:

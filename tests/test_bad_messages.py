@@ -1,6 +1,7 @@
 """Messages the bot did not expect get a helpful answer, and the user's progress survives."""
 
 import asyncio
+import logging
 import random
 import time
 from typing import Any
@@ -199,18 +200,107 @@ async def test_other_activities_leave_the_dialog_as_it_was(
     assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
 
 
-async def test_an_invoke_gets_an_answer_and_leaves_the_dialog_as_it_was(
+def card_action_error(code: str, message: str) -> dict[str, Any]:
+    """The answer the Universal Actions protocol gives to an `adaptiveCard/action` it refuses."""
+    return {
+        "statusCode": 400,
+        "type": "application/vnd.microsoft.error",
+        "value": {"code": code, "message": message},
+    }
+
+
+MALFORMED = card_action_error("BadRequest", "Value property is not properly formed")
+
+
+@pytest.mark.parametrize("channel", ["emulator", "msteams"])
+@pytest.mark.parametrize(
+    ("invoke", "status", "body"),
+    [
+        pytest.param(
+            {
+                "name": "signin/tokenExchange",
+                "value": {"id": "x-1", "connectionName": "sso", "token": "eyJ0eXAi"},
+            },
+            501,
+            None,
+            id="token-exchange",
+        ),
+        pytest.param(
+            {"name": "signin/verifyState", "value": {"state": "123456"}}, 501, None, id="verify"
+        ),
+        pytest.param({"name": "something/unknown"}, 501, None, id="unknown"),
+        pytest.param({"name": "task/fetch", "value": {"data": {}}}, 501, None, id="task-fetch"),
+        pytest.param({}, 501, None, id="no-name"),
+        pytest.param(
+            {
+                "name": "adaptiveCard/action",
+                "value": {"action": {"type": "Action.Execute", "verb": "book"}},
+            },
+            501,
+            None,
+            id="card-execute",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": "not an object"},
+            400,
+            MALFORMED,
+            id="card-value-string",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": [1, 2]}, 400, MALFORMED, id="card-value-list"
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": {"verb": "x", "unexpected": 1}},
+            400,
+            card_action_error("BadRequest", "Missing action property"),
+            id="card-value-no-action",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": {"action": None}},
+            400,
+            card_action_error("BadRequest", "Missing action property"),
+            id="card-action-null",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": {"action": "Action.Execute"}},
+            400,
+            MALFORMED,
+            id="card-action-string",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": {"action": {"type": "Action.Submit"}}},
+            400,
+            card_action_error("NotSupported", "The action 'Action.Submit' is not supported."),
+            id="card-submit",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action"},
+            400,
+            card_action_error("BadRequest", "Missing value property"),
+            id="card-no-value",
+        ),
+    ],
+)
+async def test_an_invoke_the_bot_does_not_handle_is_answered_and_changes_nothing(
     start_bot: StartBot,
+    caplog: pytest.LogCaptureFixture,
+    channel: str,
+    invoke: dict[str, Any],
+    status: int,
+    body: dict[str, Any] | None,
 ) -> None:
     emulator = await start_bot()
+    emulator.channel_id = channel
     await emulator.join()
-    await emulator.say("fly to Paris")
+    assert await emulator.say("fly to Paris") == ["From what city will you be travelling?"]
 
     async with emulator.session.post(
-        emulator.url, json=emulator.activity(type="invoke", name="something/unknown")
+        emulator.url, json=emulator.activity(type="invoke", **invoke)
     ) as response:
-        assert response.status == 501
+        assert response.status == status
+        assert (await response.json() if body else None) == body
     assert emulator.connector.take() == []
+    assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
     assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
 
 

@@ -314,3 +314,74 @@ async def test_hundreds_of_members_joining_get_one_greeting(start_bot: StartBot)
 
     assert [reply.get("text") for reply in replies] == [None, "What can I help you with today?"]
     assert replies[0]["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"serviceUrl": "http://127.0.0.1:99999"}, id="port-out-of-range"),
+        pytest.param({"serviceUrl": "http://[::1"}, id="unclosed-ipv6"),
+        pytest.param({"serviceUrl": "http://:80/"}, id="no-host"),
+        pytest.param({"serviceUrl": "ftp://127.0.0.1/"}, id="not-http"),
+        pytest.param({"serviceUrl": "http://127.0.0.1:0/"}, id="port-zero"),
+        pytest.param({"serviceUrl": 42}, id="number"),
+        pytest.param({"serviceUrl": ["http://127.0.0.1/"]}, id="list"),
+        pytest.param({"serviceUrl": {"url": "http://127.0.0.1/"}}, id="object"),
+        pytest.param({"serviceUrl": "http://\ud800/"}, id="service-url-surrogate"),
+        pytest.param({"id": "\ud800"}, id="activity-id-surrogate"),
+        pytest.param({"from": {"id": "user-\udc00"}}, id="from-id-surrogate"),
+        pytest.param({"recipient": {"id": "\ud800bot"}}, id="recipient-id-surrogate"),
+        pytest.param({"replyToId": "\ud800"}, id="reply-to-id-surrogate"),
+        pytest.param(
+            {"conversation": {"id": "conversation-1\ud800"}}, id="conversation-id-surrogate"
+        ),
+        pytest.param({"channelId": "emulator\ud800"}, id="channel-id-surrogate"),
+    ],
+)
+async def test_an_unusable_address_is_refused_before_the_turn_runs(
+    start_bot: StartBot, change: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator = await start_bot()
+    await at_the_date_prompt(emulator)
+
+    async with emulator.session.post(
+        emulator.url, json={**emulator.activity(text="tomorrow"), **change}
+    ) as response:
+        assert response.status == 400
+        assert "error" in await response.json()
+    assert emulator.connector.take() == []
+    assert [record for record in caplog.records if record.exc_info] == []
+
+    # The booking did not move on: a "yes" now answers the date question, and books nothing.
+    assert await emulator.say("yes") == [
+        "I'm sorry, for best results, please enter your travel date including the month, "
+        "day and year. "
+    ]
+
+
+@pytest.mark.parametrize(
+    "channel_id", ["emulator/conversations/T", "/", "emulator/", "a b", "emulator\n", "x" * 65]
+)
+async def test_a_channel_id_that_is_not_a_simple_name_is_refused(
+    start_bot: StartBot, tomorrow: str, channel_id: str
+) -> None:
+    emulator = await start_bot()
+    # Stored under emulator/conversations/T/conversations/y, as the other one would be.
+    booking = emulator.in_conversation("T/conversations/y")
+    await booking.join()
+    assert await booking.say("fly from Berlin to Paris tomorrow") == [
+        f"Please confirm, I have you traveling to: Paris from: Berlin on: {tomorrow}."
+    ]
+    other = booking.in_conversation("y")
+    other.channel_id = channel_id
+
+    async with other.session.post(other.url, json=other.activity(text="yes")) as response:
+        assert response.status == 400
+        assert await response.json() == {
+            "error": "channelId must be a name of letters, digits, '.', '_' and '-'"
+        }
+    assert other.connector.take() == []
+    assert await booking.say("yes") == [
+        f"I have you booked to Paris from Berlin on {tomorrow}",
+        "What else can I do for you?",
+    ]

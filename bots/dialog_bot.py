@@ -67,8 +67,16 @@ class DialogBot(ActivityHandler):
         await repeat_question(self.dialog, turn_context, self.dialog_state)
 
     async def forget(self, turn_context: TurnContext) -> None:
-        """deleteUserData: remove what is stored about this user and this conversation."""
-        for state in (self.conversation_state, self.user_state):
+        """deleteUserData: remove what is stored about this user and this conversation.
+
+        Without `from.id` the user is unknown (the SDK's UserState would raise): only the
+        conversation is forgotten.
+        """
+        sender = turn_context.activity.from_property
+        states = [self.conversation_state]
+        if sender is not None and sender.id:
+            states.append(self.user_state)
+        for state in states:
             # BotState.delete forgets nothing unless the state was loaded this turn.
             await state.load(turn_context)
             await state.delete(turn_context)

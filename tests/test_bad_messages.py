@@ -165,6 +165,28 @@ async def test_delete_user_data_forgets_the_user_and_the_conversation(
 
 
 @pytest.mark.parametrize(
+    "sender", [{"from": None}, {"from": {"name": "User"}}, {"from": {"id": ""}}]
+)
+async def test_delete_user_data_from_nobody_forgets_the_conversation_quietly(
+    start_bot: StartBot, sender: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    storage = MemoryStorage()
+    emulator = await start_bot(storage=storage)
+    await at_the_date_prompt(emulator)
+    await storage.write({"emulator/users/user-1": {"name": "User"}})
+    body = {**emulator.activity(type="deleteUserData"), **sender}
+
+    assert (
+        await emulator.post({key: value for key, value in body.items() if value is not None}) == []
+    )
+
+    # Whose user state it would be is not known: it stays.
+    assert set(storage.memory) == {"emulator/users/user-1"}
+    assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
+    assert await emulator.say("tomorrow") == ["What can I help you with today?"]
+
+
+@pytest.mark.parametrize(
     "activity",
     [
         {"type": "typing"},

@@ -133,12 +133,20 @@ class BotConnector:
 
 
 def _activity_url(service_url: str, conversation_id: str, activity_id: str | None = None) -> URL:
-    path = f"v3/conversations/{quote(conversation_id, safe='')}/activities"
+    path = f"v3/conversations/{_segment(conversation_id)}/activities"
     if activity_id:
-        path += f"/{quote(activity_id, safe='')}"
+        path += f"/{_segment(activity_id)}"
     # encoded=True, or yarl turns %3A, %3B and %40 back into ':', ';' and '@' in the path,
     # where the SDK sends Teams and Emulator ids fully percent-encoded.
     return URL(f"{service_url.rstrip('/')}/{path}", encoded=True)
+
+
+def _segment(identifier: str) -> str:
+    """An id as one path segment. `.` and `..` are encoded too: as they are, a proxy or server
+    on the way would read them as "this" and "the parent" segment."""
+    if identifier in (".", ".."):
+        return identifier.replace(".", "%2E")
+    return quote(identifier, safe="")
 
 
 def _authenticates(credentials: AppCredentials) -> bool:

@@ -202,6 +202,30 @@ async def test_send_posts_to_the_conversation(
     assert (received.method, received.path, received.raw_path) == ("POST", path, raw_path)
 
 
+@pytest.mark.parametrize(
+    ("conversation_id", "reply_to_id", "raw_path"),
+    [
+        ("..", ".", "/v3/conversations/%2E%2E/activities/%2E"),
+        (".", "..", "/v3/conversations/%2E/activities/%2E%2E"),
+        ("...", "a.b", "/v3/conversations/.../activities/a.b"),
+    ],
+    ids=["dot-dot", "dot", "not-dot-segments"],
+)
+async def test_ids_that_are_dot_segments_are_encoded(
+    connector: BotConnector,
+    start_channel: StartChannel,
+    conversation_id: str,
+    reply_to_id: str,
+    raw_path: str,
+) -> None:
+    channel = await start_channel()
+
+    await connector.send(message(channel.url, conversation_id, reply_to_id))
+
+    (received,) = channel.received
+    assert received.raw_path == raw_path
+
+
 async def test_a_reply_names_its_conversation_in_a_header_as_the_sdk_does(
     connector: BotConnector, start_channel: StartChannel
 ) -> None:

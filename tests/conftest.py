@@ -6,6 +6,7 @@ import datetime as dt
 import ipaddress
 import itertools
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -183,6 +184,29 @@ async def served(app: web.Application) -> AsyncIterator[TestServer]:
         yield server
     finally:
         await server.close()
+
+
+class HangingConnector:
+    """A Bot Connector that accepts each reply and never answers."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.release = asyncio.Event()
+        self.app = web.Application()
+        self.app.router.add_post("/v3/conversations/{tail:.*}", self._hang)
+
+    async def _hang(self, request: web.Request) -> web.Response:
+        self.calls += 1
+        await self.release.wait()
+        return web.json_response({"id": "late"})
+
+
+@pytest.fixture
+async def hanging_service_url() -> AsyncIterator[tuple[HangingConnector, str]]:
+    hanging = HangingConnector()
+    async with served(hanging.app) as server:
+        yield hanging, str(server.make_url("/"))
+        hanging.release.set()
 
 
 @pytest.fixture
@@ -489,10 +513,22 @@ class AppProcess:
 
 
 async def start_app_process(
-    environ: dict[str, str], session: ClientSession, *, expect_start: bool = True
+    environ: dict[str, str],
+    session: ClientSession,
+    *,
+    expect_start: bool = True,
+    open_files: int | None = None,
 ) -> AppProcess:
-    """Start app.py with `environ` on a free port; when `expect_start`, wait until it serves."""
+    """Start app.py with `environ` on a free port; when `expect_start`, wait until it serves.
+
+    `open_files`: the most files the process may open (its RLIMIT_NOFILE, soft and hard).
+    """
     port = free_port()
+
+    def limit_open_files() -> None:
+        if open_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "app.py",
@@ -506,6 +542,7 @@ async def start_app_process(
         },
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
+        preexec_fn=limit_open_files,
     )
     app = AppProcess(process, f"http://127.0.0.1:{port}/api/messages")
     if expect_start:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http import HTTPStatus
-from typing import Any
+from typing import Any, cast
 
 from aiohttp import hdrs, web
 from aiohttp.http_exceptions import HttpProcessingError
@@ -123,8 +123,8 @@ class _Counted(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._admitted = self._limit.admit(self._inner, transport)
         if not self._admitted:
-            assert isinstance(transport, asyncio.WriteTransport)
-            transport.write(REFUSAL)
+            # uvloop's transports are not registered as asyncio.Transport: no isinstance.
+            cast(asyncio.Transport, transport).write(REFUSAL)
             transport.close()
             return
         self._inner.connection_made(transport)

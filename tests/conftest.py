@@ -191,12 +191,14 @@ class HangingConnector:
 
     def __init__(self) -> None:
         self.calls = 0
+        self.arrived: asyncio.Queue[None] = asyncio.Queue()  # one item for each call
         self.release = asyncio.Event()
         self.app = web.Application()
         self.app.router.add_post("/v3/conversations/{tail:.*}", self._hang)
 
     async def _hang(self, request: web.Request) -> web.Response:
         self.calls += 1
+        self.arrived.put_nowait(None)
         await self.release.wait()
         return web.json_response({"id": "late"})
 

@@ -16,6 +16,7 @@ from app import create_app
 from config import DefaultConfig
 from tests.conftest import (
     EmulatorClient,
+    HangingConnector,
     StubConnector,
     served,
     start_app_process,
@@ -161,3 +162,34 @@ async def book_quickly(emulator: EmulatorClient, tomorrow: str) -> None:
         started = time.perf_counter()
         assert (await emulator.say(said))[0] == answer
         assert time.perf_counter() - started < 2
+
+
+async def test_when_every_connection_is_being_answered_a_new_one_is_refused(
+    http_session: ClientSession,
+    connector: tuple[StubConnector, str],
+    hanging_service_url: tuple[HangingConnector, str],
+) -> None:
+    stub, service_url = connector
+    hanging, hanging_url = hanging_service_url
+    app = await start_app_process({"MAX_CONNECTIONS": "2"}, http_session)
+    port = int(app.url.split(":")[2].split("/")[0])
+    try:
+        async with ClientSession(connector=TCPConnector(force_close=True)) as session:
+            emulator = EmulatorClient(session, app.url, stub, service_url)
+            stuck = [emulator.in_conversation(name, hanging_url) for name in ("a", "b")]
+            turns = [asyncio.create_task(client.say("hi")) for client in stuck]
+            for _ in stuck:
+                await hanging.arrived.get()  # both turns wait for the channel
+
+            async with slow_client(port, b"") as (reader, _):
+                answer = await answer_of(reader, within=2)
+            assert answer.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+            assert answer.endswith(b'{"error": "too many connections"}')
+
+            hanging.release.set()
+            await asyncio.gather(*turns)
+            assert await emulator.say("hi") == ["What can I help you with today?"]
+    finally:
+        stderr = (await app.stop()).decode()
+    assert "Traceback" not in stderr
+    assert "2 connections are open, the most allowed" in stderr

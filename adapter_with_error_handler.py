@@ -170,7 +170,12 @@ class AdapterWithErrorHandler(CloudAdapter):
         try:
             await self._release_replies(context)
         except DeliveryFailed as error:
-            await self._on_turn_error(context, error)
+            # The turn's state is saved, and stays: the booking is not lost with the replies.
+            logger.warning(
+                "Replies of conversation %s not delivered (the state of the turn is kept): %s",
+                activity.conversation.id,
+                error,
+            )
         if activity.delivery_mode == DeliveryModes.expect_replies:
             replies = [to_json(reply) for reply in context.buffered_reply_activities]
             return InvokeResponse(status=HTTPStatus.OK, body={"activities": replies})

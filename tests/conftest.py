@@ -156,6 +156,8 @@ class StubConnector:
 
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
+        # While set: every post is answered with this (status, headers) and not kept.
+        self.failing: tuple[int, dict[str, str]] | None = None
         self.app = web.Application()
         self.app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         self.app.router.add_post(
@@ -165,6 +167,9 @@ class StubConnector:
 
     async def _post(self, request: web.Request) -> web.Response:
         activity = await request.json()
+        if self.failing is not None:
+            status, headers = self.failing
+            return web.json_response({"error": {"code": "Failing"}}, status=status, headers=headers)
         activity["_path"] = request.path
         activity["_authorization"] = request.headers.get("Authorization")
         self.received.append(activity)

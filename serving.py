@@ -11,8 +11,7 @@ bound, the oldest connection that is not being answered makes room for the new o
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, cast
 
@@ -64,21 +63,12 @@ class ConnectionLimit:
         """`factory` (aiohttp's server), with each connection it serves counted."""
         return lambda: _Counted(self, factory())
 
-    @contextmanager
-    def answering(self, protocol: asyncio.BaseProtocol | None) -> Iterator[None]:
-        """While the block runs, the connection of `protocol` is not closed to make room."""
-        if protocol is None:
-            yield
-            return
+    def answering(self, protocol: asyncio.BaseProtocol) -> None:
+        """The connection of `protocol` is being answered: it is not closed to make room."""
         self._answering.add(protocol)
-        try:
-            yield
-        finally:
-            self._answering.discard(protocol)
 
-    @property
-    def open(self) -> int:
-        return len(self._open)
+    def answered(self, protocol: asyncio.BaseProtocol) -> None:
+        self._answering.discard(protocol)
 
     def admit(self, protocol: asyncio.BaseProtocol, transport: asyncio.BaseTransport) -> bool:
         """Count a new connection, closing another to make room if need be; False: refused."""
@@ -216,8 +206,7 @@ def request_checks(body_timeout: float, connections: ConnectionLimit) -> Middlew
             )
         if request.body_exists:
             try:
-                async with asyncio.timeout(body_timeout):
-                    await request.read()
+                await _read_body(request, body_timeout)
             except TimeoutError:
                 return await _answer_and_close(
                     request,
@@ -233,10 +222,21 @@ def request_checks(body_timeout: float, connections: ConnectionLimit) -> Middlew
             except (ConnectionError, HttpProcessingError):
                 # The client went away, or broke its chunked encoding, before the body ended.
                 return refused(InvalidRequest(HTTPStatus.BAD_REQUEST, "the body was cut short"))
-        with connections.answering(request.protocol):
+        connections.answering(request.protocol)
+        try:
             return await handler(request)
+        finally:
+            connections.answered(request.protocol)
 
     return checks
+
+
+async def _read_body(request: web.Request, within: float) -> None:
+    if request.content.is_eof():
+        await request.read()  # all of it has arrived: no deadline, and no timer, to set
+        return
+    async with asyncio.timeout(within):
+        await request.read()
 
 
 async def _answer_and_close(request: web.Request, error: InvalidRequest) -> web.StreamResponse:

@@ -235,6 +235,9 @@ async def _read_body(request: web.Request, within: float) -> None:
     if request.content.is_eof():
         await request.read()  # all of it has arrived: no deadline, and no timer, to set
         return
+    if request.transport is None:
+        # Closed (to make room) before this handler ran; aiohttp would raise RuntimeError.
+        raise ConnectionResetError("the connection was closed")
     async with asyncio.timeout(within):
         await request.read()
 

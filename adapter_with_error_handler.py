@@ -3,9 +3,11 @@
 import asyncio
 import json
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
+from typing import Any
 
 from aiohttp import web
 from botbuilder.core import (
@@ -35,6 +37,7 @@ from botframework.connector.auth import (
 )
 from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
+from yarl import URL
 
 from channel.activity_json import from_json, to_json
 from channel.connector import BotConnector, DeliveryFailed
@@ -172,7 +175,12 @@ class AdapterWithErrorHandler(CloudAdapter):
         try:
             await self._release_replies(context)
         except DeliveryFailed as error:
-            await self._on_turn_error(context, error)
+            # The turn's state is saved, and stays: the booking is not lost with the replies.
+            logger.warning(
+                "Replies of conversation %s not delivered (the state of the turn is kept): %s",
+                activity.conversation.id,
+                error,
+            )
         if activity.delivery_mode == DeliveryModes.expect_replies:
             replies = [to_json(reply) for reply in context.buffered_reply_activities]
             return InvokeResponse(status=HTTPStatus.OK, body={"activities": replies})
@@ -406,4 +414,55 @@ def parse_activity(body: object) -> Activity:
     ]
     if missing:
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, f"the Activity lacks {', '.join(missing)}")
+    _check_addresses(body, activity)
     return activity
+
+
+CHANNEL_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def _check_addresses(body: dict[str, Any], activity: Activity) -> None:
+    """Refuse, before any turn runs, what the turn could not be stored under or answered at."""
+    # A channel id is part of the state's keys (`{channelId}/conversations/{id}`): with a
+    # "/" in it, two conversations could share one state.
+    if not CHANNEL_ID.fullmatch(activity.channel_id):
+        raise InvalidRequest(
+            HTTPStatus.BAD_REQUEST, "channelId must be a name of letters, digits, '.', '_' and '-'"
+        )
+    # The raw value: msrest turns a number or a list into text.
+    if not is_http_url(body.get("serviceUrl")):
+        raise InvalidRequest(HTTPStatus.BAD_REQUEST, "serviceUrl must be an http(s) URL")
+    ids = {
+        "id": activity.id,
+        "conversation.id": activity.conversation.id,
+        "from.id": activity.from_property and activity.from_property.id,
+        "recipient.id": activity.recipient and activity.recipient.id,
+        "replyToId": activity.reply_to_id,
+    }
+    unusable = [
+        name for name, value in ids.items() if isinstance(value, str) and not is_unicode(value)
+    ]
+    if unusable:
+        raise InvalidRequest(
+            HTTPStatus.BAD_REQUEST, f"{', '.join(unusable)}: not valid Unicode (a lone surrogate)"
+        )
+
+
+def is_http_url(value: object) -> bool:
+    """Whether `value` is an absolute http(s) URL with a host and a usable port."""
+    if not isinstance(value, str):
+        return False
+    try:
+        url = URL(value)
+    except (ValueError, UnicodeError):
+        return False
+    return url.scheme in ("http", "https") and bool(url.host) and url.port != 0
+
+
+def is_unicode(text: str) -> bool:
+    """Whether `text` can be written as UTF-8 (JSON lets a string hold a lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -10,7 +10,9 @@ if __name__ == "__main__":
     gc.disable()
 
 import asyncio
+import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -30,6 +32,14 @@ from flight_booking_recognizer import FlightBookingRecognizer
 from helpers.luis_helper import IntentRecognizer
 from recognizers import dates
 from recognizers.lexicon import lexicon
+from serving import (
+    MAX_HEADER_FIELD_BYTES,
+    ConnectionLimit,
+    LimitedAppRunner,
+    ServerLog,
+    allowed_connections,
+    request_checks,
+)
 from storage import ConnectedStorage, create_storage
 from storage.bot_state import ConversationState, UserState
 from storage.errors import StorageUnavailable
@@ -43,6 +53,7 @@ BOT = web.AppKey("bot", DialogAndWelcomeBot)
 RECOGNIZER = web.AppKey("recognizer", FlightBookingRecognizer)
 DIRECT_LINE = web.AppKey("direct_line", DirectLine)
 STORAGE = web.AppKey("storage", Storage)
+CONNECTIONS = web.AppKey("connections", ConnectionLimit)
 
 
 def create_app(
@@ -54,7 +65,13 @@ def create_app(
 ) -> web.Application:
     """Wire the bot. By default: the storage `STORAGE` picks, the recognizer `RECOGNIZER`
     picks, and Bot Framework authentication as the `MicrosoftApp*` settings say."""
-    app = web.Application(client_max_size=config.MAX_REQUEST_BYTES)
+    connections = ConnectionLimit(config.MAX_CONNECTIONS)
+    app = web.Application(
+        client_max_size=config.MAX_REQUEST_BYTES,
+        middlewares=[request_checks(config.BODY_TIMEOUT, connections)],
+        handler_args={"max_field_size": MAX_HEADER_FIELD_BYTES, "logger": ServerLog()},
+    )
+    app[CONNECTIONS] = connections
     storage = app[STORAGE] = storage or create_storage(config)
     if isinstance(storage, ConnectedStorage):
         app.cleanup_ctx.append(storage_session)
@@ -160,21 +177,37 @@ def main() -> None:
             "with the Emulator only; do not expose this service to the internet."
         )
         logger.info("Chat with the bot in a browser: http://%s:%s/", config.HOST, config.PORT)
-    # On SIGTERM aiohttp stops accepting, lets turns in flight finish for up to
-    # SHUTDOWN_TIMEOUT seconds, runs the cleanups and returns: the exit status is 0.
+    app[CONNECTIONS].limit = allowed_connections(config.MAX_CONNECTIONS)
     try:
-        web.run_app(
-            app,
-            host=config.HOST,
-            port=config.PORT,
-            shutdown_timeout=config.SHUTDOWN_TIMEOUT,
-            print=None,
-            access_log_class=QuietPollsAccessLogger,
-            loop=new_event_loop(),
-        )
+        with asyncio.Runner(loop_factory=new_event_loop) as runner:
+            runner.run(serve(app, config))
     except StorageUnavailable as error:
         logger.error("Cannot start: %s", error)
         raise SystemExit(2) from None
+
+
+async def serve(app: web.Application, config: DefaultConfig) -> None:
+    """Serve `app` until SIGTERM or SIGINT, as `web.run_app` does but with the connections
+    bounded; then stop accepting, let turns in flight finish for up to SHUTDOWN_TIMEOUT
+    seconds, run the cleanups and return: the exit status is 0."""
+    stopping = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signal_number in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError):  # Windows: Ctrl+C still stops it
+            loop.add_signal_handler(signal_number, stopping.set)
+    runner = LimitedAppRunner(
+        app,
+        app[CONNECTIONS],
+        access_log_class=QuietPollsAccessLogger,
+        keepalive_timeout=75.0,
+        shutdown_timeout=config.SHUTDOWN_TIMEOUT,
+    )
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, config.HOST, config.PORT).start()
+        await stopping.wait()
+    finally:
+        await runner.cleanup()
 
 
 def new_event_loop() -> asyncio.AbstractEventLoop:

@@ -35,6 +35,8 @@ class DefaultConfig:
     CLU_PROJECT_NAME: str = ""
     CLU_DEPLOYMENT_NAME: str = ""
     MAX_REQUEST_BYTES: int = 256 * 1024
+    BODY_TIMEOUT: float = 5.0
+    MAX_CONNECTIONS: int = 1000
     OUTBOUND_TIMEOUT: float = 5.0
     SHUTDOWN_TIMEOUT: float = 10.0
     RECOGNITION_CACHE_SIZE: int = 4096
@@ -71,6 +73,10 @@ class DefaultConfig:
                 _number(
                     "MAX_REQUEST_BYTES", environ.get("MAX_REQUEST_BYTES"), cls.MAX_REQUEST_BYTES
                 )
+            ),
+            BODY_TIMEOUT=_number("BODY_TIMEOUT", environ.get("BODY_TIMEOUT"), cls.BODY_TIMEOUT),
+            MAX_CONNECTIONS=_count(
+                "MAX_CONNECTIONS", environ.get("MAX_CONNECTIONS"), cls.MAX_CONNECTIONS
             ),
             OUTBOUND_TIMEOUT=_number(
                 "OUTBOUND_TIMEOUT", environ.get("OUTBOUND_TIMEOUT"), cls.OUTBOUND_TIMEOUT
@@ -111,6 +117,8 @@ class DefaultConfig:
             "MicrosoftAppPassword": self.APP_PASSWORD,
             "MicrosoftAppTenantId": self.APP_TENANTID,
         }
+        if self.MAX_CONNECTIONS < 1:
+            raise ConfigError(f"MAX_CONNECTIONS must be 1 or more, got {self.MAX_CONNECTIONS}")
         for name in required:
             if not values[name]:
                 raise ConfigError(f"{name} is required when MicrosoftAppType is {self.APP_TYPE}")

@@ -1,6 +1,15 @@
 """A bot that runs one dialog and saves its state once per turn."""
 
-from botbuilder.core import ActivityHandler, ConversationState, TurnContext, UserState
+from http import HTTPStatus
+from typing import Any
+
+from botbuilder.core import (
+    ActivityHandler,
+    ConversationState,
+    InvokeResponse,
+    TurnContext,
+    UserState,
+)
 from botbuilder.dialogs import Dialog
 from botbuilder.schema import ActivityTypes
 
@@ -47,6 +56,19 @@ class DialogBot(ActivityHandler):
     async def on_message_activity(self, turn_context: TurnContext) -> None:
         await run_dialog(self.dialog, turn_context, self.dialog_state)
 
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        """This bot handles no invoke: each gets its answer, and nothing else happens.
+
+        The SDK's own handling fails on some (`signin/tokenExchange`, a malformed
+        `adaptiveCard/action`), and a failed turn would reset the conversation.
+        """
+        activity = turn_context.activity
+        if activity.name == "adaptiveCard/action":
+            refusal = card_action_refusal(activity.value)
+            if refusal is not None:
+                return InvokeResponse(status=HTTPStatus.BAD_REQUEST, body=refusal)
+        return InvokeResponse(status=HTTPStatus.NOT_IMPLEMENTED)
+
     async def refuse_long_message(self, turn_context: TurnContext) -> None:
         """Say so, and ask the pending question again: nothing the user gave is lost."""
         await turn_context.send_activity(
@@ -57,8 +79,16 @@ class DialogBot(ActivityHandler):
         await repeat_question(self.dialog, turn_context, self.dialog_state)
 
     async def forget(self, turn_context: TurnContext) -> None:
-        """deleteUserData: remove what is stored about this user and this conversation."""
-        for state in (self.conversation_state, self.user_state):
+        """deleteUserData: remove what is stored about this user and this conversation.
+
+        Without `from.id` the user is unknown (the SDK's UserState would raise): only the
+        conversation is forgotten.
+        """
+        sender = turn_context.activity.from_property
+        states = [self.conversation_state]
+        if sender is not None and sender.id:
+            states.append(self.user_state)
+        for state in states:
             # BotState.delete forgets nothing unless the state was loaded this turn.
             await state.load(turn_context)
             await state.delete(turn_context)
@@ -68,3 +98,30 @@ class DialogBot(ActivityHandler):
             await self.recent_activities.remember(turn_context)
         await self.conversation_state.save_changes(turn_context)
         await self.user_state.save_changes(turn_context)
+
+
+def card_action_refusal(value: object) -> dict[str, Any] | None:
+    """The Universal Actions error for an `adaptiveCard/action` value that is not a well-formed
+    `Action.Execute` (the checks and texts of the SDK's ActivityHandler), or None."""
+    if value is None:
+        return _card_action_error("BadRequest", "Missing value property")
+    if not isinstance(value, dict):
+        return _card_action_error("BadRequest", "Value property is not properly formed")
+    action = value.get("action")
+    if action is None:
+        return _card_action_error("BadRequest", "Missing action property")
+    if not isinstance(action, dict):
+        return _card_action_error("BadRequest", "Value property is not properly formed")
+    if action.get("type") != "Action.Execute":
+        return _card_action_error(
+            "NotSupported", f"The action '{action.get('type')}' is not supported."
+        )
+    return None
+
+
+def _card_action_error(code: str, message: str) -> dict[str, Any]:
+    return {
+        "statusCode": HTTPStatus.BAD_REQUEST,
+        "type": "application/vnd.microsoft.error",
+        "value": {"code": code, "message": message},
+    }

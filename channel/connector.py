@@ -6,6 +6,7 @@ bounds each call, token included, by one deadline.
 """
 
 import asyncio
+import itertools
 import json
 import os
 import socket
@@ -102,12 +103,21 @@ class BotConnector:
         if body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"
             data = json.dumps(body).encode()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._timeout
         try:
-            async with asyncio.timeout(self._timeout):
+            async with asyncio.timeout_at(deadline):
                 if token := await self._token(operation, host, credentials):
                     headers["Authorization"] = f"Bearer {token}"
-                # No redirects: the bearer token is for the Bot Connector alone.
-                response = await self._client.request(method, url, headers, data)
+                for attempt in itertools.count():
+                    # No redirects: the bearer token is for the Bot Connector alone.
+                    response = await self._client.request(method, url, headers, data)
+                    if response.status not in TRANSIENT:
+                        break
+                    pause = _pause(response.retry_after, attempt)
+                    if loop.time() + pause >= deadline:
+                        break  # the channel asks for more time than is left
+                    await asyncio.sleep(pause)
         except TimeoutError as error:
             raise DeliveryFailed(operation, host, "timed out") from error
         except (OSError, ProtocolError, ValueError) as error:
@@ -132,13 +142,36 @@ class BotConnector:
             raise DeliveryFailed(operation, host, reason) from error
 
 
+# Answers that may well be different a moment later (the Bot Connector throttles with 429
+# and a Retry-After); the call is made again while its deadline allows.
+TRANSIENT = frozenset({429, 500, 502, 503, 504})
+FIRST_PAUSE = 0.1  # seconds before the second try, when the channel does not say; then doubled
+
+
+def _pause(retry_after: str | None, attempt: int) -> float:
+    """Seconds to wait before trying again: 0.1, 0.2, 0.4, ..., or longer when the channel's
+    Retry-After (a number of seconds; a date is not read) asks for more."""
+    pause = FIRST_PAUSE * 2**attempt
+    if retry_after is not None and retry_after.strip().isdecimal():
+        return max(pause, float(retry_after))
+    return pause
+
+
 def _activity_url(service_url: str, conversation_id: str, activity_id: str | None = None) -> URL:
-    path = f"v3/conversations/{quote(conversation_id, safe='')}/activities"
+    path = f"v3/conversations/{_segment(conversation_id)}/activities"
     if activity_id:
-        path += f"/{quote(activity_id, safe='')}"
+        path += f"/{_segment(activity_id)}"
     # encoded=True, or yarl turns %3A, %3B and %40 back into ':', ';' and '@' in the path,
     # where the SDK sends Teams and Emulator ids fully percent-encoded.
     return URL(f"{service_url.rstrip('/')}/{path}", encoded=True)
+
+
+def _segment(identifier: str) -> str:
+    """An id as one path segment. `.` and `..` are encoded too: as they are, a proxy or server
+    on the way would read them as "this" and "the parent" segment."""
+    if identifier in (".", ".."):
+        return identifier.replace(".", "%2E")
+    return quote(identifier, safe="")
 
 
 def _authenticates(credentials: AppCredentials) -> bool:

@@ -25,6 +25,7 @@ class ProtocolError(Exception):
 class Response:
     status: int
     body: bytes
+    retry_after: str | None = None  # the Retry-After header, the one header kept
 
 
 class HttpClient:
@@ -106,6 +107,7 @@ class _Connection(asyncio.Protocol):
         self._response: asyncio.Future[Response] | None = None
         self._status = 0
         self._body = bytearray()
+        self._retry_after: str | None = None
         self._headers_done = False
         self._delimited = False  # the body's end is given by Content-Length or chunks
         self._keep_alive = False
@@ -120,6 +122,7 @@ class _Connection(asyncio.Protocol):
             raise ProtocolError("connection closed")
         self._response = asyncio.get_running_loop().create_future()
         self._headers_done = self._delimited = self._keep_alive = False
+        self._retry_after = None
         self._body.clear()
         self._transport.write(message)
         return await self._response
@@ -154,8 +157,11 @@ class _Connection(asyncio.Protocol):
     # httptools callbacks
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        if name.lower() in (b"content-length", b"transfer-encoding"):
+        name = name.lower()
+        if name in (b"content-length", b"transfer-encoding"):
             self._delimited = True
+        elif name == b"retry-after":
+            self._retry_after = value.decode("latin-1")
 
     def on_headers_complete(self) -> None:
         self._headers_done = True
@@ -170,7 +176,7 @@ class _Connection(asyncio.Protocol):
     def on_message_complete(self) -> None:
         response, self._response = self._response, None
         if response is not None and not response.done():
-            response.set_result(Response(self._status, bytes(self._body)))
+            response.set_result(Response(self._status, bytes(self._body), self._retry_after))
 
     def _fail(self, error: Exception) -> None:
         response, self._response = self._response, None

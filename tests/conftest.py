@@ -6,6 +6,7 @@ import datetime as dt
 import ipaddress
 import itertools
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -155,6 +156,8 @@ class StubConnector:
 
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
+        # While set: every post is answered with this (status, headers) and not kept.
+        self.failing: tuple[int, dict[str, str]] | None = None
         self.app = web.Application()
         self.app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         self.app.router.add_post(
@@ -164,6 +167,9 @@ class StubConnector:
 
     async def _post(self, request: web.Request) -> web.Response:
         activity = await request.json()
+        if self.failing is not None:
+            status, headers = self.failing
+            return web.json_response({"error": {"code": "Failing"}}, status=status, headers=headers)
         activity["_path"] = request.path
         activity["_authorization"] = request.headers.get("Authorization")
         self.received.append(activity)
@@ -183,6 +189,31 @@ async def served(app: web.Application) -> AsyncIterator[TestServer]:
         yield server
     finally:
         await server.close()
+
+
+class HangingConnector:
+    """A Bot Connector that accepts each reply and never answers."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.arrived: asyncio.Queue[None] = asyncio.Queue()  # one item for each call
+        self.release = asyncio.Event()
+        self.app = web.Application()
+        self.app.router.add_post("/v3/conversations/{tail:.*}", self._hang)
+
+    async def _hang(self, request: web.Request) -> web.Response:
+        self.calls += 1
+        self.arrived.put_nowait(None)
+        await self.release.wait()
+        return web.json_response({"id": "late"})
+
+
+@pytest.fixture
+async def hanging_service_url() -> AsyncIterator[tuple[HangingConnector, str]]:
+    hanging = HangingConnector()
+    async with served(hanging.app) as server:
+        yield hanging, str(server.make_url("/"))
+        hanging.release.set()
 
 
 @pytest.fixture
@@ -551,10 +582,22 @@ class AppProcess:
 
 
 async def start_app_process(
-    environ: dict[str, str], session: ClientSession, *, expect_start: bool = True
+    environ: dict[str, str],
+    session: ClientSession,
+    *,
+    expect_start: bool = True,
+    open_files: int | None = None,
 ) -> AppProcess:
-    """Start app.py with `environ` on a free port; when `expect_start`, wait until it serves."""
+    """Start app.py with `environ` on a free port; when `expect_start`, wait until it serves.
+
+    `open_files`: the most files the process may open (its RLIMIT_NOFILE, soft and hard).
+    """
     port = free_port()
+
+    def limit_open_files() -> None:
+        if open_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "app.py",
@@ -568,6 +611,7 @@ async def start_app_process(
         },
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
+        preexec_fn=limit_open_files,
     )
     app = AppProcess(process, f"http://127.0.0.1:{port}/api/messages")
     if expect_start:

@@ -1,6 +1,7 @@
 """With an app id the bot checks every token, and a slow key service cannot freeze it."""
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -235,3 +236,46 @@ async def test_a_deployed_bot_never_shows_exception_text(
         "To continue to run this bot, please fix the bot source code.",
     ]
     assert "storage unreachable" not in str(replies)
+
+
+@pytest.mark.parametrize("size", [20_000, 100_000], ids=["20KB", "100KB"])
+async def test_an_oversized_token_is_unauthorized_and_not_echoed(
+    start_bot: StartBot,
+    signing_key: RSAPrivateKey,
+    channel_auth: BotFrameworkAuthentication,
+    caplog: pytest.LogCaptureFixture,
+    size: int,
+) -> None:
+    emulator = await start_bot(production(), auth=channel_auth)
+    oversized = "A" * size
+
+    async with emulator.session.post(
+        emulator.url,
+        json=emulator.activity(text="hi"),
+        headers={"Authorization": f"Bearer {oversized}"},
+    ) as response:
+        assert response.status == 401
+        assert await response.json() == {"error": "authentication failed"}
+    assert [record for record in caplog.records if record.levelno >= logging.ERROR] == []
+    assert emulator.connector.take() == []
+
+
+@pytest.mark.parametrize("app_id", ["", APP_ID], ids=["authentication-off", "authentication-on"])
+async def test_two_authorization_headers_are_refused(
+    start_bot: StartBot,
+    signing_key: RSAPrivateKey,
+    channel_auth: BotFrameworkAuthentication,
+    app_id: str,
+) -> None:
+    config = production() if app_id else DefaultConfig.from_env({})
+    emulator = await start_bot(config, auth=channel_auth)
+    valid = token(signing_key, emulator.service_url)
+
+    async with emulator.session.post(
+        emulator.url,
+        json=emulator.activity(text="hi"),
+        headers=[("Authorization", f"Bearer {valid}"), ("Authorization", "Bearer other")],
+    ) as response:
+        assert response.status == 400
+        assert await response.json() == {"error": "more than one Authorization header"}
+    assert emulator.connector.take() == []

@@ -1,6 +1,7 @@
 """Messages the bot did not expect get a helpful answer, and the user's progress survives."""
 
 import asyncio
+import logging
 import random
 import time
 from typing import Any
@@ -164,6 +165,28 @@ async def test_delete_user_data_forgets_the_user_and_the_conversation(
 
 
 @pytest.mark.parametrize(
+    "sender", [{"from": None}, {"from": {"name": "User"}}, {"from": {"id": ""}}]
+)
+async def test_delete_user_data_from_nobody_forgets_the_conversation_quietly(
+    start_bot: StartBot, sender: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    storage = MemoryStorage()
+    emulator = await start_bot(storage=storage)
+    await at_the_date_prompt(emulator)
+    await storage.write({"emulator/users/user-1": {"name": "User"}})
+    body = {**emulator.activity(type="deleteUserData"), **sender}
+
+    assert (
+        await emulator.post({key: value for key, value in body.items() if value is not None}) == []
+    )
+
+    # Whose user state it would be is not known: it stays.
+    assert set(storage.memory) == {"emulator/users/user-1"}
+    assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
+    assert await emulator.say("tomorrow") == ["What can I help you with today?"]
+
+
+@pytest.mark.parametrize(
     "activity",
     [
         {"type": "typing"},
@@ -199,18 +222,107 @@ async def test_other_activities_leave_the_dialog_as_it_was(
     assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
 
 
-async def test_an_invoke_gets_an_answer_and_leaves_the_dialog_as_it_was(
+def card_action_error(code: str, message: str) -> dict[str, Any]:
+    """The answer the Universal Actions protocol gives to an `adaptiveCard/action` it refuses."""
+    return {
+        "statusCode": 400,
+        "type": "application/vnd.microsoft.error",
+        "value": {"code": code, "message": message},
+    }
+
+
+MALFORMED = card_action_error("BadRequest", "Value property is not properly formed")
+
+
+@pytest.mark.parametrize("channel", ["emulator", "msteams"])
+@pytest.mark.parametrize(
+    ("invoke", "status", "body"),
+    [
+        pytest.param(
+            {
+                "name": "signin/tokenExchange",
+                "value": {"id": "x-1", "connectionName": "sso", "token": "eyJ0eXAi"},
+            },
+            501,
+            None,
+            id="token-exchange",
+        ),
+        pytest.param(
+            {"name": "signin/verifyState", "value": {"state": "123456"}}, 501, None, id="verify"
+        ),
+        pytest.param({"name": "something/unknown"}, 501, None, id="unknown"),
+        pytest.param({"name": "task/fetch", "value": {"data": {}}}, 501, None, id="task-fetch"),
+        pytest.param({}, 501, None, id="no-name"),
+        pytest.param(
+            {
+                "name": "adaptiveCard/action",
+                "value": {"action": {"type": "Action.Execute", "verb": "book"}},
+            },
+            501,
+            None,
+            id="card-execute",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": "not an object"},
+            400,
+            MALFORMED,
+            id="card-value-string",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": [1, 2]}, 400, MALFORMED, id="card-value-list"
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": {"verb": "x", "unexpected": 1}},
+            400,
+            card_action_error("BadRequest", "Missing action property"),
+            id="card-value-no-action",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": {"action": None}},
+            400,
+            card_action_error("BadRequest", "Missing action property"),
+            id="card-action-null",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": {"action": "Action.Execute"}},
+            400,
+            MALFORMED,
+            id="card-action-string",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action", "value": {"action": {"type": "Action.Submit"}}},
+            400,
+            card_action_error("NotSupported", "The action 'Action.Submit' is not supported."),
+            id="card-submit",
+        ),
+        pytest.param(
+            {"name": "adaptiveCard/action"},
+            400,
+            card_action_error("BadRequest", "Missing value property"),
+            id="card-no-value",
+        ),
+    ],
+)
+async def test_an_invoke_the_bot_does_not_handle_is_answered_and_changes_nothing(
     start_bot: StartBot,
+    caplog: pytest.LogCaptureFixture,
+    channel: str,
+    invoke: dict[str, Any],
+    status: int,
+    body: dict[str, Any] | None,
 ) -> None:
     emulator = await start_bot()
+    emulator.channel_id = channel
     await emulator.join()
-    await emulator.say("fly to Paris")
+    assert await emulator.say("fly to Paris") == ["From what city will you be travelling?"]
 
     async with emulator.session.post(
-        emulator.url, json=emulator.activity(type="invoke", name="something/unknown")
+        emulator.url, json=emulator.activity(type="invoke", **invoke)
     ) as response:
-        assert response.status == 501
+        assert response.status == status
+        assert (await response.json() if body else None) == body
     assert emulator.connector.take() == []
+    assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
     assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
 
 
@@ -224,3 +336,74 @@ async def test_hundreds_of_members_joining_get_one_greeting(start_bot: StartBot)
 
     assert [reply.get("text") for reply in replies] == [None, "What can I help you with today?"]
     assert replies[0]["attachments"][0]["contentType"] == "application/vnd.microsoft.card.adaptive"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"serviceUrl": "http://127.0.0.1:99999"}, id="port-out-of-range"),
+        pytest.param({"serviceUrl": "http://[::1"}, id="unclosed-ipv6"),
+        pytest.param({"serviceUrl": "http://:80/"}, id="no-host"),
+        pytest.param({"serviceUrl": "ftp://127.0.0.1/"}, id="not-http"),
+        pytest.param({"serviceUrl": "http://127.0.0.1:0/"}, id="port-zero"),
+        pytest.param({"serviceUrl": 42}, id="number"),
+        pytest.param({"serviceUrl": ["http://127.0.0.1/"]}, id="list"),
+        pytest.param({"serviceUrl": {"url": "http://127.0.0.1/"}}, id="object"),
+        pytest.param({"serviceUrl": "http://\ud800/"}, id="service-url-surrogate"),
+        pytest.param({"id": "\ud800"}, id="activity-id-surrogate"),
+        pytest.param({"from": {"id": "user-\udc00"}}, id="from-id-surrogate"),
+        pytest.param({"recipient": {"id": "\ud800bot"}}, id="recipient-id-surrogate"),
+        pytest.param({"replyToId": "\ud800"}, id="reply-to-id-surrogate"),
+        pytest.param(
+            {"conversation": {"id": "conversation-1\ud800"}}, id="conversation-id-surrogate"
+        ),
+        pytest.param({"channelId": "emulator\ud800"}, id="channel-id-surrogate"),
+    ],
+)
+async def test_an_unusable_address_is_refused_before_the_turn_runs(
+    start_bot: StartBot, change: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator = await start_bot()
+    await at_the_date_prompt(emulator)
+
+    async with emulator.session.post(
+        emulator.url, json={**emulator.activity(text="tomorrow"), **change}
+    ) as response:
+        assert response.status == 400
+        assert "error" in await response.json()
+    assert emulator.connector.take() == []
+    assert [record for record in caplog.records if record.exc_info] == []
+
+    # The booking did not move on: a "yes" now answers the date question, and books nothing.
+    assert await emulator.say("yes") == [
+        "I'm sorry, for best results, please enter your travel date including the month, "
+        "day and year. "
+    ]
+
+
+@pytest.mark.parametrize(
+    "channel_id", ["emulator/conversations/T", "/", "emulator/", "a b", "emulator\n", "x" * 65]
+)
+async def test_a_channel_id_that_is_not_a_simple_name_is_refused(
+    start_bot: StartBot, tomorrow: str, channel_id: str
+) -> None:
+    emulator = await start_bot()
+    # Stored under emulator/conversations/T/conversations/y, as the other one would be.
+    booking = emulator.in_conversation("T/conversations/y")
+    await booking.join()
+    assert await booking.say("fly from Berlin to Paris tomorrow") == [
+        f"Please confirm, I have you traveling to: Paris from: Berlin on: {tomorrow}."
+    ]
+    other = booking.in_conversation("y")
+    other.channel_id = channel_id
+
+    async with other.session.post(other.url, json=other.activity(text="yes")) as response:
+        assert response.status == 400
+        assert await response.json() == {
+            "error": "channelId must be a name of letters, digits, '.', '_' and '-'"
+        }
+    assert other.connector.take() == []
+    assert await booking.say("yes") == [
+        f"I have you booked to Paris from Berlin on {tomorrow}",
+        "What else can I do for you?",
+    ]

@@ -13,6 +13,7 @@ def test_defaults() -> None:
     assert config.APP_TYPE == "MultiTenant"
     assert (config.LUIS_APP_ID, config.LUIS_API_KEY, config.LUIS_API_HOST_NAME) == ("", "", "")
     assert config.MAX_REQUEST_BYTES == 262144
+    assert (config.BODY_TIMEOUT, config.MAX_CONNECTIONS) == (5.0, 1000)
     assert (config.OUTBOUND_TIMEOUT, config.SHUTDOWN_TIMEOUT) == (5.0, 10.0)
     assert config.RECOGNITION_CACHE_SIZE == 4096
 
@@ -30,6 +31,8 @@ def test_every_setting_is_read() -> None:
             "LuisAPIKey": "luis-key",
             "LuisAPIHostName": "westus.api.cognitive.microsoft.com",
             "MAX_REQUEST_BYTES": "65536",
+            "BODY_TIMEOUT": "1.5",
+            "MAX_CONNECTIONS": "50",
             "OUTBOUND_TIMEOUT": "2.5",
             "SHUTDOWN_TIMEOUT": "30",
             "RECOGNITION_CACHE_SIZE": "0",
@@ -45,6 +48,7 @@ def test_every_setting_is_read() -> None:
         2.5,
         30.0,
     )
+    assert (config.BODY_TIMEOUT, config.MAX_CONNECTIONS) == (1.5, 50)
     assert config.RECOGNITION_CACHE_SIZE == 0
 
 
@@ -65,6 +69,9 @@ def test_every_setting_is_read() -> None:
         ),
         ({"MicrosoftAppType": "UserAssignedMSI"}, "MicrosoftAppId"),
         ({"MAX_REQUEST_BYTES": "lots"}, "MAX_REQUEST_BYTES"),
+        ({"BODY_TIMEOUT": "0"}, "BODY_TIMEOUT"),
+        ({"MAX_CONNECTIONS": "0"}, "MAX_CONNECTIONS"),
+        ({"MAX_CONNECTIONS": "many"}, "MAX_CONNECTIONS"),
         ({"OUTBOUND_TIMEOUT": "0"}, "OUTBOUND_TIMEOUT"),
         ({"SHUTDOWN_TIMEOUT": "-1"}, "SHUTDOWN_TIMEOUT"),
         ({"STORAGE_TIMEOUT": "0"}, "STORAGE_TIMEOUT"),

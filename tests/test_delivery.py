@@ -2,10 +2,14 @@
 
 import asyncio
 import copy
+import logging
+import time
 from typing import Any
 
+import pytest
 from botbuilder.core import MemoryStorage
 
+from config import DefaultConfig
 from tests.conftest import EmulatorClient, StartBot
 
 
@@ -92,3 +96,44 @@ async def test_the_same_id_in_another_conversation_is_a_new_activity(start_bot: 
 
     assert await emulator.post(emulator.activity(id="same", text="fly to Paris")) != []
     assert await other.post(other.activity(id="same", text="fly to Paris")) != []
+
+
+async def test_replies_the_channel_does_not_take_lose_no_booking(
+    start_bot: StartBot, tomorrow: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    emulator = await start_bot(DefaultConfig.from_env({"OUTBOUND_TIMEOUT": "0.5"}))
+    await emulator.join()
+    assert await emulator.say("fly from Berlin to Paris") == [
+        "On what date would you like to travel?"
+    ]
+    emulator.connector.failing = (429, {"Retry-After": "0"})
+
+    assert await emulator.say("tomorrow") == []
+
+    emulator.connector.failing = None
+    (warning,) = [record for record in caplog.records if record.levelno >= logging.WARNING]
+    assert warning.getMessage().startswith("Replies of conversation conversation-1 not delivered")
+    # The turn's state was kept: the user, who saw no answer, says it again and gets the
+    # confirmation they missed.
+    assert await emulator.say("tomorrow") == [
+        f"Please confirm, I have you traveling to: Paris from: Berlin on: {tomorrow}."
+    ]
+    assert await emulator.say("yes") == [
+        f"I have you booked to Paris from Berlin on {tomorrow}",
+        "What else can I do for you?",
+    ]
+
+
+async def test_a_throttled_reply_is_sent_again_after_the_time_the_channel_asks_for(
+    start_bot: StartBot,
+) -> None:
+    emulator = await start_bot(DefaultConfig.from_env({"OUTBOUND_TIMEOUT": "3"}))
+    await emulator.join()
+    emulator.connector.failing = (429, {"Retry-After": "1"})
+    asyncio.get_running_loop().call_later(0.5, setattr, emulator.connector, "failing", None)
+    started = time.monotonic()
+
+    assert await emulator.say("fly from Berlin to Paris") == [
+        "On what date would you like to travel?"
+    ]
+    assert 1 <= time.monotonic() - started < 2.5

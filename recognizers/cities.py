@@ -165,9 +165,10 @@ class CityReader:
         while index < len(words.words):
             city = None
             if not in_date[index] and words.words[index][:1].isalnum():
+                after_city = bool(cities) and cities[-1].last == index - 1
                 city = (
                     self._airport_at(words.words, index)
-                    or self._place_at(reading, words, index)
+                    or self._place_at(reading, words, index, after_city)
                     or self._unknown_at(words.words, in_date, index)
                 )
             if city is None:
@@ -214,13 +215,17 @@ class CityReader:
                 return City(index, index + length - 1, name, name)
         return None
 
-    def _place_at(self, reading: Reading, words: Words, index: int) -> City | None:
+    def _place_at(
+        self, reading: Reading, words: Words, index: int, after_city: bool
+    ) -> City | None:
+        """A place of the world; a country or state right after a city only says where that
+        city is (`Berlin, Germany`)."""
         # Places by the words as typed too: `Minh` is no misspelling of `mine`.
         found = [self._places.longest_at(words.words, index)]
         if words.typed[index] and words.typed != words.words:
             found.append(self._places.longest_at(words.typed, index))
         place = max((p for p in found if p), key=lambda p: p.words, default=None)
-        if place is None:
+        if place is None or (place.region and after_city):
             return None
         last = index + place.words - 1
         airport = self._airports.get(tuple(place.name.lower().split()))

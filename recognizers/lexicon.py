@@ -40,7 +40,14 @@ class Lexicon:
         example_words = Counter(
             word for utterance in app["utterances"] for word in words_of(utterance["text"])
         )
-        speller = Speller.build(places, example_words, list(synonyms), corrections=corrections)
+        listed = [
+            word.strip()
+            for feature in app.get("model_features", [])
+            for word in feature["words"].split(",")
+        ]
+        speller = Speller.build(
+            places, example_words, list(synonyms), listed, corrections=corrections
+        )
         airports = {tuple(phrase.split()): name for phrase, name in synonyms.items()}
         spelling = json.loads(SPELLING_FILE.read_text(encoding="utf-8"))
         return cls(

@@ -2,8 +2,9 @@
 
 `cognitive_models/places.txt` (built from GeoNames by `cognitive_models/make_lists.py`) holds
 every city of 15,000 people or more, every country and US state: one line per name people
-type, `key<TAB>name shown[<TAB>the place's own name]`, the key folded to lower case without
-accents (`sao paulo	Sao Paulo	São Paulo`, `bombay	Bombay	Mumbai`).
+type, `key<TAB>name shown[<TAB>the place's own name[<TAB>region]]`, the key folded to lower
+case without accents (`sao paulo	Sao Paulo	São Paulo`, `bombay	Bombay	Mumbai`,
+`spain	Spain	Spain	region`).
 """
 
 import re
@@ -34,6 +35,7 @@ class Place:
     shown: str  # the name as the bot writes it back: `New Delhi`
     name: str  # the place's own name: `Delhi`
     words: int  # how many words of the message it spans
+    region: bool = False  # a country or a state, not a city
 
 
 class Places:
@@ -61,8 +63,8 @@ class Places:
         for length in range(most, 0, -1):
             line = self._lines.get(" ".join(words[index : index + length]))
             if line is not None:
-                _, shown, *own = line.split("\t")
-                return Place(shown, own[0] if own else shown, length)
+                _, shown, *rest = line.split("\t")
+                return Place(shown, rest[0] if rest else shown, length, len(rest) > 1)
         return None
 
 

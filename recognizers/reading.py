@@ -69,16 +69,18 @@ class Speller:
         places: Places,
         example_words: Counter[str],
         phrases: list[str],
+        listed: list[str],
         *,
         corrections: bool = True,
     ) -> "Speller":
         """`example_words`: the words of the training examples, with their counts;
-        `phrases`: names the bot must recognise as typed (airport synonyms).
+        `phrases`: names the bot must recognise as typed (airport synonyms); `listed`: the
+        words of the app's phrase lists (`uber`, `airbnb`).
         `corrections=False`: every word is read as typed (to measure what spelling gives)."""
         spelling = json.loads(SPELLING_FILE.read_text(encoding="utf-8"))
         english = frozenset(ENGLISH_FILE.read_text(encoding="utf-8").split())
         shorthand: dict[str, str] = dict(spelling["shorthand"])
-        targets = {word: word for word in spelling["date_words"] + spelling["words"]}
+        targets = {word: word for word in spelling["date_words"] + spelling["words"] + listed}
         for word in example_words:
             if word in english or word in targets:
                 targets[word] = word

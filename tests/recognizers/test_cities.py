@@ -54,6 +54,10 @@ def recognizer() -> EmbeddedRecognizer:
         ("from Zurich to Rome", None, None, ["Rome", "Zurich"]),
         ("fly to Nice", None, None, ["Nice"]),
         ("fly to Springfieldia from Paris", None, "Paris", ["Springfieldia"]),
+        # a country or state after a city says where the city is
+        ("flight to Berlin, Germany", "Berlin", None, []),
+        ("Paris, France to Berlin", "Berlin", "Paris", []),
+        ("fly to Spain", None, None, ["Spain"]),
         # ordinary words are never airports
         ("I want to travle to Paris from Berlin", "Paris", "Berlin", []),
         ("Need to return to Paris from New York", "Paris", "New York", []),
@@ -81,6 +85,8 @@ def test_cities_and_roles(
         ("book a table for two", "None"),
         ("book a train ticket from paris to london tomorrow", "None"),
         ("I need a taxi to JFK", "None"),
+        ("can you order me an uber to heathrow", "None"),
+        ("I'd like to upgrade my seat", "None"),
         ("rent a car in Seattle", "None"),
         ("my luggage is lost", "None"),
         ("what time is it in New York", "None"),

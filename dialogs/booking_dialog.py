@@ -28,7 +28,14 @@ from dialogs.interruptible_dialog import (
 from helpers.airports import in_words, supported_airports
 from helpers.datetime_helper import is_bookable
 from helpers.message_helper import question, statement, warn_unsupported_airports
-from helpers.phrases import Topic, asks_about, asks_to_swap, garbled_yes_or_no
+from helpers.phrases import (
+    Topic,
+    asks_about,
+    asks_to_swap,
+    field_said_wrong,
+    garbled_yes_or_no,
+    has_second_thoughts,
+)
 from helpers.user_text import MAX_ECHO_LENGTH, tidy
 from recognizers.cities import Role
 from recognizers.lexicon import lexicon
@@ -123,7 +130,6 @@ class BookingDialog(CancelAndHelpDialog):
         handler = await super().claim(interruption, inner_dc)
         if handler is not None:
             return handler
-        asked = asked_field(booking_in(inner_dc))
         at_confirmation = interruption.prompt_id == CONFIRM_PROMPT
         if interruption.asks_about(Topic.CITIES) and not (
             at_confirmation and interruption.asks_about(Topic.BOOKING)
@@ -133,17 +139,30 @@ class BookingDialog(CancelAndHelpDialog):
             return self.swap
         recognition = await interruption.recognition()
         if recognition is None or recognition.is_other_request:
-            return None
-        changes = revisions(recognition, asked)
-        unsupported = recognition.details.unsupported_airports if recognition.is_booking else []
+            changes = {}
+        else:
+            changes = revisions(recognition, booking_in(inner_dc))
+        unsupported = (
+            recognition.details.unsupported_airports
+            if recognition and recognition.is_booking
+            else []
+        )
         if changes or unsupported:
             return partial(self.revise, changes, unsupported)
+        wrong = field_said_wrong(interruption.text) if at_confirmation else None
+        if wrong is not None:
+            return partial(self.ask_again, wrong)
         return None
 
     async def list_airports(self, inner_dc: DialogContext) -> DialogTurnResult:
         return await answer_and_ask_again(
             inner_dc, f"I can book flights between {airport_names()}."
         )
+
+    async def ask_again(self, field: str, inner_dc: DialogContext) -> DialogTurnResult:
+        """`no, wrong date` at the confirmation: that question again."""
+        setattr(booking_in(inner_dc), field, None)
+        return await self.revise({}, [], inner_dc)
 
     async def swap(self, inner_dc: DialogContext) -> DialogTurnResult:
         """`no, the other way round` at the confirmation: the cities swapped, confirmed again."""
@@ -180,13 +199,15 @@ def asked_field(details: BookingDetails) -> str | None:
     return None
 
 
-def revisions(recognition: Recognition, asked: str | None) -> dict[str, str]:
-    """The fields a message sets besides the one asked, if any: {} means it is an answer.
+def revisions(recognition: Recognition, details: BookingDetails) -> dict[str, str]:
+    """The fields a message changes besides the one asked, if any: {} means it is an answer.
 
     A city goes by its role (To, From) when the recognizer is sure the message is a booking
     request and the role was said (`from Berlin`); a lone city whose role is not said
-    answers the city question asked.
+    answers the city question asked, or at the confirmation changes the destination (`yes
+    but make it London`). A value the booking already has changes nothing.
     """
+    asked = asked_field(details)
     found = recognition.details
     changes: dict[str, str | None] = {"travel_date": found.travel_date}
     unplaced = []
@@ -198,9 +219,14 @@ def revisions(recognition: Recognition, asked: str | None) -> dict[str, str]:
             changes[field] = city
         elif city:
             unplaced.append(city)
-    if asked in CITY_FIELDS and not changes.get(asked) and len(unplaced) == 1:
-        changes[asked] = unplaced[0]
-    said = {field: value for field, value in changes.items() if value}
+    open_field = asked if asked in CITY_FIELDS else "destination" if asked is None else None
+    if open_field and not changes.get(open_field) and len(unplaced) == 1:
+        changes[open_field] = unplaced[0]
+    said = {
+        field: value
+        for field, value in changes.items()
+        if value and value != getattr(details, field)
+    }
     return said if set(said) - {asked} else {}
 
 
@@ -267,6 +293,8 @@ async def aside_at_confirmation(prompt_context: PromptValidatorContext) -> str:
         )
     if garbled_yes_or_no(said):
         return "Sorry, was that a yes or a no?"
+    if has_second_thoughts(said):
+        return 'To change it, tell me what is different, like "to London" or "on March 3rd 2027".'
     return "Right now I can only book this flight: say yes to book it, or no to drop it."
 
 

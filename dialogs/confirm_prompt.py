@@ -13,7 +13,7 @@ from botbuilder.schema import ActivityTypes
 from recognizers_choice import recognize_boolean
 
 from helpers.message_helper import statement
-from helpers.phrases import yes_or_no
+from helpers.phrases import has_second_thoughts, yes_or_no
 from recognizers.dates import read
 
 # The one short sentence for an answer that is neither yes nor no, from what was said.
@@ -28,6 +28,7 @@ class OffLoopConfirmPrompt(ConfirmPrompt):
       type them besides (`ya`, `nah`, `correct`, 👍): see `helpers.phrases.yes_or_no`.
     - A choice number only when it is the whole answer (`1`, `2.`): the SDK took the `1` in
       `2026-13-01` for a yes.
+    - No yes or no when the answer takes itself back (`yes but make it the 6th`).
     - A long answer is read in the recognizers' worker thread (recognizers-text takes ~50 ms
       on 1,000 digits).
     - With an `aside`, an answer that is neither gets one short sentence (`aside`'s) and the
@@ -45,6 +46,8 @@ class OffLoopConfirmPrompt(ConfirmPrompt):
         activity = turn_context.activity
         if activity.type != ActivityTypes.message or not activity.text:
             return result
+        if has_second_thoughts(activity.text):
+            return result  # `yes but make it the 6th` is no yes
         value = yes_or_no(activity.text)
         if value is None:
             culture = self._determine_culture(activity)

@@ -16,7 +16,13 @@ from dialogs.interruptible_dialog import (
     Interruption,
     answer_and_ask_again,
 )
-from helpers.datetime_helper import date_part, is_bookable, is_definite, passed_weekday
+from helpers.datetime_helper import (
+    date_part,
+    day_and_month_unclear,
+    is_bookable,
+    is_definite,
+    passed_weekday,
+)
 from helpers.message_helper import question, statement
 from helpers.phrases import Topic
 
@@ -74,11 +80,13 @@ class DateResolverDialog(CancelAndHelpDialog):
 
 async def is_bookable_date(prompt_context: PromptValidatorContext) -> bool:
     """One calendar day, today or later. A past day is refused here, with its own answer;
-    a span (`next week`) or a weekday gone by (`this friday` on a Saturday) is no one day."""
+    a span (`next week`), a weekday gone by (`this friday` on a Saturday) or a date in
+    numbers whose day and month could be swapped (`05/12/2026`) is no one day."""
     recognized = prompt_context.recognized
     if not recognized.succeeded or not is_definite(recognized.value[0].timex):
         return False
-    if passed_weekday(prompt_context.context.activity.text, recognized.value[0].timex):
+    said = prompt_context.context.activity.text
+    if passed_weekday(said, recognized.value[0].timex) or day_and_month_unclear(said):
         return False
     if not is_bookable(recognized.value[0].timex):
         # The prompt sends no retry once the turn has replied, so the question is asked here.

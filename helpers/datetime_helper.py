@@ -10,6 +10,8 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # reference (`FUTURE_REF` for "asap", `PRESENT_REF` for "right now").
 _DATE = re.compile(r"(\d{4}|XXXX)-|\(")
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# `05/12/2026`: the 5th of December to most of the world, May 12th to recognizers-text.
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\d/.-])")
 
 
 def date_part(timex: str) -> str:
@@ -58,3 +60,12 @@ def passed_weekday(said: str, timex: str, today: date | None = None) -> str | No
     if not any(word.startswith(_WEEKDAY_NAMES[day.weekday()]) for word in words):
         return None
     return f"XXXX-WXX-{day.isoweekday()}"
+
+
+def day_and_month_unclear(said: str) -> bool:
+    """True for a date in numbers that reads as two days (`05/12/2026`, `3.4.27`): which is
+    the month is not certain, so the bot asks rather than guesses."""
+    return any(
+        first != second and int(first) <= 12 and int(second) <= 12
+        for first, second, _ in _NUMERIC_DATE.findall(said)
+    )

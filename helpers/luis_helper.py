@@ -2,12 +2,19 @@
 
 import logging
 from enum import Enum
+from itertools import pairwise
 from typing import Any, Protocol
 
 from botbuilder.core import RecognizerResult, TurnContext
 
 from booking_details import BookingDetails
-from helpers.datetime_helper import date_part, is_bookable, is_date, passed_weekday
+from helpers.datetime_helper import (
+    date_part,
+    day_and_month_unclear,
+    is_bookable,
+    is_date,
+    passed_weekday,
+)
 from helpers.user_text import echo
 from recognizers.places import place_name
 
@@ -55,7 +62,7 @@ def booking_details(result: RecognizerResult) -> BookingDetails:
     for place in _unclaimed_places(entities):
         if place not in details.unsupported_airports:
             details.unsupported_airports.append(place)
-    details.travel_date = _travel_date(entities)
+    details.travel_date = _travel_date(entities, result.text or "")
     return details
 
 
@@ -146,14 +153,27 @@ def _unclaimed_places(entities: dict[str, Any]) -> list[str]:
     ]
 
 
-def _travel_date(entities: dict[str, Any]) -> str | None:
+def _travel_date(entities: dict[str, Any], text: str) -> str | None:
     """The first day named from today on, else the first date named. Times, durations and
-    vague references (`asap`, `right now`) are not dates."""
+    vague references (`asap`, `right now`) are not dates; two dates offered as alternatives
+    (`dec 5 or dec 6`) or a date in numbers whose day and month could be swapped are none:
+    the bot asks."""
     mentions = entities.get("$instance", {}).get("datetime") or []
     dates = []
     for number, value in enumerate(entities.get("datetime") or []):
         timex = [t for t in value.get("timex") or [] if isinstance(t, str) and is_date(t)]
-        if timex:
-            said = str(mentions[number].get("text", "")) if number < len(mentions) else ""
-            dates.append(passed_weekday(said, timex[0]) or date_part(timex[0]))
+        if not timex:
+            continue
+        said = str(mentions[number].get("text", "")) if number < len(mentions) else ""
+        if day_and_month_unclear(said):
+            return None
+        dates.append(passed_weekday(said, timex[0]) or date_part(timex[0]))
+    if any(_alternatives(text, first, second) for first, second in pairwise(mentions)):
+        return None
     return next((timex for timex in dates if is_bookable(timex)), dates[0] if dates else None)
+
+
+def _alternatives(text: str, first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """`dec 5 or dec 6`: two dates the user hesitates between."""
+    between = text[first.get("endIndex", 0) : second.get("startIndex", 0)]
+    return between.strip(" ,").lower() in ("or", "or maybe", "or else", "/")

@@ -23,6 +23,8 @@ _COMMANDS = {
     "exit": Command.CANCEL,
     "never mind": Command.CANCEL,
     "nevermind": Command.CANCEL,
+    "forget it": Command.CANCEL,
+    "forget about it": Command.CANCEL,
     "start over": Command.START_OVER,
     "restart": Command.START_OVER,
 }
@@ -96,6 +98,31 @@ _SWAP = re.compile(
 def asks_to_swap(text: str) -> bool:
     """True for `no, the other way round`, `swap them`, `vice versa`: the cities swapped."""
     return _SWAP.search(tidy(text).lower().rstrip(_TRAILING_PUNCTUATION)) is not None
+
+
+# A yes or no that takes itself back: `yes but make it the 6th`, `sure, but I meant Seattle`.
+_SECOND_THOUGHTS = re.compile(
+    r"\b(but|except|however|instead|actually|rather|wait|make (it|that)|change|switch"
+    r"|different|wrong|meant|mean|not)\b"
+)
+# What a user says is wrong at the confirmation: `no, wrong date`, `change the city`.
+_WRONG_FIELD = re.compile(
+    r"\b(wrong|different|change|another|other|new|not the right)\b.*?\b(?:(?P<date>date|day)"
+    r"|(?P<origin>origin|departure|starting point)|(?P<destination>city|destination|cities))\b"
+)
+
+
+def has_second_thoughts(text: str) -> bool:
+    """True when an answer qualifies itself (`yes but ...`): no plain yes or no."""
+    return _SECOND_THOUGHTS.search(tidy(text).lower()) is not None
+
+
+def field_said_wrong(text: str) -> str | None:
+    """The booking field the user says is wrong (`nope, wrong date` -> travel_date), or None."""
+    found = _WRONG_FIELD.search(tidy(text).lower())
+    if found is None:
+        return None
+    return "travel_date" if found["date"] else "origin" if found["origin"] else "destination"
 
 
 def yes_or_no(text: str) -> bool | None:

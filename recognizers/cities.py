@@ -120,6 +120,7 @@ class City:
     shown: str  # the name as the bot writes it: `New York`, `New Delhi`
     role: Role | None = None
     sure: bool = False  # the role comes from a word that says so, not from a guess
+    alternative: bool = False  # one of two cities joined by `or`/`and`: no role is guessed
 
 
 @dataclass(frozen=True)
@@ -176,8 +177,9 @@ class CityReader:
                 continue
             cities.append(city)
             index = city.last + 1
+        cities = [city for city in cities if not _negated(words.words, city)]
         assign_roles(reading, words, cities)
-        return cities
+        return _without_retracted(words.words, cities)
 
     def _airport_at(self, words: list[str], index: int) -> City | None:
         for length in range(min(self._longest_airport, len(words) - index), 0, -1):
@@ -356,6 +358,13 @@ def assign_roles(reading: Reading, words: Words, cities: list[City]) -> None:
             city.role, city.sure = None, False
         return
     for first, second in pairwise(cities):
+        joined = words.words[first.last + 1 : second.first]
+        if joined and joined[0] in ALTERNATIVES and cue_before(words.words, second.first) is None:
+            # `to Paris or Berlin`, `from London and Paris`: which one is not said.
+            first.role = second.role = None
+            first.sure = second.sure = False
+            first.alternative = second.alternative = True
+    for first, second in pairwise(cities):
         if first.role is None and second.role is None and _route_gap(reading, words, first, second):
             first.role, second.role = Role.FROM, Role.TO
             first.sure = second.sure = True
@@ -363,7 +372,7 @@ def assign_roles(reading: Reading, words: Words, cities: list[City]) -> None:
     for city in cities:
         if city.role is not None and not city.sure and city.role in sure_roles:
             city.role = next(role for role in Role if role is not city.role)
-    unplaced = [city for city in cities if city.role is None]
+    unplaced = [city for city in cities if city.role is None and not city.alternative]
     if not unplaced:
         return
     free = [role for role in Role if role not in {city.role for city in cities}]
@@ -371,6 +380,51 @@ def assign_roles(reading: Reading, words: Words, cities: list[City]) -> None:
         unplaced[0].role = Role.TO  # a lone city is where the user wants to go
     elif len(unplaced) == 1 and len(free) == 1:
         unplaced[0].role = free[0]
+
+
+# `not to Paris`, `not Paris`: a city the user rules out (`no, to Paris` is a correction).
+NEGATIONS = frozenset({"not", "never"})
+# Between two cities given the same role, a word that takes the first back: `to Paris, sorry,
+# I mean to Berlin`, `from Paris, no wait, from Berlin`.
+RETRACTIONS = frozenset(
+    {
+        "no",
+        "wait",
+        "sorry",
+        "mean",
+        "actually",
+        "rather",
+        "correction",
+        "scratch",
+        "instead",
+        "oops",
+    }
+)
+# Between two cities, a word that makes them alternatives: `to Paris or Berlin`.
+ALTERNATIVES = frozenset({"or", "and"})
+
+
+def _negated(words: list[str], city: City) -> bool:
+    before = words[max(0, city.first - 2) : city.first]
+    return bool(before) and (
+        before[-1] in NEGATIONS
+        or (len(before) == 2 and before[0] in NEGATIONS and before[1] in CUE_ENDINGS)
+    )
+
+
+def _without_retracted(words: list[str], cities: list[City]) -> list[City]:
+    """Of two cities said to have the same role, the first is dropped when a word between
+    them takes it back; otherwise neither keeps the role, and the bot asks."""
+    kept = list(cities)
+    for first, second in pairwise(cities):
+        if not (first.sure and second.sure and first.role is second.role):
+            continue
+        if RETRACTIONS & set(words[first.last + 1 : second.first]):
+            kept.remove(first)
+        else:
+            first.role = second.role = None
+            first.sure = second.sure = False
+    return kept
 
 
 def _between(words: list[str], index: int) -> bool:

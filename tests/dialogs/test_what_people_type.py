@@ -342,3 +342,96 @@ async def test_an_unknown_city_before_to_is_named(embedded_bot: DialogTestClient
         not_supported("Londonderry"),
         WHERE_FROM,
     ]
+
+
+# What a second round of new users tried
+
+
+@pytest.mark.parametrize(
+    "text", ["yes but can we make it the 6th?", "sure, but is it the cheapest?", "yes, but wait"]
+)
+async def test_a_yes_that_takes_itself_back_is_no_yes(
+    bot: DialogTestClient, tomorrow: str, text: str
+) -> None:
+    await at_the_confirmation(bot, tomorrow)
+
+    assert await bot.say(text) == [
+        'To change it, tell me what is different, like "to London" or "on March 3rd 2027".',
+        confirm("Paris", "Berlin", tomorrow),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("nope, wrong date", WHEN),
+        ("no, wrong city", WHERE_TO),
+        ("I want to change the date", WHEN),
+        ("different origin please", WHERE_FROM),
+    ],
+)
+async def test_what_is_said_to_be_wrong_is_asked_again(
+    bot: DialogTestClient, tomorrow: str, text: str, question: str
+) -> None:
+    await at_the_confirmation(bot, tomorrow)
+
+    assert await bot.say(text) == [question]
+
+
+@pytest.mark.parametrize("text", ["forget it", "Forget about it!"])
+async def test_forget_it_cancels(bot: DialogTestClient, text: str) -> None:
+    assert await bot.say(text) == ["Cancelling", RESTART]
+
+
+async def test_a_date_whose_day_and_month_could_be_swapped_is_asked_for(
+    bot: DialogTestClient,
+) -> None:
+    await at_the_date_question(bot)
+
+    assert await bot.say("05/12/2026") == [FULL_DATE]
+    assert await bot.say("December 5 2026") == [confirm("Paris", "Berlin", "2026-12-05")]
+
+
+@pytest.mark.parametrize(
+    ("text", "to", "origin"),
+    [
+        ("not to Paris, to London from Berlin on 2027-01-05", "London", "Berlin"),
+        ("to Paris, sorry, I mean to London, from Berlin on 2027-01-05", "London", "Berlin"),
+        ("from Paris, no wait, from Berlin to London on 2027-01-05", "London", "Berlin"),
+    ],
+)
+async def test_a_city_ruled_out_is_never_confirmed(
+    embedded_bot: DialogTestClient, text: str, to: str, origin: str
+) -> None:
+    assert await embedded_bot.say(text) == [confirm(to, origin, "2027-01-05")]
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("London to Paris or Berlin on 2027-01-05", WHERE_TO),
+        ("from London or Seattle to Berlin on 2027-01-05", WHERE_FROM),
+        ("Paris to London on Jan 5 2027 or Jan 6 2027", WHEN),
+        ("Paris to London on 05/01/2027", WHEN),
+    ],
+)
+async def test_alternatives_are_asked_for_not_guessed(
+    embedded_bot: DialogTestClient, text: str, question: str
+) -> None:
+    assert await embedded_bot.say(text) == [question]
+
+
+async def test_yes_but_another_city_changes_the_destination(
+    embedded_bot: DialogTestClient, tomorrow: str
+) -> None:
+    assert await embedded_bot.say("book a flight from Berlin to Paris tomorrow") == [
+        confirm("Paris", "Berlin", tomorrow)
+    ]
+
+    assert await embedded_bot.say("yes but make it London") == [
+        confirm("London", "Berlin", tomorrow)
+    ]
+    assert await embedded_bot.say("yes, London is right") == [
+        booked("London", "Berlin", tomorrow),
+        RESTART,
+    ]

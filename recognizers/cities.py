@@ -237,7 +237,13 @@ class CityReader:
             capitalised = reading.text[typed.start : typed.start + 1].isupper()
             if not (capitalised and cue_before(words.words, index) is not None):
                 return None
-        return City(index, last, airport, airport or place.shown)
+        if airport is not None:
+            return City(index, last, airport, airport)
+        first, end = reading.tokens[words.token[index]], reading.tokens[words.token[last]]
+        typed = reading.text[first.start : end.end]
+        # Written with its accents (`São Paulo`): named so; else by its usual spelling.
+        shown = " ".join(word[:1].upper() + word[1:].lower() for word in typed.split())
+        return City(index, last, None, place.shown if typed.isascii() else shown)
 
     def _unknown_at(self, words: list[str], in_date: list[bool], index: int) -> City | None:
         """Words that are no word we know, right after `to`/`from`, or right before `to` and

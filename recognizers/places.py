@@ -75,10 +75,10 @@ def shared() -> Places:
 
 
 def place_name(said: str) -> str:
-    """A place as the bot names it: its usual spelling if known (`Rio de Janeiro`), else
-    what the user typed in Title Case (`Springfield`)."""
+    """A place as the bot names it: as written if written with its accents (`São Paulo`),
+    else its usual spelling if known (`Rio de Janeiro`), else in Title Case (`Springfield`)."""
     words = words_of(said)
     found = shared().longest_at(words, 0) if words else None
-    if found is not None and found.words == len(words):
+    if found is not None and found.words == len(words) and said.isascii():
         return found.shown
     return " ".join(word[:1].upper() + word[1:].lower() for word in said.split())

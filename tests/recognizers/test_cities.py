@@ -120,3 +120,18 @@ def test_an_unknown_word_two_edits_from_an_airport_in_a_citys_place(
     details = booking_details(recognizer.recognize_text(text))
 
     assert (details.destination, details.unsupported_airports) == (destination, unsupported)
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("fly to São Paulo", "São Paulo"),
+        ("fly to sao paulo", "Sao Paulo"),
+        ("fly to SAN FRANCISCO", "San Francisco"),
+        ("fly to ZORGVILLE", "Zorgville"),
+    ],
+)
+def test_unsupported_cities_are_named_as_written_in_title_case(
+    recognizer: EmbeddedRecognizer, text: str, named: str
+) -> None:
+    assert booking_details(recognizer.recognize_text(text)).unsupported_airports == [named]

@@ -231,12 +231,17 @@ class CityReader:
             return None
         last = index + place.words - 1
         airport = self._airports.get(tuple(place.name.lower().split()))
-        if place.words == 1 and self._speller.is_word(words.words[index]):
-            # `nice`, `reading`: a city only when written as a name in a city's place.
-            typed = reading.tokens[words.token[index]]
-            capitalised = reading.text[typed.start : typed.start + 1].isupper()
-            if not (capitalised and cue_before(words.words, index) is not None):
-                return None
+        typed_word = reading.tokens[words.token[index]]
+        said = reading.text[typed_word.start : typed_word.end]
+        in_place = cue_before(words.words, index) is not None
+        if (
+            place.words == 1
+            and self._speller.is_word(words.words[index])
+            and not (said[:1].isupper() and in_place)
+        ):
+            return None  # `nice`, `reading`: a city only when written as a name in a city's place
+        if place.words == 1 and len(said) <= 2 and not (said.isupper() or in_place):
+            return None  # `ta`, `ok`: a name this short only as `LA`, or in a city's place
         if airport is not None:
             return City(index, last, airport, airport)
         first, end = reading.tokens[words.token[index]], reading.tokens[words.token[last]]
@@ -260,8 +265,12 @@ class CityReader:
         if last < index:
             return None
         strong_before = cue is not None and cue[1] >= STRONG
+        # Before `to`, an unknown word is a city only if it is no misspelling either: the
+        # first word of `flite to berlin` is a flight.
         if not strong_before and not (
-            cue_after(words, last) == (Role.FROM, STRONG) and self._names_a_city(words, last + 2)
+            cue_after(words, last) == (Role.FROM, STRONG)
+            and self._names_a_city(words, last + 2)
+            and not any(self._speller.closest(word, 2) for word in words[index : last + 1])
         ):
             return None
         shown = " ".join(word.capitalize() for word in words[index : last + 1])

@@ -110,10 +110,11 @@ class Speller:
             return word
         return self.closest(word) or word
 
-    def closest(self, word: str) -> str | None:
-        """The known word `word` is most likely a misspelling of, within one edit (two for
-        words of six letters or more, keeping the first letter), or None."""
-        most = 1 if len(word) < 6 else 2
+    def closest(self, word: str, most: int | None = None) -> str | None:
+        """The known word `word` is most likely a misspelling of, within `most` edits (by
+        default one, two for words of six letters or more), keeping the first letter beyond
+        one edit; or None."""
+        most = most or (1 if len(word) < 6 else 2)
         found = process.extract(
             word, self._choices, scorer=OSA.distance, score_cutoff=most, limit=None
         )

@@ -149,6 +149,10 @@ class BookingDialog(CancelAndHelpDialog):
         )
         if changes or unsupported:
             return partial(self.revise, changes, unsupported)
+        if at_confirmation and recognition and recognition.values_only and recognition.names_values:
+            # Only what the booking already says (`tomorrow` again, when the confirmation
+            # never arrived): the confirmation again.
+            return partial(self.revise, {}, [])
         wrong = field_said_wrong(interruption.text) if at_confirmation else None
         if wrong is not None:
             return partial(self.ask_again, wrong)

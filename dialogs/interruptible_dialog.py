@@ -76,6 +76,12 @@ class Recognition:
         return self.sure and self.intent is Intent.BOOK_FLIGHT
 
     @property
+    def names_values(self) -> bool:
+        """A city or a date is named."""
+        found = self.details
+        return any((found.destination, found.origin, found.travel_date, found.unsupported_airports))
+
+    @property
     def is_other_request(self) -> bool:
         """A confident request for something other than a flight (`what's the weather?`).
 

@@ -476,7 +476,7 @@ async def test_polling_a_long_transcript_stalls_no_one(
 ) -> None:
     await web_chat.start()
     padding = "x" * 200_000
-    for n in range(100):
+    for n in range(250):  # 50 MB, where a transcript was unbounded
         await web_chat.reply({"type": "message", "text": f"reply {n}", "padding": padding})
 
     async with HealthProbes(http_session, str(web_chat.base.join(URL("/healthz")))) as probes:

@@ -28,8 +28,8 @@ class OffLoopConfirmPrompt(ConfirmPrompt):
       type them besides (`ya`, `nah`, `correct`, 👍): see `helpers.phrases.yes_or_no`.
     - A choice number only when it is the whole answer (`1`, `2.`): the SDK took the `1` in
       `2026-13-01` for a yes.
-    - An answer that costs more than a little to read (`recognizers.dates.cost`) is read in
-      the recognizers' worker thread (recognizers-text takes ~50 ms on 1,000 digits).
+    - A long answer is read in the recognizers' worker thread (recognizers-text takes ~50 ms
+      on 1,000 digits).
     - With an `aside`, an answer that is neither gets one short sentence (`aside`'s) and the
       question again, never a silent repeat.
     """

@@ -37,6 +37,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from yarl import URL
 
 from app import create_app
 from config import DefaultConfig
@@ -152,12 +153,19 @@ class FailingStorage(MemoryStorage):
 
 
 class StubConnector:
-    """A Bot Connector service on 127.0.0.1 that records what the bot posts to `serviceUrl`."""
+    """A Bot Connector service on 127.0.0.1 that records what the bot posts to `serviceUrl`.
+
+    While `answering` is clear, it records each reply and answers it only once it is set
+    again; `holding` is set while a reply waits so.
+    """
 
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []
         # While set: every post is answered with this (status, headers) and not kept.
         self.failing: tuple[int, dict[str, str]] | None = None
+        self.answering = asyncio.Event()
+        self.answering.set()
+        self.holding = asyncio.Event()
         self.app = web.Application()
         self.app.router.add_post("/v3/conversations/{conversation}/activities", self._post)
         self.app.router.add_post(
@@ -173,6 +181,9 @@ class StubConnector:
         activity["_path"] = request.path
         activity["_authorization"] = request.headers.get("Authorization")
         self.received.append(activity)
+        if not self.answering.is_set():
+            self.holding.set()
+            await self.answering.wait()
         return web.json_response({"id": f"reply-{next(self._ids)}"})
 
     def take(self) -> list[dict[str, Any]]:
@@ -626,3 +637,64 @@ async def start_app_process(
         process.kill()
         raise RuntimeError("app.py did not serve within 20 s")
     return app
+
+
+@pytest.fixture
+async def bot_process(
+    connector: tuple[StubConnector, str], http_session: ClientSession
+) -> AsyncIterator[EmulatorClient]:
+    """`python app.py` (embedded recognizer, memory storage) in a process of its own; an
+    Emulator-like client for it. The process's log must hold no traceback."""
+    stub, service_url = connector
+    app = await start_app_process({}, http_session)
+    try:
+        yield EmulatorClient(http_session, app.url, stub, service_url)
+    finally:
+        log = await app.stop()
+    assert b"Traceback" not in log, log.decode(errors="replace")
+
+
+class HealthProbes:
+    """Asks `GET /healthz` one request after another, 20 ms apart, for the length of the
+    block, and keeps how long each answer took: what a load balancer's health check, or any
+    other user, waits while the block runs."""
+
+    def __init__(self, session: ClientSession, url: str) -> None:
+        self.session = session
+        self.url = url
+        self.took: list[float] = []
+        self._running = True
+
+    async def _probe(self) -> None:
+        while self._running:
+            started = time.perf_counter()
+            async with self.session.get(self.url) as response:
+                assert response.status == 200
+                await response.read()
+            self.took.append(time.perf_counter() - started)
+            await asyncio.sleep(0.02)
+
+    async def __aenter__(self) -> "HealthProbes":
+        self._task = asyncio.create_task(self._probe())
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self._running = False
+        await self._task
+
+    def over(self, seconds: float) -> list[float]:
+        return [took for took in self.took if took > seconds]
+
+
+def health_url(url: str) -> str:
+    """The `/healthz` of the service whose `/api/messages` (or any other path) is `url`."""
+    return str(URL(url).with_path("/healthz").with_query(None))
+
+
+async def conversations_in_turn(session: ClientSession, url: str, count: int) -> None:
+    """Wait until the service at `url` has `count` conversations in a turn."""
+    while True:
+        async with session.get(health_url(url)) as response:
+            if (await response.json())["conversationsInTurn"] >= count:
+                return
+        await asyncio.sleep(0.01)

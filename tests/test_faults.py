@@ -116,10 +116,10 @@ async def test_started_for_development_it_warns_and_on_sigterm_finishes_the_turn
         emulator = EmulatorClient(http_session, url, stub, service_url)
         await emulator.join()
         await emulator.say("fly from Berlin to Paris")
-        # Digits keep the date recognizer busy for about a second.
-        slow = " ".join(str(n % 31 + 1) for n in range(400))[:1000]
-        in_flight = asyncio.create_task(emulator.say(slow))
-        await asyncio.sleep(0.3)
+        # The channel holds the turn's reply: the turn is in flight.
+        stub.answering.clear()
+        in_flight = asyncio.create_task(emulator.say("whenever suits you"))
+        await stub.holding.wait()
 
         bot.send_signal(signal.SIGTERM)
         await asyncio.sleep(0.2)
@@ -127,6 +127,7 @@ async def test_started_for_development_it_warns_and_on_sigterm_finishes_the_turn
         with pytest.raises(ConnectionRefusedError):
             await asyncio.open_connection("127.0.0.1", port)
         assert not in_flight.done()
+        stub.answering.set()
         assert await in_flight == [
             "I'm sorry, for best results, please enter your travel date including the month, "
             "day and year. "

@@ -1,11 +1,41 @@
-"""What the local Direct Line remembers: tokens, their conversations, and each transcript."""
+"""What the local Direct Line remembers: tokens, their conversations, and each transcript.
+
+Everything is bounded: the live conversations, and each transcript in activities and bytes
+(the oldest activities are dropped: a Web Chat page has long polled them). A poll returns
+at most a page, already encoded: answering it costs the same however long the transcript.
+"""
 
 import asyncio
+import json
 import secrets
 import time
+from collections import OrderedDict, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+# Live conversations (one per token): a page open for the last 30 minutes, or a token not
+# used since, holds one.
+MAX_CONVERSATIONS = 100
+# A transcript keeps its latest activities within both bounds.
+TRANSCRIPT_ACTIVITIES = 1000
+TRANSCRIPT_BYTES = 1024 * 1024
+# A poll returns at most this many activities and bytes (at least one activity).
+PAGE_ACTIVITIES = 100
+PAGE_BYTES = 256 * 1024
+
+
+@dataclass(frozen=True)
+class Page:
+    activities: list[bytes]  # each activity's JSON
+    watermark: int  # where the next poll starts
+
+    def json(self) -> bytes:
+        """The page as Direct Line answers a poll: `{"activities": [...], "watermark": "N"}`."""
+        return b'{"activities":[%s],"watermark":"%d"}' % (
+            b",".join(self.activities),
+            self.watermark,
+        )
 
 
 @dataclass
@@ -16,7 +46,10 @@ class Conversation:
     token: str
     expires: float
     user: dict[str, str] | None = None  # set when the client starts the conversation
-    activities: list[dict[str, Any]] = field(default_factory=list)
+    # The JSON of the latest activities; the first is activity number `dropped`.
+    kept: deque[bytes] = field(default_factory=deque)
+    dropped: int = 0
+    kept_bytes: int = 0
     # Turns run one at a time, so a user's message is always followed by its own replies.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -25,35 +58,73 @@ class Conversation:
         return self.user is not None
 
     def add(self, activity: dict[str, Any]) -> str:
-        """Append an activity to the transcript under the next id; return the id."""
-        activity_id = f"{self.id}|{len(self.activities):07d}"
-        self.activities.append({**activity, "id": activity_id})
+        """Append an activity to the transcript under the next id; return the id. The
+        oldest activities go while the transcript is over its bounds."""
+        activity_id = f"{self.id}|{self.watermark:07d}"
+        encoded = json.dumps({**activity, "id": activity_id}, separators=(",", ":")).encode()
+        self.kept.append(encoded)
+        self.kept_bytes += len(encoded)
+        while len(self.kept) > 1 and (
+            len(self.kept) > TRANSCRIPT_ACTIVITIES or self.kept_bytes > TRANSCRIPT_BYTES
+        ):
+            self.kept_bytes -= len(self.kept.popleft())
+            self.dropped += 1
         return activity_id
 
-    def since(self, watermark: int) -> list[dict[str, Any]]:
-        """The activities after the first `watermark` ones."""
-        return self.activities[watermark:]
+    def since(self, watermark: int) -> Page:
+        """A page of the activities after the first `watermark` ones (of those still kept)."""
+        first = max(watermark, self.dropped) - self.dropped
+        activities: list[bytes] = []
+        size = 0
+        for index in range(first, min(len(self.kept), first + PAGE_ACTIVITIES)):
+            encoded = self.kept[index]
+            if activities and size + len(encoded) > PAGE_BYTES:
+                break
+            activities.append(encoded)
+            size += len(encoded)
+        return Page(activities, self.dropped + first + len(activities))
 
     @property
     def watermark(self) -> int:
-        return len(self.activities)
+        """How many activities the conversation has had."""
+        return self.dropped + len(self.kept)
+
+
+class TooManyConversations(Exception):
+    """Every conversation this service keeps is live; `retry_after`: seconds until the first
+    one expires."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many conversations; one expires in {retry_after} s")
+        self.retry_after = retry_after
 
 
 class Conversations:
     """Every live conversation, by id and by token; a token lives `lifetime` seconds unless
-    refreshed, and its conversation is forgotten once the token has expired."""
+    refreshed, and its conversation is forgotten once the token has expired. At most
+    `limit` live at once."""
 
     def __init__(
-        self, *, lifetime: float = 1800.0, clock: Callable[[], float] = time.monotonic
+        self,
+        *,
+        lifetime: float = 1800.0,
+        limit: int = MAX_CONVERSATIONS,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.lifetime = lifetime
+        self.limit = limit
         self._clock = clock
-        self._by_id: dict[str, Conversation] = {}
+        # In the order they expire: every token lives `lifetime` from its last refresh.
+        self._by_id: OrderedDict[str, Conversation] = OrderedDict()
         self._by_token: dict[str, Conversation] = {}
 
     def issue(self) -> Conversation:
-        """A new token and the conversation it is for."""
+        """A new token and the conversation it is for; TooManyConversations when `limit`
+        are live."""
         self._forget_expired()
+        if len(self._by_id) >= self.limit:
+            soonest = next(iter(self._by_id.values()))
+            raise TooManyConversations(max(1, round(soonest.expires - self._clock())))
         conversation = Conversation(
             id=secrets.token_urlsafe(12),
             token=secrets.token_urlsafe(32),
@@ -78,6 +149,7 @@ class Conversations:
 
     def refresh(self, conversation: Conversation) -> None:
         conversation.expires = self._clock() + self.lifetime
+        self._by_id.move_to_end(conversation.id)
 
     def expires_in(self, conversation: Conversation) -> int:
         return max(0, round(conversation.expires - self._clock()))
@@ -86,7 +158,11 @@ class Conversations:
         return len(self._by_id)
 
     def _forget_expired(self) -> None:
+        """Forget the conversations that have expired: the first ones, in expiry order."""
         now = self._clock()
-        for conversation in [c for c in self._by_id.values() if c.expires <= now]:
+        while self._by_id:
+            conversation = next(iter(self._by_id.values()))
+            if conversation.expires > now:
+                return
             del self._by_id[conversation.id]
             del self._by_token[conversation.token]

@@ -31,7 +31,7 @@ from adapter_with_error_handler import (
     parse_activity,
     refused,
 )
-from webchat.conversations import Conversation, Conversations
+from webchat.conversations import Conversation, Conversations, TooManyConversations
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +81,14 @@ class DirectLine:
     @_refusals_answered
     async def generate_token(self, request: web.Request) -> web.Response:
         """A token for one new conversation (Azure's needs the channel secret; none here)."""
-        conversation = self.conversations.issue()
+        try:
+            conversation = self.conversations.issue()
+        except TooManyConversations as full:
+            raise InvalidRequest(
+                HTTPStatus.TOO_MANY_REQUESTS,
+                f"too many conversations are open; try again in {full.retry_after} seconds",
+                {"Retry-After": str(full.retry_after)},
+            ) from None
         return web.json_response(self._describe(conversation))
 
     @_refusals_answered
@@ -136,7 +143,8 @@ class DirectLine:
 
     @_refusals_answered
     async def activities(self, request: web.Request) -> web.Response:
-        """The activities after `watermark` (all of them without one), and the new watermark."""
+        """A page of the activities after `watermark` (from the first without one), and the
+        watermark to poll from next."""
         conversation = self._conversation_of(request, request.match_info["conversation"])
         raw = request.query.get("watermark", "") or "0"
         watermark = int(raw) if re.fullmatch("[0-9]{1,9}", raw) else -1
@@ -145,11 +153,8 @@ class DirectLine:
                 HTTPStatus.BAD_REQUEST,
                 f"watermark must be a whole number from 0 to {conversation.watermark}",
             )
-        return web.json_response(
-            {
-                "activities": conversation.since(watermark),
-                "watermark": str(conversation.watermark),
-            }
+        return web.Response(
+            body=conversation.since(watermark).json(), content_type="application/json"
         )
 
     @_refusals_answered

@@ -1,6 +1,10 @@
 """What the local Direct Line remembers, and for how long."""
 
-from webchat.conversations import Conversations
+import json
+
+import pytest
+
+from webchat.conversations import Conversations, Page, TooManyConversations
 
 
 class Clock:
@@ -9,6 +13,10 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+def texts(page: Page) -> list[str]:
+    return [json.loads(activity)["text"] for activity in page.activities]
 
 
 def test_a_token_opens_its_own_conversation_only() -> None:
@@ -33,8 +41,9 @@ def test_activities_get_ids_in_order_and_watermarks_count_them() -> None:
         f"{conversation.id}|0000002",
     ]
     assert conversation.watermark == 3
-    assert [activity["text"] for activity in conversation.since(1)] == ["b", "c"]
-    assert conversation.since(3) == []
+    assert texts(conversation.since(1)) == ["b", "c"]
+    assert conversation.since(1).watermark == 3
+    assert conversation.since(3) == Page([], 3)
 
 
 def test_a_token_expires_unless_refreshed() -> None:
@@ -64,3 +73,55 @@ def test_expired_conversations_are_forgotten() -> None:
     conversations.issue()
 
     assert len(conversations) == 1
+
+
+def test_a_refreshed_conversation_outlives_older_ones_and_newer_ones_unrefreshed() -> None:
+    clock = Clock()
+    conversations = Conversations(lifetime=10, clock=clock)
+    first, second = conversations.issue(), conversations.issue()
+    clock.now += 5
+    conversations.refresh(first)
+    third = conversations.issue()
+
+    clock.now += 5
+    conversations.issue()
+    assert conversations.get(second.id) is None
+    assert (conversations.get(first.id), conversations.get(third.id)) == (first, third)
+    clock.now += 5
+    conversations.issue()
+
+    assert conversations.get(first.id) is conversations.get(third.id) is None
+    assert len(conversations) == 2
+
+
+def test_only_so_many_conversations_are_live_at_once() -> None:
+    clock = Clock()
+    conversations = Conversations(lifetime=10, limit=2, clock=clock)
+    conversations.issue()
+    clock.now += 4
+    conversations.issue()
+
+    with pytest.raises(TooManyConversations) as full:
+        conversations.issue()
+    assert full.value.retry_after == 6
+
+    clock.now += 6
+    assert conversations.issue().token
+    assert len(conversations) == 2
+
+
+def test_a_transcript_drops_its_oldest_activities_past_its_bounds() -> None:
+    conversation = Conversations().issue()
+    for n in range(1002):
+        conversation.add({"type": "message", "text": str(n)})
+
+    assert conversation.watermark == 1002
+    assert texts(conversation.since(0))[0] == "2"
+    assert conversation.since(0).watermark == 102
+    for n in range(3):
+        conversation.add({"type": "message", "text": str(n) * 400_000})
+    # 1 MiB holds the last two; a poll returns one of them at a time.
+    assert texts(conversation.since(0)) == ["1" * 400_000]
+    assert conversation.since(0).watermark == 1004
+    assert texts(conversation.since(1004)) == ["2" * 400_000]
+    assert conversation.since(1005) == Page([], 1005)

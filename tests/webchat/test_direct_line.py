@@ -1,6 +1,7 @@
 """The local Direct Line over real HTTP, called the way Web Chat calls it with polling."""
 
 import asyncio
+import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -13,7 +14,7 @@ from yarl import URL
 
 from app import create_app
 from config import DefaultConfig
-from tests.conftest import served
+from tests.conftest import HealthProbes, served
 from webchat.direct_line import QuietPollsAccessLogger
 
 WELCOME = [None, "What can I help you with today?"]
@@ -83,6 +84,31 @@ class DirectLineClient:
         )
         assert status == 200, body
         return body["activities"], body["watermark"]
+
+    async def poll_raw(self, watermark: str) -> bytes:
+        """One poll's answer, unread: what the service sent."""
+        url = self.base.join(URL(f"{self.activities_path}?watermark={watermark}"))
+        async with self.session.get(url, headers={"Authorization": f"Bearer {self.token}"}) as got:
+            assert got.status == 200
+            return await got.read()
+
+    async def poll_all(self, watermark: str = "0") -> list[bytes]:
+        """Poll from `watermark` until there is nothing new; every answer, unread."""
+        answers = []
+        while True:
+            answer = await self.poll_raw(watermark)
+            page = json.loads(answer)
+            if not page["activities"]:
+                return answers
+            answers.append(answer)
+            watermark = page["watermark"]
+
+    async def reply(self, activity: dict[str, Any]) -> None:
+        """Post `activity` to the conversation as the bot does, at `serviceUrl`."""
+        status, body = await self.call(
+            "POST", f"/v3/conversations/{self.conversation_id}/activities", token="", json=activity
+        )
+        assert status == 200, body
 
 
 def texts(activities: list[dict[str, Any]]) -> list[str | None]:
@@ -394,3 +420,83 @@ def test_successful_polls_stay_out_of_the_access_log(
     assert [record.getMessage().split('"')[1] for record in caplog.records] == (
         [f"{method} {path} HTTP/1.1"] if logged else []
     )
+
+
+def activities_in(answers: list[bytes]) -> list[dict[str, Any]]:
+    return [activity for answer in answers for activity in json.loads(answer)["activities"]]
+
+
+async def test_a_transcript_keeps_its_latest_activities_within_a_mebibyte(
+    web_chat: DirectLineClient,
+) -> None:
+    await web_chat.start()
+    padding = "x" * 200_000
+
+    for n in range(8):
+        status, _ = await web_chat.post(
+            {"type": "message", "text": f"message {n}", "channelData": {"padding": padding}}
+        )
+        assert status == 200
+    answers = await web_chat.poll_all()
+
+    kept = activities_in(answers)
+    assert texts(kept)[-3:] == [
+        "message 7",
+        "Sorry, I didn't get that. Please try asking in a different way",
+        "What else can I do for you?",
+    ]
+    assert "message 2" not in texts(kept)
+    assert sum(len(answer) for answer in answers) <= 1024 * 1024 + 64 * len(answers)
+    # A poll answers at most 256 KiB, or one activity.
+    assert all(
+        len(answer) <= 256 * 1024 or len(json.loads(answer)["activities"]) == 1
+        for answer in answers
+    )
+
+
+async def test_a_transcript_keeps_its_latest_1000_activities_and_a_poll_100(
+    web_chat: DirectLineClient,
+) -> None:
+    await web_chat.start()
+    for n in range(1100):
+        await web_chat.reply({"type": "message", "text": f"reply {n}"})
+
+    answers = await web_chat.poll_all()
+
+    kept = activities_in(answers)
+    assert len(kept) == 1000
+    assert texts(kept) == [f"reply {n}" for n in range(100, 1100)]
+    assert kept[0]["id"] == f"{web_chat.conversation_id}|0000102"
+    assert [len(json.loads(answer)["activities"]) for answer in answers] == [100] * 10
+    assert json.loads(answers[-1])["watermark"] == "1102"
+
+
+async def test_polling_a_long_transcript_stalls_no_one(
+    web_chat: DirectLineClient, http_session: ClientSession
+) -> None:
+    await web_chat.start()
+    padding = "x" * 200_000
+    for n in range(250):  # 50 MB, where a transcript was unbounded
+        await web_chat.reply({"type": "message", "text": f"reply {n}", "padding": padding})
+
+    async with HealthProbes(http_session, str(web_chat.base.join(URL("/healthz")))) as probes:
+        for _ in range(10):
+            await web_chat.poll_raw("0")
+
+    # Nothing may stall the service over 100 ms; 50 ms more for a 2-core machine shared with
+    # other test runs. Before: the whole transcript in every answer.
+    assert probes.over(0.15) == []
+
+
+async def test_open_conversations_are_bounded(web_chat: DirectLineClient) -> None:
+    for _ in range(100):
+        await DirectLineClient(web_chat.session, web_chat.base).get_token()
+
+    async with web_chat.session.post(
+        web_chat.base.join(URL("/v3/directline/tokens/generate"))
+    ) as response:
+        assert response.status == 429
+        assert response.headers["Retry-After"] == "1800"
+        assert await response.json() == {
+            "error": "too many conversations are open; try again in 1800 seconds"
+        }

@@ -109,6 +109,15 @@ CUE_TYPOS = {"form": "from", "fro": "from", "too": "to", "ot": "to", "tp": "to",
 # Between two cities, a route: `Paris-Berlin`, `CDG/TXL`.
 ROUTE_GAPS = frozenset({"-", "/", "\u2013", "\u2014", "--"})
 UNKNOWN_CITY_WORDS = 3
+# Grammar words, which start no city's name (a quick way past most of a message).
+NEVER_CITIES = frozenset(
+    {
+        *("to", "from", "in", "into", "for", "at", "of", "on", "by", "with", "and", "or"),
+        *("the", "a", "an", "i", "i'm", "me", "my", "you", "your", "is", "are", "be", "it"),
+        *("this", "that", "can", "could", "would", "want", "need", "like", "please", "book"),
+        *("flight", "flights", "fly", "flying", "ticket", "go", "get", "what", "what's"),
+    }
+)
 SHORTEST_FUZZY_AIRPORT = 5  # `sea` is a word; `pairs` is Paris only in a city's place
 
 
@@ -165,7 +174,8 @@ class CityReader:
         index = 0
         while index < len(words.words):
             city = None
-            if not in_date[index] and words.words[index][:1].isalnum():
+            word = words.words[index]
+            if not in_date[index] and word[:1].isalnum() and word not in NEVER_CITIES:
                 after_city = bool(cities) and cities[-1].last == index - 1
                 city = (
                     self._airport_at(words.words, index)

@@ -243,9 +243,8 @@ def test_the_project_export_matches_the_embedded_model() -> None:
         } == airports
 
 
-async def test_the_bot_over_http_with_clu(clu: tuple[CluStandIn, str], start_bot: StartBot) -> None:
-    stand_in, endpoint = clu
-    config = DefaultConfig.from_env(
+def clu_config(endpoint: str) -> DefaultConfig:
+    return DefaultConfig.from_env(
         {
             "CluEndpoint": endpoint,
             "CluAPIKey": "clu-key",
@@ -253,6 +252,11 @@ async def test_the_bot_over_http_with_clu(clu: tuple[CluStandIn, str], start_bot
             "CluDeploymentName": "production",
         }
     )
+
+
+async def test_the_bot_over_http_with_clu(clu: tuple[CluStandIn, str], start_bot: StartBot) -> None:
+    stand_in, endpoint = clu
+    config = clu_config(endpoint)
     emulator = await start_bot(config)
     *_, intro = await emulator.join()
     assert intro["text"] == "What can I help you with today?"
@@ -268,14 +272,7 @@ async def test_answers_clu_does_not_understand_are_read_by_the_dialogs(
     clu: tuple[CluStandIn, str], start_bot: StartBot
 ) -> None:
     stand_in, endpoint = clu
-    config = DefaultConfig.from_env(
-        {
-            "CluEndpoint": endpoint,
-            "CluAPIKey": "clu-key",
-            "CluProjectName": "FlightBooking",
-            "CluDeploymentName": "production",
-        }
-    )
+    config = clu_config(endpoint)
     emulator = await start_bot(config)
     await emulator.join()
     assert await emulator.say(QUERY) == [

@@ -2,7 +2,8 @@
 
 A city is a supported airport (by any synonym in the Airport list, or a misspelling of one),
 a place of the world the list lacks (`places.txt`), or an unknown word right after `to` or
-`from`. Roles come from the words around a city (`from`, `leaving`, `I'm in` -> From; `to`,
+`from`, or right before `to` and a city. A city ruled out (`not to Paris`) or taken back
+(`to Paris, sorry, I mean to Berlin`) is dropped. Roles come from the words around a city (`from`, `leaving`, `I'm in` -> From; `to`,
 `arriving`, `destination is` -> To; `X to Y`, `X -> Y`); a lone city is the destination;
 several cities with no such words get no role, so the bot asks rather than guesses.
 """
@@ -14,7 +15,7 @@ from itertools import pairwise
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from recognizers.places import Places
+from recognizers.places import Places, title_case
 from recognizers.reading import SHORTEST_CORRECTED, Reading, Speller
 
 
@@ -123,7 +124,7 @@ SHORTEST_FUZZY_AIRPORT = 5  # `sea` is a word; `pairs` is Paris only in a city's
 
 @dataclass
 class City:
-    first: int  # indexes into the message's words (`CityReader.words`), inclusive
+    first: int  # indexes into the message's words (`Words.words`), inclusive
     last: int
     airport: str | None  # canonical name of a supported airport; None: one we do not serve
     shown: str  # the name as the bot writes it: `New York`, `New Delhi`
@@ -241,8 +242,8 @@ class CityReader:
             return None
         last = index + place.words - 1
         airport = self._airports.get(tuple(place.name.lower().split()))
-        typed_word = reading.tokens[words.token[index]]
-        said = reading.text[typed_word.start : typed_word.end]
+        first, end = reading.tokens[words.token[index]], reading.tokens[words.token[last]]
+        said = reading.text[first.start : first.end]
         in_place = cue_before(words.words, index) is not None
         if (
             place.words == 1
@@ -254,11 +255,9 @@ class CityReader:
             return None  # `ta`, `ok`: a name this short only as `LA`, or in a city's place
         if airport is not None:
             return City(index, last, airport, airport)
-        first, end = reading.tokens[words.token[index]], reading.tokens[words.token[last]]
         typed = reading.text[first.start : end.end]
         # Written with its accents (`São Paulo`): named so; else by its usual spelling.
-        shown = " ".join(word[:1].upper() + word[1:].lower() for word in typed.split())
-        return City(index, last, None, place.shown if typed.isascii() else shown)
+        return City(index, last, None, place.shown if typed.isascii() else title_case(typed))
 
     def _unknown_at(self, words: list[str], in_date: list[bool], index: int) -> City | None:
         """Words that are no word we know, right after `to`/`from`, or right before `to` and
@@ -283,8 +282,7 @@ class CityReader:
             and not any(self._speller.closest(word, 2) for word in words[index : last + 1])
         ):
             return None
-        shown = " ".join(word.capitalize() for word in words[index : last + 1])
-        return City(index, last, None, shown)
+        return City(index, last, None, title_case(" ".join(words[index : last + 1])))
 
     def _names_a_city(self, words: list[str], index: int) -> bool:
         """An airport or a place starts at `words[index]`."""

@@ -74,6 +74,11 @@ def shared() -> Places:
     return Places.load()
 
 
+def title_case(said: str) -> str:
+    """`SAN francisco` -> `San Francisco`."""
+    return " ".join(word[:1].upper() + word[1:].lower() for word in said.split())
+
+
 def place_name(said: str) -> str:
     """A place as the bot names it: as written if written with its accents (`São Paulo`),
     else its usual spelling if known (`Rio de Janeiro`), else in Title Case (`Springfield`)."""
@@ -81,4 +86,4 @@ def place_name(said: str) -> str:
     found = shared().longest_at(words, 0) if words else None
     if found is not None and found.words == len(words) and said.isascii():
         return found.shown
-    return " ".join(word[:1].upper() + word[1:].lower() for word in said.split())
+    return title_case(said)

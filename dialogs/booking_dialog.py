@@ -135,13 +135,16 @@ class BookingDialog(CancelAndHelpDialog):
             at_confirmation and interruption.asks_about(Topic.BOOKING)
         ):
             return self.list_airports
+        details = booking_in(inner_dc)
         if at_confirmation and interruption.policy.questions and asks_to_swap(interruption.text):
-            return self.swap
+            # `no, the other way round`
+            swapped = {"destination": details.origin, "origin": details.destination}
+            return partial(self.revise, swapped, [])
         recognition = await interruption.recognition()
         if recognition is None or recognition.is_other_request:
             changes = {}
         else:
-            changes = revisions(recognition, booking_in(inner_dc))
+            changes = revisions(recognition, details)
         unsupported = (
             recognition.details.unsupported_airports
             if recognition and recognition.is_booking
@@ -155,7 +158,7 @@ class BookingDialog(CancelAndHelpDialog):
             return partial(self.revise, {}, [])
         wrong = field_said_wrong(interruption.text) if at_confirmation else None
         if wrong is not None:
-            return partial(self.ask_again, wrong)
+            return partial(self.revise, {wrong: None}, [])  # `no, wrong date`: asked again
         return None
 
     async def list_airports(self, inner_dc: DialogContext) -> DialogTurnResult:
@@ -163,21 +166,11 @@ class BookingDialog(CancelAndHelpDialog):
             inner_dc, f"I can book flights between {airport_names()}."
         )
 
-    async def ask_again(self, field: str, inner_dc: DialogContext) -> DialogTurnResult:
-        """`no, wrong date` at the confirmation: that question again."""
-        setattr(booking_in(inner_dc), field, None)
-        return await self.revise({}, [], inner_dc)
-
-    async def swap(self, inner_dc: DialogContext) -> DialogTurnResult:
-        """`no, the other way round` at the confirmation: the cities swapped, confirmed again."""
-        details = booking_in(inner_dc)
-        details.destination, details.origin = details.origin, details.destination
-        return await self.revise({}, [], inner_dc)
-
     async def revise(
-        self, changes: dict[str, str], unsupported: list[str], inner_dc: DialogContext
+        self, changes: dict[str, str | None], unsupported: list[str], inner_dc: DialogContext
     ) -> DialogTurnResult:
-        """Take the new values and go on from the first question still open."""
+        """Take the new values (None: asked again) and go on from the first question still
+        open."""
         details = booking_in(inner_dc)
         for field, value in changes.items():
             setattr(details, field, value)

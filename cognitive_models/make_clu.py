@@ -32,7 +32,7 @@ def project(app: dict[str, Any]) -> dict[str, Any]:
         }
         for sub in airports["subLists"]
     ]
-    city_entities = [
+    city_entities: list[dict[str, Any]] = [
         {
             "category": role,
             "compositionSetting": "combineComponents",

@@ -1,5 +1,6 @@
 """Collects destination, origin and date, then asks the user to confirm the flight."""
 
+from collections.abc import Mapping
 from functools import partial
 
 from botbuilder.dialogs import (
@@ -167,7 +168,7 @@ class BookingDialog(CancelAndHelpDialog):
         )
 
     async def revise(
-        self, changes: dict[str, str | None], unsupported: list[str], inner_dc: DialogContext
+        self, changes: Mapping[str, str | None], unsupported: list[str], inner_dc: DialogContext
     ) -> DialogTurnResult:
         """Take the new values (None: asked again) and go on from the first question still
         open."""
@@ -257,15 +258,13 @@ async def is_airport(prompt_context: PromptValidatorContext) -> bool:
     if not 0 < len(said) <= MAX_ECHO_LENGTH:
         return False
     cities = lexicon().cities_in(said)
-    airports = [city for city in cities if city.airport]
+    airports = [(city.role, city.airport) for city in cities if city.airport is not None]
     # A question asked before this version carries no validations: any role, no other city.
     asked = prompt_context.options.validations or {}
     context = prompt_context.context
     if airports:
         role = asked.get("role")
-        airport = next(
-            (c for c in airports if c.role and c.role.value == role), airports[0]
-        ).airport
+        airport = next((a for r, a in airports if r and r.value == role), airports[0][1])
         if airport != asked.get("other"):
             recognized.value = airport
             return True

@@ -169,8 +169,11 @@ class CityReader:
             if len(key) in self._fuzzy_airports and len(" ".join(key)) >= SHORTEST_FUZZY_AIRPORT:
                 self._fuzzy_airports[len(key)][" ".join(key)] = name
 
-    def find(self, reading: Reading, words: Words, in_date: list[bool]) -> list[City]:
-        """Every city the words name (none inside a date), with its role."""
+    def find(
+        self, reading: Reading, words: Words, in_date: list[bool], *, roles: bool = True
+    ) -> list[City]:
+        """Every city the words name (none inside a date), with its role (`roles=False`:
+        where they are only, as learning the intents needs)."""
         cities: list[City] = []
         index = 0
         while index < len(words.words):
@@ -188,6 +191,8 @@ class CityReader:
                 continue
             cities.append(city)
             index = city.last + 1
+        if not roles:
+            return cities
         cities = [city for city in cities if not _negated(words.words, city)]
         assign_roles(reading, words, cities)
         return _without_retracted(words.words, cities)

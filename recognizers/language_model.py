@@ -159,7 +159,7 @@ class _Example:
                 typed = reading.tokens[token]
                 if start <= typed.start and typed.end <= end:
                     city_at[index] = number
-        found = known.cities.find(reading, words, [False] * len(words.words))
+        found = known.cities.find(reading, words, [False] * len(words.words), roles=False)
         for number, city in enumerate(found, start=len(city_at) + 1):
             for index in range(city.first, city.last + 1):
                 city_at.setdefault(index, 1000 + number)

@@ -157,10 +157,17 @@ def read(text: str, speller: Speller) -> Reading:
     position = 0
     for match in _TOKEN.finditer(text):
         typed = match.group()
-        folded = fold(typed.strip())
-        meant = speller.meant(folded) if folded[:1].isalnum() else _SYMBOLS.get(folded[:1], "to")
-        start = match.start() + (len(typed) - len(typed.lstrip()))
-        end = match.end() - (len(typed) - len(typed.rstrip()))
+        start, end = match.span()
+        if typed[0].isalnum():
+            folded = fold(typed)
+            meant = speller.meant(folded)
+        else:
+            # An arrow or a plane; a dash between spaces is read without them.
+            stripped = typed.strip()
+            start += typed.index(stripped)
+            end = start + len(stripped)
+            folded = stripped
+            meant = _SYMBOLS.get(stripped[:1], "to")
         tokens.append(Token(folded, start, end, meant))
         pieces += [text[position:start], meant]
         position = end

@@ -26,7 +26,7 @@ from dialogs.interruptible_dialog import (
     Recognition,
     answer_and_ask_again,
 )
-from helpers.airports import in_words, supported_airports
+from helpers.airports import airports_served
 from helpers.datetime_helper import is_bookable
 from helpers.message_helper import question, statement, warn_unsupported_airports
 from helpers.phrases import (
@@ -163,9 +163,7 @@ class BookingDialog(CancelAndHelpDialog):
         return None
 
     async def list_airports(self, inner_dc: DialogContext) -> DialogTurnResult:
-        return await answer_and_ask_again(
-            inner_dc, f"I can book flights between {airport_names()}."
-        )
+        return await answer_and_ask_again(inner_dc, airports_served())
 
     async def revise(
         self, changes: Mapping[str, str | None], unsupported: list[str], inner_dc: DialogContext
@@ -272,7 +270,7 @@ async def is_airport(prompt_context: PromptValidatorContext) -> bool:
     elif cities:
         await warn_unsupported_airports(context, [city.shown for city in cities])
     else:
-        await context.send_activity(statement(f"I can book flights between {airport_names()}."))
+        await context.send_activity(statement(airports_served()))
     # The prompt says nothing more once the turn has replied: the question is asked here.
     await context.send_activity(prompt_context.options.prompt)
     return False
@@ -292,8 +290,3 @@ async def aside_at_confirmation(prompt_context: PromptValidatorContext) -> str:
     if has_second_thoughts(said):
         return 'To change it, tell me what is different, like "to London" or "on March 3rd 2027".'
     return "Right now I can only book this flight: say yes to book it, or no to drop it."
-
-
-def airport_names() -> str:
-    """`Paris, London, Berlin, New York and Seattle`."""
-    return in_words(supported_airports())

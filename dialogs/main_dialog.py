@@ -12,13 +12,13 @@ from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
 from botbuilder.schema import InputHints
 
 from booking_details import BookingDetails
-from dialogs.booking_dialog import airport_names
 from dialogs.interruptible_dialog import (
     Handler,
     InterruptibleDialog,
     Interruption,
     answer_and_ask_again,
 )
+from helpers.airports import airports_served
 from helpers.luis_helper import Intent, IntentRecognizer, execute_luis_query
 from helpers.message_helper import question, statement, warn_unsupported_airports
 from helpers.phrases import Command, Topic
@@ -108,6 +108,5 @@ class MainDialog(InterruptibleDialog):
         """Help at the first question (inside a booking, help is the booking's)."""
         return await answer_and_ask_again(
             inner_dc,
-            f"I can book flights between {airport_names()}. "
-            "At any of my questions you can say help, cancel or start over.",
+            f"{airports_served()} At any of my questions you can say help, cancel or start over.",
         )

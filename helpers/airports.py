@@ -23,3 +23,8 @@ def in_words(names: tuple[str, ...]) -> str:
     if len(names) < 2:
         return "".join(names)
     return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def airports_served() -> str:
+    """`I can book flights between Paris, London, Berlin, New York and Seattle.`"""
+    return f"I can book flights between {in_words(supported_airports())}."

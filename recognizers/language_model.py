@@ -74,10 +74,7 @@ class LanguageModel:
     @classmethod
     def from_luis_app(cls, app: dict[str, Any], known: Lexicon | None = None) -> "LanguageModel":
         known = known or Lexicon.from_luis_app(app)
-        phrase_lists = {
-            feature["name"]: frozenset(word.strip() for word in feature["words"].split(","))
-            for feature in app.get("model_features", [])
-        }
+        phrase_lists = known.phrase_lists
         intents = tuple(intent["name"] for intent in app["intents"])
         examples = [_Example.parse(utterance, known) for utterance in app["utterances"]]
         documents = [

@@ -24,6 +24,7 @@ class Lexicon:
     speller: Speller
     cities: CityReader
     date_words: frozenset[str]  # words that only ever name a day
+    phrase_lists: dict[str, frozenset[str]]  # LUIS phrase lists: words that mean alike
 
     @classmethod
     def from_luis_app(
@@ -40,18 +41,21 @@ class Lexicon:
         example_words = Counter(
             word for utterance in app["utterances"] for word in words_of(utterance["text"])
         )
-        listed = [
-            word.strip()
+        phrase_lists = {
+            feature["name"]: frozenset(word.strip() for word in feature["words"].split(","))
             for feature in app.get("model_features", [])
-            for word in feature["words"].split(",")
-        ]
+        }
+        listed = [word for words in phrase_lists.values() for word in words]
+        spelling = json.loads(SPELLING_FILE.read_text(encoding="utf-8"))
         speller = Speller.build(
-            places, example_words, list(synonyms), listed, corrections=corrections
+            spelling, places, example_words, list(synonyms), listed, corrections=corrections
         )
         airports = {tuple(phrase.split()): name for phrase, name in synonyms.items()}
-        spelling = json.loads(SPELLING_FILE.read_text(encoding="utf-8"))
         return cls(
-            speller, CityReader(airports, places, speller), frozenset(spelling["date_words"])
+            speller,
+            CityReader(airports, places, speller),
+            frozenset(spelling["date_words"]),
+            phrase_lists,
         )
 
     def read(self, text: str) -> Reading:

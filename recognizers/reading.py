@@ -7,12 +7,12 @@ are mapped back to what was typed. A word that is English, a place, or not withi
 edits of a known word stays as it is.
 """
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -66,6 +66,7 @@ class Speller:
     @classmethod
     def build(
         cls,
+        spelling: dict[str, Any],
         places: Places,
         example_words: Counter[str],
         phrases: list[str],
@@ -73,11 +74,11 @@ class Speller:
         *,
         corrections: bool = True,
     ) -> "Speller":
-        """`example_words`: the words of the training examples, with their counts;
+        """`spelling`: `spelling.json`; `example_words`: the words of the training examples,
+        with their counts;
         `phrases`: names the bot must recognise as typed (airport synonyms); `listed`: the
         words of the app's phrase lists (`uber`, `airbnb`).
         `corrections=False`: every word is read as typed (to measure what spelling gives)."""
-        spelling = json.loads(SPELLING_FILE.read_text(encoding="utf-8"))
         english = frozenset(ENGLISH_FILE.read_text(encoding="utf-8").split())
         shorthand: dict[str, str] = dict(spelling["shorthand"])
         targets = {word: word for word in spelling["date_words"] + spelling["words"] + listed}

@@ -1,9 +1,10 @@
 """Instructions per turn: a figure that does not move with the machine's speed, for telling
 whether a change made turns cheaper.
 
-    python -m benchmarks.instructions [--bookings 40] [--expect-replies]
+    python -m benchmarks.instructions [--bookings 40] [--expect-replies] [--repeated]
 
-Runs the same bookings as `benchmarks.load` in one process (bot, load generator and stub
+Runs the bookings of `benchmarks.load`'s realistic workload (or, with `--repeated`, the same
+five turns in each) in one process (bot, load generator and stub
 connector together, one conversation at a time) under valgrind's callgrind, counting only
 the measured bookings, after ten to warm up. Two runs of the same code agree to 0.01%; the
 count includes the load generator's and the connector's share, which a change to the bot
@@ -22,13 +23,19 @@ from pathlib import Path
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
-from benchmarks.load import Connector, booking, post
+from benchmarks.load import Connector, Workload, booking, post
 
-TURNS_PER_BOOKING = 5
 logger = logging.getLogger("benchmarks.instructions")
 
 
-async def bookings(count: int, expect_replies: bool, *, measure: bool) -> None:
+WARM_UP = 10
+
+
+def workload(repeated: bool) -> Workload:
+    return Workload(seed=3, repeated=repeated)
+
+
+async def bookings(count: int, expect_replies: bool, repeated: bool, *, measure: bool) -> None:
     # Imported here: the parent process only starts valgrind.
     from app import create_app, tune_garbage_collector
     from config import DefaultConfig
@@ -42,12 +49,15 @@ async def bookings(count: int, expect_replies: bool, *, measure: bool) -> None:
         ClientSession() as session,
     ):
         url, service_url = str(server.make_url("/api/messages")), str(connector.make_url("/"))
-        for number in range(10):
-            for body in booking(f"warm-{number}", service_url, expect_replies):
+        plans = workload(repeated)
+        for number in range(WARM_UP):
+            texts = plans.booking().texts
+            for body in booking(f"warm-{number}", service_url, expect_replies, texts):
                 await post(session, url, body)
         instrument("on", measure)
         for number in range(count):
-            for body in booking(f"measured-{number}", service_url, expect_replies):
+            texts = plans.booking().texts
+            for body in booking(f"measured-{number}", service_url, expect_replies, texts):
                 await post(session, url, body)
         instrument("off", measure)
 
@@ -61,13 +71,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bookings", type=int, default=40)
     parser.add_argument("--expect-replies", action="store_true")
+    parser.add_argument("--repeated", action="store_true", help="the same five turns each time")
     parser.add_argument("--measured", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.measured:
         from app import new_event_loop
 
         with asyncio.Runner(loop_factory=new_event_loop) as runner:
-            runner.run(bookings(arguments.bookings, arguments.expect_replies, measure=True))
+            runner.run(
+                bookings(
+                    arguments.bookings,
+                    arguments.expect_replies,
+                    arguments.repeated,
+                    measure=True,
+                )
+            )
         return
     with tempfile.TemporaryDirectory() as workspace:
         out = Path(workspace) / "callgrind.out"
@@ -82,6 +100,7 @@ def main() -> None:
             "--measured",
             f"--bookings={arguments.bookings}",
             *(["--expect-replies"] if arguments.expect_replies else []),
+            *(["--repeated"] if arguments.repeated else []),
         ]
         subprocess.run(command, check=True, capture_output=True)
         totals = next(
@@ -89,7 +108,10 @@ def main() -> None:
             for line in out.read_text().splitlines()
             if line.startswith("totals:")
         )
-    turns = arguments.bookings * TURNS_PER_BOOKING
+    plans = workload(arguments.repeated)
+    for _ in range(WARM_UP):
+        plans.booking()
+    turns = sum(1 + len(plans.booking().texts) for _ in range(arguments.bookings))
     mode = "expectReplies" if arguments.expect_replies else "replies to serviceUrl"
     print(f"{mode}: {totals // turns:,} instructions per turn")  # noqa: T201
 

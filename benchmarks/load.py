@@ -19,19 +19,21 @@ import asyncio
 import itertools
 import logging
 import os
+import random
 import socket
 import sys
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
-from statistics import median
 from typing import Any
 
 from aiohttp import ClientSession, TCPConnector, web
 
 ROOT = Path(__file__).resolve().parent.parent
+BOOKED = "I have you booked"
 TICKS = os.sysconf("SC_CLK_TCK")
 # Every conversation in a run is new: the bot skips activities it has seen before.
 CONVERSATIONS = itertools.count()
@@ -43,6 +45,14 @@ class Server:
     process: asyncio.subprocess.Process
     url: str
     started_in: float  # seconds from spawn to answering
+    is_bot: bool = False
+
+    def cpu_ns(self) -> int:
+        """Nanoseconds on the CPU, all the process's threads, from the scheduler's count."""
+        return sum(
+            int(task.joinpath("schedstat").read_text().split()[0])
+            for task in Path(f"/proc/{self.process.pid}/task").iterdir()
+        )
 
     def cpu_seconds(self) -> float:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -84,7 +94,9 @@ async def serve(
                 if process.returncode is not None:
                     raise RuntimeError(f"{command} exited with {process.returncode}") from None
                 await asyncio.sleep(0.01)
-    server = Server(process, url + "/api/messages", time.perf_counter() - started)
+    server = Server(
+        process, url + "/api/messages", time.perf_counter() - started, is_bot=command[1] == "app.py"
+    )
     try:
         yield server
     finally:
@@ -128,9 +140,81 @@ class Connector:
         return web.json_response({"status": "ok"})
 
 
+AIRPORTS = ["Paris", "London", "Berlin", "New York", "Seattle"]
+
+
+def date_forms(day: date, today: date) -> list[str]:
+    """`day` as people type a travel date (all of them definite: a year, or a day counted
+    from `today`)."""
+    month = day.strftime("%B")
+    nth = f"{day.day}{ordinal(day.day)}"
+    forms = [
+        f"{month} {nth} {day.year}",
+        f"{month.lower()} {day.day} {day.year}",
+        f"the {nth} of {month} {day.year}",
+        f"{nth} {month.lower()} {day.year}",
+        day.isoformat(),
+        f"in {(day - today).days} days",
+    ]
+    if day.day > 12:  # `5/12/2027` is two days, and the bot asks which
+        forms.append(f"{day.month}/{day.day}/{day.year}")
+    return forms
+
+
+def ordinal(number: int) -> str:
+    if number % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+class Workload:
+    """Bookings as different users make them, drawn from a seeded generator: each names a
+    different day, in one of many forms, and two different cities; in some the date comes at
+    the date question, in others inside the first message. `repeated` gives today's old
+    workload instead: the same five turns in every booking."""
+
+    def __init__(self, seed: int = 7, *, repeated: bool = False, today: date | None = None):
+        self.random = random.Random(seed)
+        self.repeated = repeated
+        self.today = today or date.today()
+
+    def booking(self) -> "Booking":
+        """The messages of one booking, up to its `yes`."""
+        if self.repeated:
+            return Booking(["book a flight to Paris", "Berlin", "tomorrow", "yes"], "tomorrow")
+        pick = self.random
+        destination, origin = pick.sample(AIRPORTS, 2)
+        day = self.today + timedelta(days=pick.randint(1, 400))
+        when = pick.choice([*date_forms(day, self.today), "tomorrow", "tmrw"])
+        texts = pick.choice(
+            [
+                [f"book a flight to {destination}", origin, when, "yes"],
+                [f"I want to fly from {origin} to {destination}", when, "yes"],
+                [f"fly from {origin} to {destination} on {when}", "yes"],
+                [f"book a flight from {origin} to {destination} {when}", "yes"],
+                [f"flight to {destination.lower()} {when} please", origin.lower(), "yes"],
+                [f"I need to get to {destination}", f"from {origin}", when, "yes please"],
+            ]
+        )
+        return Booking(texts, when)
+
+
+@dataclass(frozen=True)
+class Booking:
+    texts: list[str]
+    date: str  # as typed, alone or inside a message
+
+    @property
+    def date_turn(self) -> int:
+        """The number of the turn that names the date (the user's joining is turn 0)."""
+        return 1 + next(number for number, text in enumerate(self.texts) if self.date in text)
+
+
 def booking(
-    conversation: str, service_url: str, expect_replies: bool, date: str = "tomorrow"
+    conversation: str, service_url: str, expect_replies: bool, texts: list[str]
 ) -> list[dict[str, Any]]:
+    """The activities of one booking in a new conversation: the user joins, then says
+    `texts`."""
     common: dict[str, Any] = {
         "channelId": "emulator",
         "serviceUrl": service_url,
@@ -142,7 +226,6 @@ def booking(
     if expect_replies:
         common["deliveryMode"] = "expectReplies"
     join = {"type": "conversationUpdate", "membersAdded": [{"id": f"user-{conversation}"}]}
-    texts = ["book a flight to Paris", "Berlin", date, "yes"]
     turns = [join, *({"type": "message", "text": text} for text in texts)]
     return [
         {**common, **turn, "id": f"{conversation}-{number}"} for number, turn in enumerate(turns)
@@ -157,21 +240,32 @@ class Measure:
     latencies: list[float]
 
     def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
+        return percentile(self.latencies, p)
 
 
 async def drive(
-    server: Server, service_url: str, *, concurrency: int, bookings: int, expect_replies: bool
+    server: Server,
+    service_url: str,
+    workload: Workload,
+    *,
+    concurrency: int,
+    bookings: int,
+    expect_replies: bool,
 ) -> Measure:
-    """`bookings` bookings, by `concurrency` conversations at a time."""
+    """`bookings` bookings from `workload`, by `concurrency` conversations at a time. With
+    `expectReplies`, each booking must end booked: a benchmark of bookings that went astray
+    would measure something else."""
     latencies: list[float] = []
     left = iter(range(bookings))
 
     async def user(session: ClientSession) -> None:
         for _ in left:
-            for body in booking(f"c{next(CONVERSATIONS)}", service_url, expect_replies):
-                latencies.append(await post(session, server.url, body))
+            texts = workload.booking().texts
+            for body in booking(f"c{next(CONVERSATIONS)}", service_url, expect_replies, texts):
+                latency, answer = await post(session, server.url, body)
+                latencies.append(latency)
+            if expect_replies and server.is_bot and BOOKED not in answer:
+                raise RuntimeError(f"{texts} did not end booked: {answer[-300:]}")
 
     async with ClientSession(connector=TCPConnector(limit=concurrency)) as session:
         cpu = server.cpu_seconds()
@@ -182,14 +276,14 @@ async def drive(
     return Measure(len(latencies), seconds, cpu, latencies)
 
 
-async def post(session: ClientSession, url: str, body: dict[str, Any]) -> float:
-    """Seconds until the turn was answered."""
+async def post(session: ClientSession, url: str, body: dict[str, Any]) -> tuple[float, str]:
+    """Seconds until the turn was answered, and the answer."""
     started = time.perf_counter()
     async with session.post(url, json=body) as response:
-        await response.read()
+        answer = await response.text()
         if response.status not in (200, 201):
             raise RuntimeError(f"turn answered {response.status}")
-    return time.perf_counter() - started
+    return time.perf_counter() - started, answer
 
 
 def row(label: str, measure: Measure) -> str:
@@ -204,20 +298,27 @@ def row(label: str, measure: Measure) -> str:
 async def load(
     bot: Server, bare: Server, service_url: str, concurrencies: list[int], bookings: int
 ) -> None:
-    for expect_replies in (False, True):
-        mode = "expectReplies" if expect_replies else "replies to serviceUrl"
-        for concurrency in concurrencies:
-            measures = {}
-            for name, server in (("bot", bot), ("bare", bare)):
-                measures[name] = await drive(
-                    server,
-                    service_url,
-                    concurrency=concurrency,
-                    bookings=bookings,
-                    expect_replies=expect_replies,
-                )
-                print(row(f"{name:<5} {mode}, N={concurrency}", measures[name]))  # noqa: T201
-            print(ratio(measures["bot"], measures["bare"]))  # noqa: T201
+    rows = [
+        ("a different day in each booking", Workload(seed=7)),
+        ("the same five turns in each booking", Workload(repeated=True)),
+    ]
+    for title, workload in rows:
+        print(f"workload: {title}")  # noqa: T201
+        for expect_replies in (False, True):
+            mode = "expectReplies" if expect_replies else "replies to serviceUrl"
+            for concurrency in concurrencies:
+                measures = {}
+                for name, server in (("bot", bot), ("bare", bare)):
+                    measures[name] = await drive(
+                        server,
+                        service_url,
+                        workload,
+                        concurrency=concurrency,
+                        bookings=bookings,
+                        expect_replies=expect_replies,
+                    )
+                    print(row(f"{name:<5} {mode}, N={concurrency}", measures[name]))  # noqa: T201
+                print(ratio(measures["bot"], measures["bare"]))  # noqa: T201
 
 
 def ratio(bot: Measure, bare: Measure) -> str:
@@ -226,37 +327,47 @@ def ratio(bot: Measure, bare: Measure) -> str:
     return f"{'':<6}bot / bare: {throughput:.2f} of the turns/s, {cpu:.1f} times the CPU per turn"
 
 
-async def first_date(bot: Server, service_url: str) -> None:
-    """The date turn of a fresh process's first booking, against later ones: with a date
-    nobody typed before (the recognizers read it), and with one typed before (remembered)."""
-    new_dates = [f"march {day} 2030" for day in range(1, 22)]
-    first, *later_new = await date_turns(bot, service_url, new_dates)
-    later_repeated = await date_turns(bot, service_url, ["march 1 2030"] * 20)
+async def new_dates(bot: Server, service_url: str, bookings: int) -> None:
+    """The turns that name a date nobody typed to this process before, one booking at a
+    time: the first of a fresh process, then the CPU (all the server's threads) and latency
+    of the later ones."""
+    workload = Workload(seed=11)
+    seen: set[str] = set()
+    cpu: list[float] = []
+    latencies: list[float] = []
+    async with ClientSession() as session:
+        while len(cpu) < bookings + 1:
+            plan = workload.booking()
+            if plan.date in seen:
+                continue
+            seen.add(plan.date)
+            for number, body in enumerate(
+                booking(f"c{next(CONVERSATIONS)}", service_url, True, plan.texts)
+            ):
+                before = bot.cpu_ns()
+                latency, _ = await post(session, bot.url, body)
+                if number == plan.date_turn:
+                    cpu.append((bot.cpu_ns() - before) / 1e6)
+                    latencies.append(1000 * latency)
     print(  # noqa: T201
-        f"date turn: first {first:.1f} ms; later, median of 20: a new date "
-        f"{median(later_new):.1f} ms, a date typed before {median(later_repeated):.1f} ms"
+        f"a never-seen date's turn: the fresh process's first {latencies[0]:.1f} ms; "
+        f"later, {bookings} dates: CPU p50 {percentile(cpu[1:], 50):.2f} ms, "
+        f"p95 {percentile(cpu[1:], 95):.2f} ms; latency p50 {percentile(latencies[1:], 50):.1f} ms, "
+        f"p95 {percentile(latencies[1:], 95):.1f} ms"
     )
 
 
-async def date_turns(bot: Server, service_url: str, dates: list[str]) -> list[float]:
-    """Milliseconds of the date turn of a booking with each of `dates`, one after the other."""
-    date_turn = 3
-    latencies = []
-    async with ClientSession() as session:
-        for date in dates:
-            turns = booking(f"c{next(CONVERSATIONS)}", service_url, True, date)
-            for number, body in enumerate(turns):
-                latency = await post(session, bot.url, body)
-                if number == date_turn:
-                    latencies.append(1000 * latency)
-    return latencies
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
 
 
 async def idle_memory(bot: Server, service_url: str, bookings: int) -> None:
     """Growth of the server's memory per conversation left idle after a finished booking."""
-    await drive(bot, service_url, concurrency=8, bookings=8, expect_replies=True)
+    workload = Workload(seed=13)
+    await drive(bot, service_url, workload, concurrency=8, bookings=8, expect_replies=True)
     before = bot.rss_bytes()
-    await drive(bot, service_url, concurrency=8, bookings=bookings, expect_replies=True)
+    await drive(bot, service_url, workload, concurrency=8, bookings=bookings, expect_replies=True)
     grown = bot.rss_bytes() - before
     print(  # noqa: T201
         f"memory per idle conversation after {bookings} bookings: {grown / bookings:.0f} bytes"
@@ -282,7 +393,8 @@ async def stored_state() -> None:
         ClientSession() as session,
     ):
         url = str(bot_server.make_url("/api/messages"))
-        turns = booking("stored", str(connector_server.make_url("/")), expect_replies=True)
+        texts = Workload(repeated=True).booking().texts
+        turns = booking("stored", str(connector_server.make_url("/")), True, texts)
         key = "emulator/conversations/stored"
         for done in range(1, 11):
             for number, body in enumerate(turns):
@@ -312,7 +424,7 @@ async def main(concurrencies: list[int], bookings: int, idle: int, cache: bool) 
             await load(bot, bare, service_url, concurrencies, bookings)
         async with serve(*bot_command, health_path="/healthz", settings=settings) as bot:
             print(f"bot start to listening: {bot.started_in:.2f} s")  # noqa: T201
-            await first_date(bot, service_url)
+            await new_dates(bot, service_url, bookings=100)
         if idle:
             async with serve(*bot_command, health_path="/healthz", settings=settings) as bot:
                 await idle_memory(bot, service_url, idle)

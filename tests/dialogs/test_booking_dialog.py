@@ -3,8 +3,10 @@
 import pytest
 from botbuilder.dialogs import DialogTurnStatus
 from botbuilder.schema import Activity, InputHints
+from recognizers_choice import recognize_boolean
 
 from booking_details import BookingDetails
+from dialogs import confirm_prompt
 from dialogs.booking_dialog import BookingDialog
 from tests.conftest import DialogTestClient
 
@@ -67,6 +69,26 @@ async def test_accepting_ends_with_the_details(answer: str, tomorrow: str) -> No
 
     assert await client.say(answer) == []
     assert client.result.result.destination == "Seattle"
+
+
+async def test_a_short_confirmation_is_read_by_recognizers_text_once(
+    monkeypatch: pytest.MonkeyPatch, tomorrow: str
+) -> None:
+    calls: list[str] = []
+
+    def counted(text: str, culture: str) -> list:
+        calls.append(text)
+        return recognize_boolean(text, culture)
+
+    monkeypatch.setattr(confirm_prompt, "recognize_boolean", counted)
+    confirm_prompt.remembered_boolean.cache_clear()
+    for _ in range(2):
+        client = DialogTestClient(BookingDialog(), BookingDetails("Seattle", "New York", tomorrow))
+        await client.say("hi")
+        assert await client.say("yes please") == []
+        assert client.result.result.destination == "Seattle"
+
+    assert calls == ["yes please"]
 
 
 async def test_an_unclear_confirmation_asks_again(tomorrow: str) -> None:

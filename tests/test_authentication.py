@@ -26,6 +26,7 @@ from config import DefaultConfig
 from tests.conftest import EmulatorClient, FailingStorage, StartBot, served
 
 APP_ID = "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10"
+TENANT_ID = "0c9a4f23-5b1e-4d7a-8f2c-6e3b9d1a7c45"
 CHANNEL_ISSUER = "https://api.botframework.com"
 
 
@@ -47,7 +48,12 @@ def token(key: RSAPrivateKey, service_url: str, **claims: Any) -> str:
 
 def production(**settings: str) -> DefaultConfig:
     return DefaultConfig.from_env(
-        {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "secret", **settings}
+        {
+            "MicrosoftAppId": APP_ID,
+            "MicrosoftAppPassword": "secret",
+            "MicrosoftAppTenantId": TENANT_ID,
+            **settings,
+        }
     )
 
 

@@ -27,6 +27,15 @@ def create_storage(config: DefaultConfig) -> Storage:
     if config.STORAGE == "blob":
         from storage.blob import AzureBlobStorage
 
+        if config.BLOB_SERVICE_URL:
+            from azure.identity.aio import DefaultAzureCredential
+
+            return AzureBlobStorage(
+                config.BLOB_SERVICE_URL,
+                config.BLOB_CONTAINER_NAME,
+                credential=DefaultAzureCredential(**_identity(config)),
+                timeout=config.STORAGE_TIMEOUT,
+            )
         try:
             return AzureBlobStorage(
                 config.BLOB_CONNECTION_STRING,
@@ -46,3 +55,11 @@ def create_storage(config: DefaultConfig) -> Storage:
             timeout=config.STORAGE_TIMEOUT,
         )
     return MemoryStorage(idle_timeout=config.MEMORY_IDLE_TIMEOUT)
+
+
+def _identity(config: DefaultConfig) -> dict[str, str]:
+    """DefaultAzureCredential's options: in Azure, the user-assigned managed identity to use
+    (App Service otherwise answers for the system-assigned one)."""
+    if config.MANAGED_IDENTITY_CLIENT_ID:
+        return {"managed_identity_client_id": config.MANAGED_IDENTITY_CLIENT_ID}
+    return {}

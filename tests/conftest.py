@@ -353,12 +353,15 @@ class ManagedIdentityEndpoint:
     def __init__(self) -> None:
         self.requests: list[tuple[str, str | None]] = []
         self.tokens: list[str] = []
+        self.issuer = f"https://sts.windows.net/{self.TENANT}/"
         self.app = web.Application()
         self.app.router.add_get("/msi/token", self._token)
 
     async def _token(self, request: web.Request) -> web.Response:
         if request.headers.get("X-IDENTITY-HEADER") != self.SECRET:
-            return web.json_response({"statusCode": 400, "message": "no identity header"}, 400)
+            return web.json_response(
+                {"statusCode": 400, "message": "no identity header"}, status=400
+            )
         resource = request.query["resource"]
         client_id = request.query.get("client_id")
         self.requests.append((resource, client_id))
@@ -366,7 +369,7 @@ class ManagedIdentityEndpoint:
         token = jwt.encode(
             {
                 "aud": resource,
-                "iss": f"https://sts.windows.net/{self.TENANT}/",
+                "iss": self.issuer,
                 "tid": self.TENANT,
                 "appid": client_id,
                 "iat": now,
@@ -562,6 +565,29 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         cwd=workspace,
     )
     yield port
+    stop_service(process)
+
+
+@pytest.fixture(scope="session")
+def azurite_oauth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """Azurite's blob service over HTTPS, taking bearer tokens too (`--oauth basic`: it checks
+    a token's issuer, audience and lifetime, not its signature), in memory, for the whole
+    session: its blob service URL and its certificate's file."""
+    workspace = tmp_path_factory.mktemp("azurite-oauth")
+    certificate, key = workspace / "cert.pem", workspace / "key.pem"
+    make_certificate(certificate, key)
+    port = free_port()
+    process = start_service(
+        azurite_command(
+            port,
+            "--inMemoryPersistence",
+            *("--oauth", "basic", "--cert", str(certificate), "--key", str(key)),
+        ),
+        port,
+        workspace / "azurite.log",
+        cwd=workspace,
+    )
+    yield f"https://127.0.0.1:{port}/devstoreaccount1", str(certificate)
     stop_service(process)
 
 

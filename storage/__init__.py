@@ -47,11 +47,17 @@ def create_storage(config: DefaultConfig) -> Storage:
     if config.STORAGE == "cosmos":
         from storage.cosmos import AzureCosmosStorage
 
+        credential = None
+        if not config.COSMOS_DB_AUTH_KEY:
+            from azure.identity import DefaultAzureCredential
+
+            credential = DefaultAzureCredential(**_identity(config))
         return AzureCosmosStorage(
             config.COSMOS_DB_ENDPOINT,
             config.COSMOS_DB_AUTH_KEY,
             config.COSMOS_DB_DATABASE_ID,
             config.COSMOS_DB_CONTAINER_ID,
+            credential=credential,
             timeout=config.STORAGE_TIMEOUT,
         )
     return MemoryStorage(idle_timeout=config.MEMORY_IDLE_TIMEOUT)

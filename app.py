@@ -18,7 +18,10 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from botbuilder.core import Storage
 from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
-from botframework.connector.auth import BotFrameworkAuthentication
+from botframework.connector.auth import (
+    BotFrameworkAuthentication,
+    PasswordServiceClientCredentialFactory,
+)
 
 from adapter_with_error_handler import AdapterWithErrorHandler
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
@@ -85,7 +88,7 @@ def create_app(
     signing_keys.install(timeout=config.OUTBOUND_TIMEOUT)
     dates.recent.resize(config.RECOGNITION_CACHE_SIZE)
     app[ADAPTER] = AdapterWithErrorHandler(
-        auth or ConfigurationBotFrameworkAuthentication(config),
+        auth or bot_authentication(config),
         conversation_state,
         connector=BotConnector(timeout=config.OUTBOUND_TIMEOUT),
         show_error_details=not config.APP_ID,
@@ -103,6 +106,17 @@ def create_app(
         app[DIRECT_LINE].add_routes(app.router)
     app.on_startup.append(warm_up)
     return app
+
+
+def bot_authentication(config: DefaultConfig) -> BotFrameworkAuthentication:
+    """Bot Framework authentication as the `MicrosoftApp*` settings say; none without an app
+    id (local development), whatever `MicrosoftAppType` says: botbuilder's SingleTenant and
+    UserAssignedMSI credentials refuse an empty app id."""
+    if config.APP_ID:
+        return ConfigurationBotFrameworkAuthentication(config)
+    return ConfigurationBotFrameworkAuthentication(
+        config, credentials_factory=PasswordServiceClientCredentialFactory()
+    )
 
 
 async def storage_session(app: web.Application) -> AsyncIterator[None]:

@@ -24,8 +24,9 @@ class DefaultConfig:
     PORT: int = 3978
     APP_ID: str = ""
     APP_PASSWORD: str = ""
-    APP_TYPE: str = "MultiTenant"
+    APP_TYPE: str = "SingleTenant"
     APP_TENANTID: str = ""
+    MANAGED_IDENTITY_CLIENT_ID: str = ""
     LUIS_APP_ID: str = ""
     LUIS_API_KEY: str = ""
     LUIS_API_HOST_NAME: str = ""
@@ -44,6 +45,7 @@ class DefaultConfig:
     MEMORY_IDLE_TIMEOUT: float = 24 * 3600.0
     STORAGE_TIMEOUT: float = 3.0
     BLOB_CONNECTION_STRING: str = ""
+    BLOB_SERVICE_URL: str = ""
     BLOB_CONTAINER_NAME: str = ""
     COSMOS_DB_ENDPOINT: str = ""
     COSMOS_DB_AUTH_KEY: str = ""
@@ -52,15 +54,21 @@ class DefaultConfig:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "DefaultConfig":
+        app_id = environ.get("MicrosoftAppId", "")
+        app_type = _choice(
+            "MicrosoftAppType", environ.get("MicrosoftAppType") or cls.APP_TYPE, APP_TYPES
+        )
         config = cls(
             HOST=environ.get("HOST", cls.HOST),
             PORT=_port(environ.get("PORT", str(cls.PORT))),
-            APP_ID=environ.get("MicrosoftAppId", ""),
+            APP_ID=app_id,
             APP_PASSWORD=environ.get("MicrosoftAppPassword", ""),
-            APP_TYPE=_choice(
-                "MicrosoftAppType", environ.get("MicrosoftAppType") or cls.APP_TYPE, APP_TYPES
-            ),
+            APP_TYPE=app_type,
             APP_TENANTID=environ.get("MicrosoftAppTenantId", ""),
+            # azure-identity's own name for the managed identity to use; the bot's identity
+            # by default, when it is one.
+            MANAGED_IDENTITY_CLIENT_ID=environ.get("AZURE_CLIENT_ID", "").strip()
+            or (app_id if app_type == "UserAssignedMSI" else ""),
             LUIS_APP_ID=environ.get("LuisAppId", ""),
             LUIS_API_KEY=environ.get("LuisAPIKey", ""),
             LUIS_API_HOST_NAME=environ.get("LuisAPIHostName", ""),
@@ -97,21 +105,28 @@ class DefaultConfig:
                 "STORAGE_TIMEOUT", environ.get("STORAGE_TIMEOUT"), cls.STORAGE_TIMEOUT
             ),
             BLOB_CONNECTION_STRING=environ.get("BlobConnectionString", "").strip(),
+            BLOB_SERVICE_URL=environ.get("BlobServiceUrl", "").strip(),
             BLOB_CONTAINER_NAME=environ.get("BlobContainerName", "").strip(),
             COSMOS_DB_ENDPOINT=environ.get("CosmosDbEndpoint", "").strip(),
             COSMOS_DB_AUTH_KEY=environ.get("CosmosDbAuthKey", "").strip(),
             COSMOS_DB_DATABASE_ID=environ.get("CosmosDbDatabaseId", "").strip(),
             COSMOS_DB_CONTAINER_ID=environ.get("CosmosDbContainerId", "").strip(),
         )
-        config.check()
+        config.check(local=not app_id and not environ.get("MicrosoftAppType"))
         return config
 
-    def check(self) -> None:
-        """Fail at start, naming the setting, rather than on the first message."""
+    def check(self, *, local: bool = False) -> None:
+        """Fail at start, naming the setting, rather than on the first message.
+
+        `local`: neither MicrosoftAppId nor MicrosoftAppType was given, which is local
+        development with authentication off; the identity's settings are not required then.
+        """
         required = {
             "SingleTenant": ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppTenantId"),
             "UserAssignedMSI": ("MicrosoftAppId", "MicrosoftAppTenantId"),
         }.get(self.APP_TYPE, ())
+        if local:
+            required = ()
         values = {
             "MicrosoftAppId": self.APP_ID,
             "MicrosoftAppPassword": self.APP_PASSWORD,
@@ -133,8 +148,23 @@ class DefaultConfig:
             self._check_cosmos()
 
     def _check_blob(self) -> None:
-        _require("STORAGE is blob", BlobConnectionString=self.BLOB_CONNECTION_STRING)
-        _check_connection_string(self.BLOB_CONNECTION_STRING)
+        if self.BLOB_CONNECTION_STRING and self.BLOB_SERVICE_URL:
+            raise ConfigError(
+                "BlobConnectionString and BlobServiceUrl are both set: set one (the service URL "
+                "to sign in with the app's identity, the connection string to use a key)"
+            )
+        if self.BLOB_SERVICE_URL:
+            if not re.fullmatch(r"https://[^/\s]+(/[^\s]*)?", self.BLOB_SERVICE_URL):
+                raise ConfigError(
+                    "BlobServiceUrl must be the account's https URL, like "
+                    f"https://<account>.blob.core.windows.net, got {self.BLOB_SERVICE_URL!r}"
+                )
+        elif self.BLOB_CONNECTION_STRING:
+            _check_connection_string(self.BLOB_CONNECTION_STRING)
+        else:
+            raise ConfigError(
+                "BlobConnectionString or BlobServiceUrl is required when STORAGE is blob"
+            )
         _require("STORAGE is blob", BlobContainerName=self.BLOB_CONTAINER_NAME)
         if not BLOB_CONTAINER_NAME.fullmatch(self.BLOB_CONTAINER_NAME):
             raise ConfigError(
@@ -149,8 +179,7 @@ class DefaultConfig:
                 "CosmosDbEndpoint must be the account URL, like "
                 f"https://<account>.documents.azure.com:443/, got {self.COSMOS_DB_ENDPOINT!r}"
             )
-        _require("STORAGE is cosmos", CosmosDbAuthKey=self.COSMOS_DB_AUTH_KEY)
-        if not _is_base64(self.COSMOS_DB_AUTH_KEY):
+        if self.COSMOS_DB_AUTH_KEY and not _is_base64(self.COSMOS_DB_AUTH_KEY):
             raise ConfigError("CosmosDbAuthKey must be the account key (base64)")
         for name, value in (
             ("CosmosDbDatabaseId", self.COSMOS_DB_DATABASE_ID),

@@ -27,6 +27,15 @@ def create_storage(config: DefaultConfig) -> Storage:
     if config.STORAGE == "blob":
         from storage.blob import AzureBlobStorage
 
+        if config.BLOB_SERVICE_URL:
+            from azure.identity.aio import DefaultAzureCredential
+
+            return AzureBlobStorage(
+                config.BLOB_SERVICE_URL,
+                config.BLOB_CONTAINER_NAME,
+                credential=DefaultAzureCredential(**_identity(config)),
+                timeout=config.STORAGE_TIMEOUT,
+            )
         try:
             return AzureBlobStorage(
                 config.BLOB_CONNECTION_STRING,
@@ -38,11 +47,25 @@ def create_storage(config: DefaultConfig) -> Storage:
     if config.STORAGE == "cosmos":
         from storage.cosmos import AzureCosmosStorage
 
+        credential = None
+        if not config.COSMOS_DB_AUTH_KEY:
+            from azure.identity import DefaultAzureCredential
+
+            credential = DefaultAzureCredential(**_identity(config))
         return AzureCosmosStorage(
             config.COSMOS_DB_ENDPOINT,
             config.COSMOS_DB_AUTH_KEY,
             config.COSMOS_DB_DATABASE_ID,
             config.COSMOS_DB_CONTAINER_ID,
+            credential=credential,
             timeout=config.STORAGE_TIMEOUT,
         )
     return MemoryStorage(idle_timeout=config.MEMORY_IDLE_TIMEOUT)
+
+
+def _identity(config: DefaultConfig) -> dict[str, str]:
+    """DefaultAzureCredential's options: in Azure, the user-assigned managed identity to use
+    (App Service otherwise answers for the system-assigned one)."""
+    if config.MANAGED_IDENTITY_CLIENT_ID:
+        return {"managed_identity_client_id": config.MANAGED_IDENTITY_CLIENT_ID}
+    return {}

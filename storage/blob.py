@@ -5,8 +5,10 @@ import json
 from typing import Any
 
 from azure.core import MatchConditions
+from azure.core.credentials_async import AsyncTokenCredential
 from azure.core.exceptions import (
     AzureError,
+    ClientAuthenticationError,
     HttpResponseError,
     ResourceExistsError,
     ResourceModifiedError,
@@ -35,25 +37,39 @@ class AzureBlobStorage(BlobStorage):
 
     def __init__(
         self,
-        connection_string: str,
+        account: str,
         container_name: str,
         *,
+        credential: AsyncTokenCredential | None = None,
         timeout: float = 3.0,
         start_timeout: float = 10.0,
+        ca_file: str | None = None,
     ) -> None:
-        # Not the SDK's __init__: it keeps only the container client, whose close() leaves the
-        # service client's HTTP session open. The base class reads its private client.
-        self._service = BlobServiceClient.from_connection_string(
-            connection_string,
-            # The SDK's default retries wait 15 s, then 18 s, then 24 s. These fit in `timeout`:
-            # a refused connection is tried three times in about a fifth of it, and a request
-            # left unanswered is given up halfway, so that a second try fits.
-            retry_policy=LinearRetry(
+        """`account`: the account's connection string; or, with `credential`, its blob
+        service URL, the container then being reached with the credential's tokens (the
+        storage closes the credential with itself). `ca_file`: a CA bundle to verify the
+        service's certificate with, instead of the system's."""
+        # The SDK's default retries wait 15 s, then 18 s, then 24 s. These fit in `timeout`:
+        # a refused connection is tried three times in about a fifth of it, and a request
+        # left unanswered is given up halfway, so that a second try fits.
+        options: dict[str, Any] = {
+            "retry_policy": LinearRetry(
                 backoff=timeout / 10, random_jitter_range=timeout / 20, retry_total=2
             ),
-            connection_timeout=timeout / 2,
-            read_timeout=timeout / 2,
-        )
+            "connection_timeout": timeout / 2,
+            "read_timeout": timeout / 2,
+        }
+        if ca_file:
+            options["connection_verify"] = ca_file
+        # Not the SDK's __init__: it keeps only the container client, whose close() leaves the
+        # service client's HTTP session open. The base class reads its private client.
+        if credential is None:
+            self._setting = "BlobConnectionString"
+            self._service = BlobServiceClient.from_connection_string(account, **options)
+        else:
+            self._setting = "BlobServiceUrl"
+            self._service = BlobServiceClient(account, credential=credential, **options)
+        self._credential = credential
         self._container = self._service.get_container_client(container_name)
         self._BlobStorage__container_client = self._container
         self._start_timeout = start_timeout
@@ -80,12 +96,16 @@ class AzureBlobStorage(BlobStorage):
                 await self._container.create_container(retry_total=0)
         except ResourceExistsError:
             pass
+        except ClientAuthenticationError as error:
+            if error.status_code in (401, 403):
+                raise StorageUnavailable(self._refused(where, error.status_code)) from error
+            # The credential found no token (azure.identity logs what each source said).
+            raise StorageUnavailable(
+                f"{self._setting}: no access token for {where}: {first_line(error)}"
+            ) from error
         except HttpResponseError as error:
             if error.status_code in (401, 403):
-                raise StorageUnavailable(
-                    f"BlobConnectionString: {where} refused the account's credentials "
-                    f"(HTTP {error.status_code})"
-                ) from error
+                raise StorageUnavailable(self._refused(where, error.status_code)) from error
             raise StorageUnavailable(
                 f"BlobContainerName: {where} refused container "
                 f"{self._container.container_name!r} (HTTP {error.status_code} {error.reason})"
@@ -93,11 +113,23 @@ class AzureBlobStorage(BlobStorage):
         except (AzureError, OSError, TimeoutError) as error:
             reason = "no answer in time" if isinstance(error, TimeoutError) else first_line(error)
             raise StorageUnavailable(
-                f"BlobConnectionString: cannot reach blob storage at {where}: {reason}"
+                f"{self._setting}: cannot reach blob storage at {where}: {reason}"
             ) from error
+
+    def _refused(self, where: str, status: int) -> str:
+        if self._credential is None:
+            return (
+                f"BlobConnectionString: {where} refused the account's credentials (HTTP {status})"
+            )
+        return (
+            f"BlobServiceUrl: {where} refused the app's identity (HTTP {status}); it needs the "
+            "Storage Blob Data Contributor role on the account"
+        )
 
     async def close(self) -> None:
         await self._service.close()
+        if self._credential is not None:
+            await self._credential.close()
 
     async def problem(self) -> str | None:
         return await self._calls.problem()

@@ -7,7 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 from azure.core import MatchConditions
-from azure.core.exceptions import AzureError
+from azure.core.credentials import TokenCredential
+from azure.core.exceptions import AzureError, ClientAuthenticationError
 from azure.core.pipeline.transport import RequestsTransport
 from azure.cosmos import ConnectionRetryPolicy, CosmosClient, documents
 from azure.cosmos.exceptions import (
@@ -44,7 +45,10 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
     - every read, write and delete ends within `timeout` seconds, or raises
       StorageUnreachable; `problem()` says whether the store can be used.
 
-    `ca_file`: a CA bundle to verify the endpoint's certificate with, instead of the system's.
+    `credential`: with no `auth_key`, the token credential to sign in with (the storage closes
+    it with itself). Cosmos DB's data-plane roles cannot create databases or containers, so
+    then both must exist. `ca_file`: a CA bundle to verify the endpoint's certificate with,
+    instead of the system's.
     """
 
     def __init__(
@@ -54,6 +58,7 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
         database_id: str,
         container_id: str,
         *,
+        credential: TokenCredential | None = None,
         timeout: float = 3.0,
         start_timeout: float = 10.0,
         ca_file: str | None = None,
@@ -66,6 +71,7 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
                 container_id=container_id,
             )
         )
+        self._credential = credential
         self._timeout = timeout
         self._start_timeout = start_timeout
         self._ca_file = ca_file
@@ -87,7 +93,19 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
                 f"CosmosDbEndpoint: no answer from {self.config.cosmos_db_endpoint} "
                 f"within {self._start_timeout:g} s"
             ) from error
+        except ClientAuthenticationError as error:
+            # The credential found no token (azure.identity logs what each source said).
+            raise StorageUnavailable(
+                f"CosmosDbEndpoint: no access token for {self.config.cosmos_db_endpoint}: "
+                f"{_first_line(str(error))}"
+            ) from error
         except CosmosHttpResponseError as error:
+            if self._credential is not None and error.status_code in (401, 403):
+                raise StorageUnavailable(
+                    f"CosmosDbEndpoint: {self.config.cosmos_db_endpoint} refused the app's "
+                    f"identity (HTTP {error.status_code}); it needs the Cosmos DB Built-in Data "
+                    "Contributor role on the account"
+                ) from error
             setting = "CosmosDbAuthKey" if error.status_code in (401, 403) else "CosmosDbEndpoint"
             raise StorageUnavailable(
                 f"{setting}: {self.config.cosmos_db_endpoint} answered HTTP {error.status_code}"
@@ -117,18 +135,43 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
         # The client reads the account as it is made: that is the first network call.
         self.client = CosmosClient(
             self.config.cosmos_db_endpoint,
-            self.config.auth_key,
+            self._credential or self.config.auth_key,
             connection_policy=policy,
             ssl_config=ssl,
             transport=RequestsTransport(read_timeout=self._timeout),
             timeout=self._start_timeout,  # for the account read, retries included
         )
-        run_to_end(self.initialize())
+        if self._credential is None:
+            run_to_end(self.initialize())
+        else:
+            self._use_existing_container()
+
+    def _use_existing_container(self) -> None:
+        """The database and container, read rather than created: a token's roles may not
+        create them."""
+        database = self.client.get_database_client(self.config.database_id)
+        container = database.get_container_client(self.config.container_id)
+        try:
+            paths = container.read().get("partitionKey", {}).get("paths")
+        except CosmosResourceNotFoundError as error:
+            raise StorageUnavailable(
+                f"CosmosDbContainerId: no container {self.config.container_id!r} in database "
+                f"{self.config.database_id!r} at {self.config.cosmos_db_endpoint}; without "
+                "CosmosDbAuthKey the bot cannot create it: create it, partitioned on /id"
+            ) from error
+        if paths != ["/id"]:
+            raise StorageUnavailable(
+                f"CosmosDbContainerId: container {self.config.container_id!r} is partitioned "
+                f"on {paths}, not /id"
+            )
+        self.database, self.container = database, container
 
     async def close(self) -> None:
         """Close the client's HTTP session (the client has no close(); its `with` exit does it)."""
         if self.client is not None:
             self.client.__exit__(None, None, None)
+        if self._credential is not None:
+            self._credential.close()
         self._threads.shutdown(wait=False, cancel_futures=True)
 
     async def problem(self) -> str | None:

@@ -8,7 +8,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
-from azure.core.exceptions import AzureError, HttpResponseError
+from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError
 
 from storage.errors import StateConflict, StorageUnreachable, first_line
 
@@ -54,6 +54,9 @@ class StoreCalls:
             raise
         except TimeoutError as error:
             raise self._failed(f"no answer within {self.timeout:g} s", error) from error
+        except ClientAuthenticationError as error:
+            reason = f"HTTP {error.status_code}" if error.status_code else "no access token"
+            raise self._failed(reason, error) from error
         except HttpResponseError as error:
             raise self._failed(f"HTTP {error.status_code}", error) from error
         except (AzureError, OSError) as error:

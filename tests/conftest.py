@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import jwt
 import pytest
 from aiohttp import ClientError, ClientSession, web
 from aiohttp.test_utils import TestServer
@@ -340,6 +341,90 @@ def flight_result(
     return luis_result(intent, text=text, entities=entities)
 
 
+class ManagedIdentityEndpoint:
+    """The managed identity endpoint App Service gives an app (IDENTITY_ENDPOINT and
+    IDENTITY_HEADER, API version 2019-08-01), on 127.0.0.1: for the resource asked, a token
+    shaped as Microsoft Entra ID's (issuer, audience, lifetime; signed with a key of its own,
+    which nobody here checks). Keeps each request's resource and client id."""
+
+    TENANT = "0c9a4f23-5b1e-4d7a-8f2c-6e3b9d1a7c45"
+    SECRET = "identity-header-secret"
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str | None]] = []
+        self.tokens: list[str] = []
+        self.issuer = f"https://sts.windows.net/{self.TENANT}/"
+        self.app = web.Application()
+        self.app.router.add_get("/msi/token", self._token)
+
+    async def _token(self, request: web.Request) -> web.Response:
+        if request.headers.get("X-IDENTITY-HEADER") != self.SECRET:
+            return web.json_response(
+                {"statusCode": 400, "message": "no identity header"}, status=400
+            )
+        resource = request.query["resource"]
+        client_id = request.query.get("client_id")
+        self.requests.append((resource, client_id))
+        now = int(time.time())
+        token = jwt.encode(
+            {
+                "aud": resource,
+                "iss": self.issuer,
+                "tid": self.TENANT,
+                "appid": client_id,
+                "iat": now,
+                "nbf": now - 60,
+                "exp": now + 3600,
+            },
+            "the endpoint's own key, at least 32 bytes long",
+            algorithm="HS256",
+        )
+        self.tokens.append(token)
+        return web.json_response(
+            {
+                "access_token": token,
+                "expires_on": str(now + 3600),
+                "resource": resource,
+                "token_type": "Bearer",
+                "client_id": client_id,
+            }
+        )
+
+    def environ(self, url: str) -> dict[str, str]:
+        """The variables App Service sets for an app with a managed identity."""
+        return {"IDENTITY_ENDPOINT": url, "IDENTITY_HEADER": self.SECRET}
+
+
+@pytest.fixture
+async def identity_endpoint(
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[tuple[ManagedIdentityEndpoint, dict[str, str]]]:
+    """The managed identity endpoint, and its variables, which are set in this process too
+    (msal and azure-identity read them there); other token sources' variables are removed."""
+    endpoint = ManagedIdentityEndpoint()
+    async with served(endpoint.app) as server:
+        environ = endpoint.environ(str(server.make_url("/msi/token")))
+        for name in TOKEN_SOURCE_VARIABLES:
+            monkeypatch.delenv(name, raising=False)
+        for name, value in environ.items():
+            monkeypatch.setenv(name, value)
+        yield endpoint, environ
+
+
+# Where else msal and azure-identity look for a token.
+TOKEN_SOURCE_VARIABLES = (
+    "IDENTITY_SERVER_THUMBPRINT",
+    "MSI_ENDPOINT",
+    "MSI_SECRET",
+    "IMDS_ENDPOINT",
+    "AZURE_CLIENT_ID",
+    "AZURE_CLIENT_SECRET",
+    "AZURE_TENANT_ID",
+    "AZURE_FEDERATED_TOKEN_FILE",
+    "AZURE_TOKEN_CREDENTIALS",
+)
+
+
 StartBot = Callable[..., Awaitable[EmulatorClient]]
 
 
@@ -480,6 +565,29 @@ def azurite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         cwd=workspace,
     )
     yield port
+    stop_service(process)
+
+
+@pytest.fixture(scope="session")
+def azurite_oauth(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """Azurite's blob service over HTTPS, taking bearer tokens too (`--oauth basic`: it checks
+    a token's issuer, audience and lifetime, not its signature), in memory, for the whole
+    session: its blob service URL and its certificate's file."""
+    workspace = tmp_path_factory.mktemp("azurite-oauth")
+    certificate, key = workspace / "cert.pem", workspace / "key.pem"
+    make_certificate(certificate, key)
+    port = free_port()
+    process = start_service(
+        azurite_command(
+            port,
+            "--inMemoryPersistence",
+            *("--oauth", "basic", "--cert", str(certificate), "--key", str(key)),
+        ),
+        port,
+        workspace / "azurite.log",
+        cwd=workspace,
+    )
+    yield f"https://127.0.0.1:{port}/devstoreaccount1", str(certificate)
     stop_service(process)
 
 

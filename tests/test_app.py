@@ -358,7 +358,11 @@ async def test_with_an_app_id_a_request_without_a_valid_token_is_unauthorized(
     start_bot: StartBot, headers: dict[str, str]
 ) -> None:
     config = DefaultConfig.from_env(
-        {"MicrosoftAppId": "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10", "MicrosoftAppPassword": "x"}
+        {
+            "MicrosoftAppId": "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10",
+            "MicrosoftAppPassword": "x",
+            "MicrosoftAppTenantId": "0c9a4f23-5b1e-4d7a-8f2c-6e3b9d1a7c45",
+        }
     )
     emulator = await start_bot(config)
 

@@ -9,11 +9,13 @@ from typing import Any
 import jwt
 import pytest
 from aiohttp import web
+from botbuilder.integration.aiohttp import ConfigurationServiceClientCredentialFactory
 from botframework.connector.auth import (
     AuthenticationConfiguration,
     BotFrameworkAuthentication,
     MicrosoftAppCredentials,
     PasswordServiceClientCredentialFactory,
+    ServiceClientCredentialsFactory,
 )
 from botframework.connector.auth.bot_framework_authentication_factory import (
     BotFrameworkAuthenticationFactory,
@@ -23,9 +25,16 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from jwt.algorithms import RSAAlgorithm
 
 from config import DefaultConfig
-from tests.conftest import EmulatorClient, FailingStorage, StartBot, served
+from tests.conftest import (
+    EmulatorClient,
+    FailingStorage,
+    ManagedIdentityEndpoint,
+    StartBot,
+    served,
+)
 
 APP_ID = "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10"
+TENANT_ID = "0c9a4f23-5b1e-4d7a-8f2c-6e3b9d1a7c45"
 CHANNEL_ISSUER = "https://api.botframework.com"
 
 
@@ -47,7 +56,12 @@ def token(key: RSAPrivateKey, service_url: str, **claims: Any) -> str:
 
 def production(**settings: str) -> DefaultConfig:
     return DefaultConfig.from_env(
-        {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": "secret", **settings}
+        {
+            "MicrosoftAppId": APP_ID,
+            "MicrosoftAppPassword": "secret",
+            "MicrosoftAppTenantId": TENANT_ID,
+            **settings,
+        }
     )
 
 
@@ -144,21 +158,67 @@ class TokenCredentialFactory(PasswordServiceClientCredentialFactory):
         return TokenCredentials(app_id, self.password, oauth_scope=oauth_scope)
 
 
+def public_cloud(
+    metadata_url: str, credential_factory: ServiceClientCredentialsFactory
+) -> BotFrameworkAuthentication:
+    """Bot Framework authentication as in the public cloud, with the keys at `metadata_url`."""
+    return BotFrameworkAuthenticationFactory.create(
+        to_channel_from_bot_login_url="https://login.microsoftonline.com/botframework.com",
+        to_channel_from_bot_oauth_scope="https://api.botframework.com",
+        to_bot_from_channel_token_issuer=CHANNEL_ISSUER,
+        to_bot_from_channel_open_id_metadata_url=metadata_url,
+        to_bot_from_emulator_open_id_metadata_url=metadata_url,
+        validate_authority=True,
+        credential_factory=credential_factory,
+        auth_configuration=AuthenticationConfiguration(),
+    )
+
+
 @pytest.fixture
-async def channel_auth(signing_key: RSAPrivateKey) -> AsyncIterator[BotFrameworkAuthentication]:
-    """Bot Framework authentication as in the public cloud, with the keys served locally."""
+async def key_server(signing_key: RSAPrivateKey) -> AsyncIterator[str]:
+    """The channel's signing keys, served locally; the URL of their metadata."""
     async with served(KeyServer(signing_key).app) as server:
-        metadata_url = str(server.make_url("/openid"))
-        yield BotFrameworkAuthenticationFactory.create(
-            to_channel_from_bot_login_url="https://login.microsoftonline.com/botframework.com",
-            to_channel_from_bot_oauth_scope="https://api.botframework.com",
-            to_bot_from_channel_token_issuer=CHANNEL_ISSUER,
-            to_bot_from_channel_open_id_metadata_url=metadata_url,
-            to_bot_from_emulator_open_id_metadata_url=metadata_url,
-            validate_authority=True,
-            credential_factory=TokenCredentialFactory(APP_ID, "secret"),
-            auth_configuration=AuthenticationConfiguration(),
-        )
+        yield str(server.make_url("/openid"))
+
+
+@pytest.fixture
+def channel_auth(key_server: str) -> BotFrameworkAuthentication:
+    return public_cloud(key_server, TokenCredentialFactory(APP_ID, "secret"))
+
+
+async def test_a_user_assigned_identity_signs_replies_with_its_managed_identity_token(
+    start_bot: StartBot,
+    signing_key: RSAPrivateKey,
+    key_server: str,
+    identity_endpoint: tuple[ManagedIdentityEndpoint, dict[str, str]],
+) -> None:
+    endpoint, _ = identity_endpoint
+    config = DefaultConfig.from_env(
+        {
+            "MicrosoftAppType": "UserAssignedMSI",
+            "MicrosoftAppId": APP_ID,
+            "MicrosoftAppTenantId": TENANT_ID,
+        }
+    )
+    # botbuilder's own reading of the settings, as ConfigurationBotFrameworkAuthentication
+    # makes it; only the channel's keys are local.
+    auth = public_cloud(key_server, ConfigurationServiceClientCredentialFactory(config))
+    emulator = await start_bot(config, auth=auth)
+    valid = token(signing_key, emulator.service_url)
+
+    join = emulator.activity(type="conversationUpdate", membersAdded=[{"id": "user-1"}])
+    assert await post(emulator, join, valid) == 201
+    assert await post(emulator, emulator.activity(text="fly to Paris"), valid) == 201
+
+    replies = emulator.connector.take()
+    assert [reply.get("text") for reply in replies] == [
+        None,
+        "What can I help you with today?",
+        "From what city will you be travelling?",
+    ]
+    (issued,) = endpoint.tokens
+    assert {reply["_authorization"] for reply in replies} == {f"Bearer {issued}"}
+    assert endpoint.requests == [("https://api.botframework.com", APP_ID)]
 
 
 async def test_a_valid_token_is_served_and_replies_carry_the_bots_token(

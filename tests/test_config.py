@@ -10,7 +10,7 @@ def test_defaults() -> None:
 
     assert (config.HOST, config.PORT) == ("localhost", 3978)
     assert (config.APP_ID, config.APP_PASSWORD, config.APP_TENANTID) == ("", "", "")
-    assert config.APP_TYPE == "MultiTenant"
+    assert config.APP_TYPE == "SingleTenant"
     assert (config.LUIS_APP_ID, config.LUIS_API_KEY, config.LUIS_API_HOST_NAME) == ("", "", "")
     assert config.MAX_REQUEST_BYTES == 262144
     assert (config.BODY_TIMEOUT, config.MAX_CONNECTIONS) == (5.0, 1000)
@@ -53,6 +53,60 @@ def test_every_setting_is_read() -> None:
 
 
 @pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {"MicrosoftAppId": "app"},
+            "MicrosoftAppPassword is required when MicrosoftAppType is SingleTenant",
+        ),
+        (
+            {"MicrosoftAppId": "app", "MicrosoftAppPassword": "secret"},
+            "MicrosoftAppTenantId is required when MicrosoftAppType is SingleTenant",
+        ),
+        (
+            {"MicrosoftAppId": "app", "MicrosoftAppType": "UserAssignedMSI"},
+            "MicrosoftAppTenantId is required when MicrosoftAppType is UserAssignedMSI",
+        ),
+    ],
+)
+def test_an_app_id_needs_what_its_type_needs_single_tenant_by_default(
+    environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        DefaultConfig.from_env(environ)
+
+    assert str(raised.value) == message
+
+
+def test_without_an_app_id_or_type_the_bot_runs_locally_with_no_identity() -> None:
+    config = DefaultConfig.from_env({"MicrosoftAppPassword": ""})
+
+    assert (config.APP_ID, config.APP_TYPE, config.MANAGED_IDENTITY_CLIENT_ID) == (
+        "",
+        "SingleTenant",
+        "",
+    )
+
+
+def test_a_user_assigned_identity_is_also_the_storage_identity_unless_told() -> None:
+    msi = {
+        "MicrosoftAppType": "UserAssignedMSI",
+        "MicrosoftAppId": "identity-client-id",
+        "MicrosoftAppTenantId": "tenant",
+    }
+
+    config = DefaultConfig.from_env(msi)
+    other = DefaultConfig.from_env({**msi, "AZURE_CLIENT_ID": "storage-identity"})
+    single = DefaultConfig.from_env(
+        {"MicrosoftAppId": "app", "MicrosoftAppPassword": "p", "MicrosoftAppTenantId": "t"}
+    )
+
+    assert (config.APP_PASSWORD, config.MANAGED_IDENTITY_CLIENT_ID) == ("", "identity-client-id")
+    assert other.MANAGED_IDENTITY_CLIENT_ID == "storage-identity"
+    assert single.MANAGED_IDENTITY_CLIENT_ID == ""
+
+
+@pytest.mark.parametrize(
     ("environ", "named"),
     [
         ({"PORT": "http"}, "PORT"),
@@ -68,6 +122,7 @@ def test_every_setting_is_read() -> None:
             "MicrosoftAppTenantId",
         ),
         ({"MicrosoftAppType": "UserAssignedMSI"}, "MicrosoftAppId"),
+        ({"MicrosoftAppType": "SingleTenant"}, "MicrosoftAppId"),
         ({"MAX_REQUEST_BYTES": "lots"}, "MAX_REQUEST_BYTES"),
         ({"BODY_TIMEOUT": "0"}, "BODY_TIMEOUT"),
         ({"MAX_CONNECTIONS": "0"}, "MAX_CONNECTIONS"),
@@ -88,6 +143,11 @@ AZURITE = (
     "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;"
     "BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;"
 )
+BLOB_BY_URL = {
+    "STORAGE": "blob",
+    "BlobServiceUrl": "https://my-account.blob.core.windows.net",
+    "BlobContainerName": "bot-state",
+}
 COSMOS = {
     "STORAGE": "cosmos",
     "CosmosDbEndpoint": "https://my-account.documents.azure.com:443/",
@@ -128,6 +188,20 @@ def test_storage_settings_are_read() -> None:
     ) == ("cosmos", "https://my-account.documents.azure.com:443/", "a2V5", "bot-db", "bot-state")
 
 
+def test_storage_without_a_key_is_a_service_url_or_an_endpoint_alone() -> None:
+    blob = DefaultConfig.from_env(BLOB_BY_URL)
+    cosmos = DefaultConfig.from_env({**COSMOS, "CosmosDbAuthKey": ""})
+
+    assert (blob.BLOB_SERVICE_URL, blob.BLOB_CONNECTION_STRING) == (
+        "https://my-account.blob.core.windows.net",
+        "",
+    )
+    assert (cosmos.COSMOS_DB_ENDPOINT, cosmos.COSMOS_DB_AUTH_KEY) == (
+        "https://my-account.documents.azure.com:443/",
+        "",
+    )
+
+
 @pytest.mark.parametrize(
     ("environ", "message"),
     [
@@ -135,7 +209,7 @@ def test_storage_settings_are_read() -> None:
         ({"MEMORY_IDLE_TIMEOUT": "0"}, "MEMORY_IDLE_TIMEOUT must be greater than 0, got '0'"),
         (
             {"STORAGE": "blob", "BlobContainerName": "bot-state"},
-            "BlobConnectionString is required when STORAGE is blob",
+            "BlobConnectionString or BlobServiceUrl is required when STORAGE is blob",
         ),
         (
             {"STORAGE": "blob", "BlobConnectionString": "secret", "BlobContainerName": "b-s"},
@@ -167,7 +241,16 @@ def test_storage_settings_are_read() -> None:
             "CosmosDbEndpoint must be the account URL, like "
             "https://<account>.documents.azure.com:443/, got 'my-account.documents.azure.com'",
         ),
-        ({**COSMOS, "CosmosDbAuthKey": ""}, "CosmosDbAuthKey is required when STORAGE is cosmos"),
+        (
+            {**BLOB_BY_URL, "BlobConnectionString": AZURITE},
+            "BlobConnectionString and BlobServiceUrl are both set: set one (the service URL "
+            "to sign in with the app's identity, the connection string to use a key)",
+        ),
+        (
+            {**BLOB_BY_URL, "BlobServiceUrl": "http://my-account.blob.core.windows.net"},
+            "BlobServiceUrl must be the account's https URL, like "
+            "https://<account>.blob.core.windows.net, got 'http://my-account.blob.core.windows.net'",
+        ),
         (
             {**COSMOS, "CosmosDbAuthKey": "k e y"},
             "CosmosDbAuthKey must be the account key (base64)",

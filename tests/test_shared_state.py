@@ -231,7 +231,7 @@ async def test_one_activity_run_on_two_instances_at_once_is_answered_once(
     [
         (
             {"STORAGE": "blob", "BlobContainerName": "bot-state"},
-            "Cannot start: BlobConnectionString is required when STORAGE is blob",
+            "Cannot start: BlobConnectionString or BlobServiceUrl is required when STORAGE is blob",
         ),
         (
             {
@@ -244,7 +244,7 @@ async def test_one_activity_run_on_two_instances_at_once_is_answered_once(
         ),
         (
             {"STORAGE": "cosmos", "CosmosDbEndpoint": "https://127.0.0.1:1/"},
-            "Cannot start: CosmosDbAuthKey is required when STORAGE is cosmos",
+            "Cannot start: CosmosDbDatabaseId is required when STORAGE is cosmos",
         ),
     ],
     ids=["blob-missing", "blob-malformed", "cosmos-missing"],

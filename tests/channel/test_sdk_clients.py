@@ -1,14 +1,14 @@
-from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
 from botframework.connector.auth import (
     AuthenticateRequestResult,
     AuthenticationConstants,
     ClaimsIdentity,
 )
 
+from app import bot_authentication
 from channel.sdk_clients import SdkClients, bot_app_id
 from config import DefaultConfig
 
-AUTH = ConfigurationBotFrameworkAuthentication(DefaultConfig.from_env({}))
+AUTH = bot_authentication(DefaultConfig.from_env({}))
 
 
 def authenticated(app_id: str, audience: str) -> AuthenticateRequestResult:

@@ -4,7 +4,11 @@ import asyncio
 import time
 
 import pytest
-from azure.core.exceptions import HttpResponseError, ServiceRequestError
+from azure.core.exceptions import (
+    ClientAuthenticationError,
+    HttpResponseError,
+    ServiceRequestError,
+)
 
 from storage.deadline import StoreCalls
 from storage.errors import StateConflict, StorageUnreachable
@@ -60,8 +64,12 @@ async def test_a_call_that_gets_no_answer_ends_at_its_deadline() -> None:
         (ServiceRequestError("Cannot connect to host 10.1.2.3:443"), "connection failed"),
         (ConnectionResetError(104, "Connection reset by peer"), "connection failed"),
         (http_error(503), "HTTP 503"),
+        (
+            ClientAuthenticationError("DefaultAzureCredential failed to retrieve a token"),
+            "no access token",
+        ),
     ],
-    ids=["refused", "reset", "http-error"],
+    ids=["refused", "reset", "http-error", "no-token"],
 )
 async def test_a_failed_call_names_the_store_and_the_reason_and_no_address(
     error: Exception, reason: str

@@ -386,7 +386,13 @@ async def test_the_bot_replies_only_into_conversations_it_knows(
 
 
 async def test_with_an_app_id_there_is_no_web_chat(http_session: ClientSession) -> None:
-    config = DefaultConfig.from_env({"MicrosoftAppId": "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10"})
+    config = DefaultConfig.from_env(
+        {
+            "MicrosoftAppId": "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10",
+            "MicrosoftAppPassword": "x",
+            "MicrosoftAppTenantId": "0c9a4f23-5b1e-4d7a-8f2c-6e3b9d1a7c45",
+        }
+    )
     async with served(create_app(config)) as server:
         for method, path in [
             ("GET", "/"),

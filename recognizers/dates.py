@@ -391,5 +391,6 @@ def warm_up() -> None:
     embedded recognizer, yes/no and numbers for the confirm prompt): the first use of each
     takes 50 to 300 ms."""
     recognize_datetime("tomorrow", Culture.English)
+    quick_read("tomorrow", datetime.now())  # reads recognizers-text's patterns' words
     recognize_boolean("yes", Culture.English)
     recognize_number("1", Culture.English)

@@ -6,9 +6,10 @@ from pathlib import Path
 
 from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import Attachment, ChannelAccount
+from botframework.connector import Channels
 
 from bots.dialog_bot import DialogBot
-from helpers.dialog_helper import run_dialog
+from helpers.dialog_helper import repeat_question
 
 WELCOME_CARD = Path(__file__).resolve().parent.parent / "cards" / "welcomeCard.json"
 
@@ -17,12 +18,26 @@ class DialogAndWelcomeBot(DialogBot):
     async def on_members_added_activity(
         self, members_added: list[ChannelAccount], turn_context: TurnContext
     ) -> None:
+        # Teams also sends an installationUpdate when the bot is added (with a
+        # conversationUpdate adding the bot, and in a chat its members): that one greets.
+        if turn_context.activity.channel_id == Channels.ms_teams:
+            return
         # One greeting per conversation update, however many people it adds.
         recipient = turn_context.activity.recipient
         bot_id = recipient.id if recipient else None
         if any(member.id != bot_id for member in members_added):
-            await turn_context.send_activity(MessageFactory.attachment(welcome_card()))
-            await run_dialog(self.dialog, turn_context, self.dialog_state)
+            await self.welcome(turn_context)
+
+    async def on_installation_update(self, turn_context: TurnContext) -> None:
+        # The SDK takes "add-upgrade" (a new version of the app) for "add": no one new is here.
+        if turn_context.activity.action == "add":
+            await self.welcome(turn_context)
+
+    async def welcome(self, turn_context: TurnContext) -> None:
+        """The card, then the dialog's question: its first, or the one still waiting when the
+        bot is added again in the middle of a booking."""
+        await turn_context.send_activity(MessageFactory.attachment(welcome_card()))
+        await repeat_question(self.dialog, turn_context, self.dialog_state)
 
 
 @cache

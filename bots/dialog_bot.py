@@ -11,7 +11,7 @@ from botbuilder.core import (
     UserState,
 )
 from botbuilder.dialogs import Dialog
-from botbuilder.schema import ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes
 
 from channel.conversation_turns import RecentActivities
 from helpers.dialog_helper import repeat_question, run_dialog
@@ -49,7 +49,7 @@ class DialogBot(ActivityHandler):
                 await self.refuse_long_message(turn_context)
                 await self.save(turn_context)
                 return
-            activity.text = clean(activity.text)
+            activity.text = clean(without_bot_mention(activity))
         await super().on_turn(turn_context)
         await self.save(turn_context)
 
@@ -98,6 +98,25 @@ class DialogBot(ActivityHandler):
             await self.recent_activities.remember(turn_context)
         await self.conversation_state.save_changes(turn_context)
         await self.user_state.save_changes(turn_context)
+
+
+def without_bot_mention(activity: Activity) -> str:
+    """The message's text without the bot's @mention (`<at>Core Bot</at> help`), which Teams
+    leaves in the text and names in a `mention` entity.
+
+    The SDK's `TurnContext.remove_recipient_mention` reads the name as a regular expression,
+    and fails on an entity without `mentioned`.
+    """
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    for entity in activity.entities or []:
+        if not bot_id or not isinstance(entity.type, str) or entity.type.lower() != "mention":
+            continue
+        fields = entity.additional_properties or {}
+        mentioned, written = fields.get("mentioned"), fields.get("text")
+        if isinstance(mentioned, dict) and mentioned.get("id") == bot_id and written:
+            text = text.replace(str(written), "").strip()
+    return text
 
 
 def card_action_refusal(value: object) -> dict[str, Any] | None:

@@ -180,6 +180,7 @@ class StubConnector:
             status, headers = self.failing
             return web.json_response({"error": {"code": "Failing"}}, status=status, headers=headers)
         activity["_path"] = request.path
+        activity["_raw_path"] = request.raw_path
         activity["_authorization"] = request.headers.get("Authorization")
         self.received.append(activity)
         if not self.answering.is_set():

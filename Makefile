@@ -5,8 +5,9 @@
 # node_modules comes from package-lock.json: `make run` installs package.json's dependencies
 # alone (Web Chat, for the chat page); `make test` its devDependencies too (the storage
 # stand-ins Azurite and a Cosmos DB server, the Teams manifest schema). `npm ci` empties
-# node_modules first, so each install leaves only its own marker there, and switching between
-# `make run` and `make test` installs again. `make test` also installs Chromium.
+# node_modules first: the lean install leaves only its own marker, the full one both (it holds
+# what `make run` needs), so `make run` after `make test` installs nothing more.
+# `make test` also installs Chromium.
 # `make teams-package` builds the Teams app package (README, "Microsoft Teams").
 PYTHON ?= python3.11
 VENV := .venv
@@ -48,7 +49,7 @@ node_modules/.installed-run: package.json package-lock.json
 
 node_modules/.installed-test: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts
-	touch $@
+	touch node_modules/.installed-run $@
 
 # The zip to upload to Teams, with the bot's app id (MicrosoftAppId, from the environment or
 # .env) filled in. The standard library is enough: no virtualenv needed.

@@ -27,11 +27,15 @@ async def client() -> AsyncIterator[HttpClient]:
 @asynccontextmanager
 async def raw_server(answer: Answer) -> AsyncIterator[tuple[URL, list[int]]]:
     """A server that reads each request's head and body, then lets `answer` write bytes.
-    Yields its URL and the client ports of the connections it accepted."""
+    Yields its URL and the client ports of the connections it accepted. Leaving the block
+    closes the connections still open, as a server that stops does: since Python 3.12 the
+    server's `wait_closed` waits for them, and the client keeps them alive."""
     ports: list[int] = []
+    open_connections: set[asyncio.StreamWriter] = set()
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         ports.append(writer.get_extra_info("peername")[1])
+        open_connections.add(writer)
         try:
             while head := await reader.readuntil(b"\r\n\r\n"):
                 length = next(
@@ -44,11 +48,16 @@ async def raw_server(answer: Answer) -> AsyncIterator[tuple[URL, list[int]]]:
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
         finally:
+            open_connections.discard(writer)
             writer.close()
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     async with server:
-        yield URL(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/v3/x"), ports
+        try:
+            yield URL(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/v3/x"), ports
+        finally:
+            for writer in open_connections:
+                writer.close()
 
 
 def replying(*messages: bytes, then_close: bool = False) -> Answer:

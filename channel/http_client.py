@@ -119,9 +119,9 @@ class HttpClient:
                 # the whole request and acted on it, then the connection died before the
                 # first byte of its answer. The Bot Connector has no idempotency key for a
                 # bot's activities (it gives each post a new id), so the user would then
-                # see that message twice; the lesser harm than losing it, which fails the
-                # turn. A connection that stays silent is not sent again: the caller's
-                # deadline ends it.
+                # see that message twice: the lesser harm than losing it, when the user
+                # would wait for an answer that never comes. A connection that stays silent
+                # is not sent on again: the caller's deadline ends it.
             connection = await self._connect(origin, proxy)
             return await self._exchange(origin, connection, message)
 
@@ -222,7 +222,7 @@ def _request_message(
     target = url.raw_path_qs
     extra = []
     if proxy is not None and url.scheme == "http":
-        target = str(url.with_fragment(None))
+        target = f"http://{url.host_port_subcomponent}{url.raw_path_qs}"
         extra = _proxy_authorization(proxy)
     lines = [f"{method} {target} HTTP/1.1", f"Host: {url.host_port_subcomponent}", *extra]
     for name, value in headers.items():

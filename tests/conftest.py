@@ -294,12 +294,14 @@ class RecordingProxy:
     """An HTTP proxy on 127.0.0.1, as a company's egress proxy is: it tunnels CONNECT, forwards
     plain HTTP requests (which name the whole URL), and keeps every byte each client connection
     sent it. With `refuse` set, it answers CONNECT with that status instead; with `answering`
-    clear, it answers nothing, and sets `abandoned` when the client gives up and closes."""
+    clear, it answers nothing (`asked` is set when a request arrives), and sets `abandoned`
+    when the client gives up and closes."""
 
     def __init__(self) -> None:
         self.url = ""
         self.refuse: int | None = None
         self.answering = True
+        self.asked = asyncio.Event()
         self.abandoned = asyncio.Event()
         self.sent: list[bytearray] = []  # for each client connection
 
@@ -321,6 +323,7 @@ class RecordingProxy:
             return
         sent += head
         if not self.answering:
+            self.asked.set()
             if await reader.read() == b"":
                 self.abandoned.set()
             return

@@ -357,6 +357,7 @@ async def test_a_request_whose_answer_had_begun_is_not_sent_again(client: HttpCl
 
 async def test_a_kept_alive_connection_that_stalls_is_not_sent_again(client: HttpClient) -> None:
     requests = 0
+    stalled = asyncio.Event()
 
     async def then_nothing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         nonlocal requests
@@ -365,15 +366,19 @@ async def test_a_kept_alive_connection_that_stalls_is_not_sent_again(client: Htt
             writer.write(OK)
             await writer.drain()
         else:
+            stalled.set()
             await reader.read()  # until the client gives up
 
-    async with raw_server(then_nothing) as (url, _):
+    async with raw_server(then_nothing) as (url, ports):
         await client.request("POST", url, {}, b"{}")
-        with pytest.raises(TimeoutError):
-            async with asyncio.timeout(0.3):
-                await client.request("POST", url, {}, b"{}")
+        request = asyncio.create_task(client.request("POST", url, {}, b"{}"))
+        async with asyncio.timeout(5):
+            await stalled.wait()
+        request.cancel()  # as the caller's deadline does
+        with pytest.raises(asyncio.CancelledError):
+            await request
 
-    assert requests == 2
+    assert (requests, len(ports)) == (2, 1)
 
 
 @pytest.mark.parametrize(
@@ -481,9 +486,12 @@ async def test_a_proxy_that_never_answers_is_left_when_the_caller_gives_up(
     url, _ = tls_server
     proxy.answering = False
     client = HttpClient(proxies=Proxies.of(https=proxy.url))
-    with pytest.raises(TimeoutError):
-        async with asyncio.timeout(0.3):
-            await client.request("POST", url, {}, b"{}")
+    request = asyncio.create_task(client.request("POST", url, {}, b"{}"))
+    async with asyncio.timeout(5):
+        await proxy.asked.wait()
+    request.cancel()  # as the caller's deadline does
+    with pytest.raises(asyncio.CancelledError):
+        await request
     async with asyncio.timeout(5):
         await proxy.abandoned.wait()  # the connection to the proxy was closed
     await client.close()

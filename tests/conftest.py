@@ -730,7 +730,12 @@ async def start_app_process(
         "app.py",
         cwd=ROOT,
         env={
-            **{name: value for name, value in os.environ.items() if name != "MicrosoftAppId"},
+            # Nor the machine's proxies: the stub channel is on 127.0.0.1.
+            **{
+                name: value
+                for name, value in os.environ.items()
+                if name != "MicrosoftAppId" and not name.lower().endswith("_proxy")
+            },
             "HOST": "127.0.0.1",
             "PORT": str(port),
             "RECOGNIZER": "embedded",

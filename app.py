@@ -28,6 +28,7 @@ from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
 from channel import signing_keys
 from channel.connector import BotConnector
 from channel.conversation_turns import RecentActivities
+from channel.http_client import Proxies
 from config import ConfigError, DefaultConfig
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
@@ -90,7 +91,11 @@ def create_app(
     app[ADAPTER] = AdapterWithErrorHandler(
         auth or bot_authentication(config),
         conversation_state,
-        connector=BotConnector(timeout=config.OUTBOUND_TIMEOUT),
+        connector=BotConnector(
+            timeout=config.OUTBOUND_TIMEOUT,
+            idle_timeout=config.OUTBOUND_IDLE_TIMEOUT,
+            proxies=Proxies.of(config.HTTP_PROXY, config.HTTPS_PROXY, config.NO_PROXY),
+        ),
         show_error_details=not config.APP_ID,
     )
     app.cleanup_ctx.append(connector_session)

@@ -6,6 +6,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 
 class ConfigError(ValueError):
@@ -39,6 +40,10 @@ class DefaultConfig:
     BODY_TIMEOUT: float = 5.0
     MAX_CONNECTIONS: int = 1000
     OUTBOUND_TIMEOUT: float = 5.0
+    OUTBOUND_IDLE_TIMEOUT: float = 15.0
+    HTTP_PROXY: str = ""
+    HTTPS_PROXY: str = ""
+    NO_PROXY: str = ""
     SHUTDOWN_TIMEOUT: float = 10.0
     RECOGNITION_CACHE_SIZE: int = 4096
     STORAGE: str = "memory"
@@ -89,6 +94,14 @@ class DefaultConfig:
             OUTBOUND_TIMEOUT=_number(
                 "OUTBOUND_TIMEOUT", environ.get("OUTBOUND_TIMEOUT"), cls.OUTBOUND_TIMEOUT
             ),
+            OUTBOUND_IDLE_TIMEOUT=_number(
+                "OUTBOUND_IDLE_TIMEOUT",
+                environ.get("OUTBOUND_IDLE_TIMEOUT"),
+                cls.OUTBOUND_IDLE_TIMEOUT,
+            ),
+            HTTP_PROXY=_proxy(*_proxy_setting(environ, "HTTP_PROXY")),
+            HTTPS_PROXY=_proxy(*_proxy_setting(environ, "HTTPS_PROXY")),
+            NO_PROXY=_proxy_setting(environ, "NO_PROXY")[1],
             SHUTDOWN_TIMEOUT=_number(
                 "SHUTDOWN_TIMEOUT", environ.get("SHUTDOWN_TIMEOUT"), cls.SHUTDOWN_TIMEOUT
             ),
@@ -247,6 +260,36 @@ def _is_base64(raw: str) -> bool:
         return bool(base64.b64decode(raw, validate=True))
     except (binascii.Error, ValueError):
         return False
+
+
+def _proxy_setting(environ: Mapping[str, str], name: str) -> tuple[str, str]:
+    """The variable and its value, as curl and Python's urllib read proxy settings: the
+    lowercase name (`https_proxy`) first, then the uppercase."""
+    for variant in (name.lower(), name):
+        if value := environ.get(variant, "").strip():
+            return variant, value
+    return name, ""
+
+
+def _proxy(name: str, raw: str) -> str:
+    """A proxy's URL, `http://` added when it has no scheme; the message never echoes it,
+    for it may hold a password."""
+    if not raw:
+        return ""
+    url = raw if "://" in raw else f"http://{raw}"
+    parts = urlsplit(url)
+    if parts.scheme == "https":
+        raise ConfigError(
+            f"{name}: a proxy reached over https:// is not supported; give its http:// address "
+            "(replies to an https channel still go through the proxy's tunnel in TLS)"
+        )
+    try:
+        parts.port  # noqa: B018 (raises on a port that is not a number from 0 to 65535)
+    except ValueError:
+        raise ConfigError(f"{name} has a malformed port") from None
+    if parts.scheme != "http" or not parts.hostname:
+        raise ConfigError(f"{name} must be a proxy's address, like http://proxy.example.com:3128")
+    return url
 
 
 def _port(raw: str) -> int:

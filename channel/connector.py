@@ -8,6 +8,7 @@ bounds each call, token included, by one deadline.
 import asyncio
 import itertools
 import json
+import logging
 import os
 import socket
 import ssl
@@ -18,7 +19,9 @@ from botframework.connector.auth import AppCredentials, AuthenticationConstants
 from yarl import URL
 
 from channel.activity_json import to_json
-from channel.http_client import HttpClient, ProtocolError
+from channel.http_client import IDLE_TIMEOUT, MAX_RESPONSE_BODY, HttpClient, ProtocolError, Proxies
+
+logger = logging.getLogger(__name__)
 
 
 class DeliveryFailed(Exception):
@@ -34,8 +37,16 @@ class DeliveryFailed(Exception):
 class BotConnector:
     """Sends, updates and deletes the bot's activities in a channel's conversation."""
 
-    def __init__(self, *, timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        *,
+        timeout: float = 5.0,
+        idle_timeout: float = IDLE_TIMEOUT,
+        proxies: Proxies | None = None,
+    ) -> None:
         self._timeout = timeout
+        self._idle_timeout = idle_timeout
+        self._proxies = proxies
         self._client: HttpClient | None = None
         self._credentials: dict[tuple[type, str, str], AppCredentials] = {}
 
@@ -44,7 +55,9 @@ class BotConnector:
             raise RuntimeError("BotConnector is already open")
         # The per-host cap keeps one hanging channel from taking every connection; it is high
         # because most traffic goes to one host, and a low cap queues replies unfairly.
-        self._client = HttpClient(limit_per_host=100)
+        self._client = HttpClient(
+            limit_per_host=100, idle_timeout=self._idle_timeout, proxies=self._proxies
+        )
 
     async def close(self) -> None:
         if self._client is not None:
@@ -124,6 +137,14 @@ class BotConnector:
             raise DeliveryFailed(operation, host, _describe(error)) from error
         if not 200 <= response.status < 300:
             raise DeliveryFailed(operation, host, f"HTTP {response.status}")
+        if response.body_dropped:
+            logger.warning(
+                "%s to %s: HTTP %d with a body over %d bytes, not read",
+                operation,
+                host,
+                response.status,
+                MAX_RESPONSE_BODY,
+            )
         return response.body
 
     async def _token(

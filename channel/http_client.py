@@ -1,20 +1,36 @@
 """A small HTTP/1.1 client for the calls to the Bot Connector.
 
 It keeps connections alive per origin and sends one request at a time on each; httptools
-(llhttp, the parser Node.js uses) reads the responses, chunked or not. It does nothing else:
-no redirects, cookies, proxies or compression, which the Bot Connector calls never need.
+(llhttp, the parser Node.js uses) reads the responses, chunked or not. Besides that it does
+only what the way to the channel needs: idle connections are closed before a load balancer
+forgets them, a request that a kept-alive connection lost before its answer began is sent
+once more on a new connection, the proxies the environment names are used (CONNECT for
+https), and at most `MAX_RESPONSE_HEAD` and `MAX_RESPONSE_BODY` bytes of an answer are kept.
+No redirects, cookies or compression, which the Bot Connector calls never need.
 aiohttp's client spent about 445,000 instructions on each reply the bot posted, a ninth of
 a turn; this one spends about 155,000.
 """
 
 import asyncio
+import base64
 import ssl
 from dataclasses import dataclass
+from urllib.parse import unquote
+from urllib.request import proxy_bypass_environment
 
 import httptools
 from yarl import URL
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# A Bot Connector answer is a resource id ({"id": "..."}) or a short error; a gateway's error
+# page is a few KiB. Reading more only costs memory and time: the request has been taken.
+MAX_RESPONSE_HEAD = 64 * 1024
+MAX_RESPONSE_BODY = 64 * 1024
+# aiohttp's keep-alive default: well under the 4 minutes after which Azure's load balancers
+# forget an idle connection without telling either end.
+IDLE_TIMEOUT = 15.0
+
+Origin = tuple[str, str, int]  # scheme, host, port
 
 
 class ProtocolError(Exception):
@@ -26,69 +42,189 @@ class Response:
     status: int
     body: bytes
     retry_after: str | None = None  # the Retry-After header, the one header kept
+    body_dropped: bool = False  # the body was over MAX_RESPONSE_BODY, and not read
+
+
+@dataclass(frozen=True)
+class Proxies:
+    """The proxies to use, as curl, requests and aiohttp's `trust_env` read them from
+    HTTP_PROXY, HTTPS_PROXY and NO_PROXY: `http` for http URLs (the request goes to the proxy
+    whole), `https` for https URLs (through a CONNECT tunnel), none for the hosts `no_proxy`
+    names (host names and domain suffixes, comma-separated, or `*`)."""
+
+    http: URL | None = None
+    https: URL | None = None
+    no_proxy: str = ""
+
+    @classmethod
+    def of(cls, http: str = "", https: str = "", no_proxy: str = "") -> "Proxies":
+        return cls(URL(http) if http else None, URL(https) if https else None, no_proxy)
+
+    def for_url(self, url: URL) -> URL | None:
+        proxy = self.https if url.scheme == "https" else self.http
+        if proxy is None or proxy_bypass_environment(url.host or "", {"no": self.no_proxy}):
+            return None
+        return proxy
 
 
 class HttpClient:
-    """Requests with bodies of bytes; at most `limit_per_host` connections to each origin."""
+    """Requests with bodies of bytes; at most `limit_per_host` connections to each origin,
+    each closed once it has been idle `idle_timeout` seconds."""
 
-    def __init__(self, *, limit_per_host: int = 100, ssl_context: ssl.SSLContext | None = None):
+    def __init__(
+        self,
+        *,
+        limit_per_host: int = 100,
+        ssl_context: ssl.SSLContext | None = None,
+        idle_timeout: float = IDLE_TIMEOUT,
+        proxies: Proxies | None = None,
+    ):
         self._limit_per_host = limit_per_host
         self._ssl_context = ssl_context
-        self._slots: dict[tuple[str, str, int], asyncio.Semaphore] = {}
-        self._idle: dict[tuple[str, str, int], list[_Connection]] = {}
+        self._idle_timeout = idle_timeout
+        self._proxies = proxies or Proxies()
+        self._routes: dict[Origin, URL | None] = {}  # the proxy of each origin, if any
+        self._slots: dict[Origin, asyncio.Semaphore] = {}
+        # Each origin's idle connections, the longest idle first.
+        self._idle: dict[Origin, list[_Connection]] = {}
+        self._sweep: asyncio.TimerHandle | None = None
         self._closed = False
 
     async def request(
         self, method: str, url: URL, headers: dict[str, str], body: bytes = b""
     ) -> Response:
-        """Send the request and read the whole response. Cancelling it closes its connection."""
+        """Send the request and read the response. Cancelling it closes its connection."""
         if self._closed:
             raise RuntimeError("HttpClient is closed")
         if url.scheme not in DEFAULT_PORTS or not url.host:
             raise ValueError(f"not an http(s) URL: {url}")
-        message = _request_message(method, url, headers, body)
         origin = (url.scheme, url.host, url.port or DEFAULT_PORTS[url.scheme])
+        if origin not in self._routes:
+            self._routes[origin] = self._proxies.for_url(url)
+        proxy = self._routes[origin]
+        message = _request_message(method, url, headers, body, proxy)
         slots = self._slots.setdefault(origin, asyncio.Semaphore(self._limit_per_host))
         async with slots:
-            connection = self._idle_connection(origin) or await self._connect(*origin)
-            try:
-                response = await connection.exchange(message)
-            except BaseException:
-                connection.close()
-                raise
-            if connection.reusable and not self._closed:
-                self._idle.setdefault(origin, []).append(connection)
-            else:
-                connection.close()
-            return response
+            connection = self._idle_connection(origin)
+            if connection is not None:
+                try:
+                    return await self._exchange(origin, connection, message)
+                except ProtocolError:
+                    if connection.received:
+                        raise
+                # The connection was closed or reset before any byte of the answer came:
+                # most often the server (or a load balancer) closed it while it was idle,
+                # and our request crossed the close unread; so it is sent once more, on a
+                # new connection. This can post a reply twice in one case: the server took
+                # the whole request and acted on it, then the connection died before the
+                # first byte of its answer. The Bot Connector has no idempotency key for a
+                # bot's activities (it gives each post a new id), so the user would then
+                # see that message twice: the lesser harm than losing it, when the user
+                # would wait for an answer that never comes. A connection that stays silent
+                # is not sent on again: the caller's deadline ends it.
+            connection = await self._connect(origin, proxy)
+            return await self._exchange(origin, connection, message)
 
     async def close(self) -> None:
         self._closed = True
+        if self._sweep is not None:
+            self._sweep.cancel()
+            self._sweep = None
         for connections in self._idle.values():
             for connection in connections:
                 connection.close()
         self._idle.clear()
 
-    def _idle_connection(self, origin: tuple[str, str, int]) -> "_Connection | None":
+    async def _exchange(
+        self, origin: Origin, connection: "_Connection", message: bytes
+    ) -> Response:
+        try:
+            response = await connection.exchange(message)
+        except BaseException:
+            connection.close()
+            raise
+        if connection.reusable and not self._closed:
+            connection.idle_since = asyncio.get_running_loop().time()
+            self._idle.setdefault(origin, []).append(connection)
+            if self._sweep is None:
+                self._schedule_sweep(connection.idle_since)
+        else:
+            connection.close()
+        return response
+
+    def _idle_connection(self, origin: Origin) -> "_Connection | None":
         idle = self._idle.get(origin)
+        if not idle:
+            return None
+        if asyncio.get_running_loop().time() - idle[-1].idle_since >= self._idle_timeout:
+            # The most recently used is too old, so all are (the sweep has not run yet).
+            for connection in idle:
+                connection.close()
+            idle.clear()
+            return None
         while idle:
             connection = idle.pop()
             if connection.reusable:
                 return connection
         return None
 
-    async def _connect(self, scheme: str, host: str, port: int) -> "_Connection":
+    def _schedule_sweep(self, oldest_idle_since: float) -> None:
+        loop = asyncio.get_running_loop()
+        self._sweep = loop.call_at(oldest_idle_since + self._idle_timeout, self._close_idle)
+
+    def _close_idle(self) -> None:
+        """Close the connections idle `idle_timeout` or longer; come back for the rest."""
+        self._sweep = None
+        expiry = asyncio.get_running_loop().time() - self._idle_timeout
+        oldest: float | None = None
+        for idle in self._idle.values():
+            expired = 0
+            while expired < len(idle) and idle[expired].idle_since <= expiry:
+                idle[expired].close()
+                expired += 1
+            del idle[:expired]
+            if idle and (oldest is None or idle[0].idle_since < oldest):
+                oldest = idle[0].idle_since
+        if oldest is not None:
+            self._schedule_sweep(oldest)
+
+    async def _connect(self, origin: Origin, proxy: URL | None) -> "_Connection":
+        scheme, host, port = origin
         tls = None
         if scheme == "https":
             tls = self._ssl_context or ssl.create_default_context()
-        _, connection = await asyncio.get_running_loop().create_connection(
-            _Connection, host, port, ssl=tls, server_hostname=host if tls else None
-        )
+        loop = asyncio.get_running_loop()
+        if proxy is None:
+            _, connection = await loop.create_connection(
+                _Connection, host, port, ssl=tls, server_hostname=host if tls else None
+            )
+            return connection
+        proxy_port = proxy.port or DEFAULT_PORTS["http"]
+        if tls is None:
+            _, connection = await loop.create_connection(_Connection, proxy.host, proxy_port)
+            return connection
+        transport, tunnel = await loop.create_connection(_Tunnel, proxy.host, proxy_port)
+        try:
+            await tunnel.open(_connect_message(host, port, proxy))
+            connection = _Connection()
+            tls_transport = await loop.start_tls(transport, connection, tls, server_hostname=host)
+        except BaseException:
+            transport.close()
+            raise
+        connection.connection_made(tls_transport)  # type: ignore[arg-type]
         return connection
 
 
-def _request_message(method: str, url: URL, headers: dict[str, str], body: bytes) -> bytes:
-    lines = [f"{method} {url.raw_path_qs} HTTP/1.1", f"Host: {url.host_port_subcomponent}"]
+def _request_message(
+    method: str, url: URL, headers: dict[str, str], body: bytes, proxy: URL | None
+) -> bytes:
+    # Through a proxy, plain http names the whole URL; https is tunnelled, and looks direct.
+    target = url.raw_path_qs
+    extra = []
+    if proxy is not None and url.scheme == "http":
+        target = f"http://{url.host_port_subcomponent}{url.raw_path_qs}"
+        extra = _proxy_authorization(proxy)
+    lines = [f"{method} {target} HTTP/1.1", f"Host: {url.host_port_subcomponent}", *extra]
     for name, value in headers.items():
         # Header values here carry ids from the channel: a line break would start a new header.
         if any(character in name + value for character in "\r\n\0"):
@@ -96,6 +232,62 @@ def _request_message(method: str, url: URL, headers: dict[str, str], body: bytes
         lines.append(f"{name}: {value}")
     lines.append(f"Content-Length: {len(body)}")
     return "\r\n".join(lines).encode("utf-8") + b"\r\n\r\n" + body
+
+
+def _connect_message(host: str, port: int, proxy: URL) -> bytes:
+    authority = f"{URL.build(host=host).host_subcomponent}:{port}"
+    lines = [f"CONNECT {authority} HTTP/1.1", f"Host: {authority}", *_proxy_authorization(proxy)]
+    return "\r\n".join(lines).encode("utf-8") + b"\r\n\r\n"
+
+
+def _proxy_authorization(proxy: URL) -> list[str]:
+    """The proxy's user and password, as aiohttp sends those of a proxy URL (Basic)."""
+    if proxy.raw_user is None:
+        return []
+    credentials = f"{unquote(proxy.raw_user)}:{unquote(proxy.raw_password or '')}"
+    return [f"Proxy-Authorization: Basic {base64.b64encode(credentials.encode()).decode()}"]
+
+
+class _Tunnel(asyncio.Protocol):
+    """A connection to a proxy until it has answered CONNECT; then TLS runs over it."""
+
+    def __init__(self) -> None:
+        self._transport: asyncio.Transport | None = None
+        self._head = bytearray()
+        self._answer: asyncio.Future[None] | None = None
+
+    async def open(self, message: bytes) -> None:
+        assert self._transport is not None
+        self._answer = asyncio.get_running_loop().create_future()
+        self._transport.write(message)
+        await self._answer
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = transport  # type: ignore[assignment]
+
+    def data_received(self, data: bytes) -> None:
+        # The proxy says nothing after its answer until TLS starts, so no byte is lost here.
+        self._head += data
+        if b"\r\n\r\n" in self._head:
+            status_line = bytes(self._head).split(b"\r\n", 1)[0].split()
+            status = status_line[1].decode("latin-1") if len(status_line) > 1 else "?"
+            if status.startswith("2"):
+                self._settle(None)
+            else:
+                self._settle(ProtocolError(f"the proxy refused the tunnel: HTTP {status}"))
+        elif len(self._head) > MAX_RESPONSE_HEAD:
+            self._settle(ProtocolError(f"the proxy's answer is over {MAX_RESPONSE_HEAD} bytes"))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._settle(ProtocolError("the proxy closed the connection"))
+
+    def _settle(self, error: Exception | None) -> None:
+        if self._answer is None or self._answer.done():
+            return
+        if error is None:
+            self._answer.set_result(None)
+        else:
+            self._answer.set_exception(error)
 
 
 class _Connection(asyncio.Protocol):
@@ -112,6 +304,8 @@ class _Connection(asyncio.Protocol):
         self._delimited = False  # the body's end is given by Content-Length or chunks
         self._keep_alive = False
         self._lost = False
+        self.received = 0  # bytes of the current response received so far
+        self.idle_since = 0.0  # loop time of its last response, while it waits in the pool
 
     @property
     def reusable(self) -> bool:
@@ -124,6 +318,7 @@ class _Connection(asyncio.Protocol):
         self._headers_done = self._delimited = self._keep_alive = False
         self._retry_after = None
         self._body.clear()
+        self.received = 0
         self._transport.write(message)
         return await self._response
 
@@ -140,6 +335,11 @@ class _Connection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self._response is None:
             self.close()  # nothing was asked: whatever this is, the connection is unusable
+            return
+        self.received += len(data)
+        if not self._headers_done and self.received > MAX_RESPONSE_HEAD:
+            self._fail(ProtocolError(f"response head over {MAX_RESPONSE_HEAD} bytes"))
+            self.close()
             return
         try:
             self._parser.feed_data(data)
@@ -171,7 +371,17 @@ class _Connection(asyncio.Protocol):
             self._delimited = True
 
     def on_body(self, body: bytes) -> None:
-        self._body += body
+        if self._response is None:
+            return  # the rest of a body that was too long
+        if len(self._body) + len(body) <= MAX_RESPONSE_BODY:
+            self._body += body
+            return
+        # The request was taken, and its status is known: answer with that, leave the body
+        # unread, and close the connection, which is still in the middle of it.
+        self.close()
+        response, self._response = self._response, None
+        if not response.done():
+            response.set_result(Response(self._status, b"", self._retry_after, body_dropped=True))
 
     def on_message_complete(self) -> None:
         response, self._response = self._response, None

@@ -6,9 +6,11 @@ import datetime as dt
 import ipaddress
 import itertools
 import os
+import re
 import resource
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
@@ -234,6 +236,120 @@ async def connector() -> AsyncIterator[tuple[StubConnector, str]]:
     stub = StubConnector()
     async with served(stub.app) as server:
         yield stub, str(server.make_url("/"))
+
+
+TcpHandler = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+@asynccontextmanager
+async def tcp_server(handle: TcpHandler) -> AsyncIterator[int]:
+    """Serve `handle` on 127.0.0.1 (a free port, yielded) for the length of the block.
+    Leaving it closes the connections still open, as a server that stops does: since
+    Python 3.12 the server's `wait_closed` waits for them, and HTTP clients keep them alive."""
+    open_connections: dict[asyncio.StreamWriter, asyncio.Task[None]] = {}
+
+    async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        open_connections[writer] = asyncio.current_task()  # type: ignore[assignment]
+        try:
+            await handle(reader, writer)
+        finally:
+            del open_connections[writer]
+            writer.close()
+
+    server = await asyncio.start_server(tracked, "127.0.0.1", 0)
+    async with server:
+        try:
+            yield server.sockets[0].getsockname()[1]
+        finally:
+            for writer in open_connections:
+                writer.close()
+            # Their handlers end once they see the close; a handler cancelled with the
+            # loop instead is an error in asyncio's log on 3.11.
+            if open_connections:
+                await asyncio.wait(open_connections.values(), timeout=5)
+
+
+async def pipe(
+    reader: asyncio.StreamReader, writer: asyncio.StreamWriter, record: bytearray | None = None
+) -> None:
+    """Copy `reader` to `writer` until it ends, keeping a copy in `record`; then close."""
+    try:
+        while data := await reader.read(65536):
+            if record is not None:
+                record += data
+            writer.write(data)
+            await writer.drain()
+    except ConnectionError:
+        pass
+    finally:
+        writer.close()
+
+
+def reset(writer: asyncio.StreamWriter) -> None:
+    """Drop the connection with a reset (RST), as a load balancer that forgot it does."""
+    linger = struct.pack("ii", 1, 0)
+    writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
+    writer.transport.abort()
+
+
+class RecordingProxy:
+    """An HTTP proxy on 127.0.0.1, as a company's egress proxy is: it tunnels CONNECT, forwards
+    plain HTTP requests (which name the whole URL), and keeps every byte each client connection
+    sent it. With `refuse` set, it answers CONNECT with that status instead; with `answering`
+    clear, it answers nothing (`asked` is set when a request arrives), and sets `abandoned`
+    when the client gives up and closes."""
+
+    def __init__(self) -> None:
+        self.url = ""
+        self.refuse: int | None = None
+        self.answering = True
+        self.asked = asyncio.Event()
+        self.abandoned = asyncio.Event()
+        self.sent: list[bytearray] = []  # for each client connection
+
+    def request_lines(self) -> list[str]:
+        """The request lines the proxy was sent (a tunnel's are TLS, so not among them)."""
+        return [
+            line.decode()
+            for sent in self.sent
+            # A request line follows the last request's body, with no line break.
+            for line in re.findall(rb"[A-Z]+ \S+ HTTP/1\.1(?=\r\n)", bytes(sent))
+        ]
+
+    async def handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        sent = bytearray()
+        self.sent.append(sent)
+        try:
+            head = await reader.readuntil(b"\r\n\r\n")
+        except (asyncio.IncompleteReadError, ConnectionError):
+            return
+        sent += head
+        if not self.answering:
+            self.asked.set()
+            if await reader.read() == b"":
+                self.abandoned.set()
+            return
+        method, target, _ = head.split(b" ", 2)
+        if method == b"CONNECT":
+            if self.refuse is not None:
+                writer.write(b"HTTP/1.1 %d No\r\nContent-Length: 0\r\n\r\n" % self.refuse)
+                return
+            host, port = target.decode().rsplit(":", 1)
+            upstream_reader, upstream_writer = await asyncio.open_connection(host, int(port))
+            writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        else:
+            url = URL(target.decode())
+            upstream_reader, upstream_writer = await asyncio.open_connection(url.host, url.port)
+            upstream_writer.write(head)
+        await asyncio.gather(pipe(reader, upstream_writer, sent), pipe(upstream_reader, writer))
+
+
+@pytest.fixture
+async def proxy() -> AsyncIterator[RecordingProxy]:
+    proxy = RecordingProxy()
+    async with tcp_server(proxy.handle) as port:
+        proxy.url = f"http://127.0.0.1:{port}"
+        yield proxy
 
 
 class EmulatorClient:
@@ -723,7 +839,12 @@ async def start_app_process(
         "app.py",
         cwd=ROOT,
         env={
-            **{name: value for name, value in os.environ.items() if name != "MicrosoftAppId"},
+            # Nor the machine's proxies: the stub channel is on 127.0.0.1.
+            **{
+                name: value
+                for name, value in os.environ.items()
+                if name != "MicrosoftAppId" and not name.lower().endswith("_proxy")
+            },
             "HOST": "127.0.0.1",
             "PORT": str(port),
             "RECOGNIZER": "embedded",

@@ -271,3 +271,61 @@ def test_a_bad_storage_setting_is_named(environ: dict[str, str], message: str) -
         DefaultConfig.from_env(environ)
 
     assert str(raised.value) == message
+
+
+def test_idle_connections_to_the_channel_are_kept_15_s_by_default() -> None:
+    assert DefaultConfig.from_env({}).OUTBOUND_IDLE_TIMEOUT == 15.0
+    assert DefaultConfig.from_env({"OUTBOUND_IDLE_TIMEOUT": "30"}).OUTBOUND_IDLE_TIMEOUT == 30.0
+    with pytest.raises(ConfigError, match="OUTBOUND_IDLE_TIMEOUT must be greater than 0"):
+        DefaultConfig.from_env({"OUTBOUND_IDLE_TIMEOUT": "0"})
+
+
+@pytest.mark.parametrize(
+    ("environ", "proxies"),
+    [
+        ({}, ("", "", "")),
+        (
+            {"HTTPS_PROXY": "http://proxy:3128", "NO_PROXY": "localhost,.internal"},
+            ("", "http://proxy:3128", "localhost,.internal"),
+        ),
+        (
+            {"https_proxy": "proxy:3128", "HTTPS_PROXY": "http://other:8080"},
+            ("", "http://proxy:3128", ""),
+        ),
+        (
+            {"HTTP_PROXY": "http://user:p%40ss@proxy:3128/"},
+            ("http://user:p%40ss@proxy:3128/", "", ""),
+        ),
+        ({"no_proxy": "*", "NO_PROXY": "example.com"}, ("", "", "*")),
+    ],
+)
+def test_proxies_are_read_as_curl_reads_them(
+    environ: dict[str, str], proxies: tuple[str, str, str]
+) -> None:
+    config = DefaultConfig.from_env(environ)
+
+    assert proxies == (config.HTTP_PROXY, config.HTTPS_PROXY, config.NO_PROXY)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {"HTTPS_PROXY": "https://proxy.example.com"},
+            "HTTPS_PROXY: a proxy reached over https:// is not supported; give its http:// "
+            "address (replies to an https channel still go through the proxy's tunnel in TLS)",
+        ),
+        ({"http_proxy": "http://proxy:port"}, "http_proxy has a malformed port"),
+        (
+            {"HTTP_PROXY": "socks5://user:secret@proxy:1080"},
+            "HTTP_PROXY must be a proxy's address, like http://proxy.example.com:3128",
+        ),
+    ],
+)
+def test_a_proxy_the_bot_cannot_use_stops_it_at_start(
+    environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        DefaultConfig.from_env(environ)
+
+    assert str(raised.value) == message

@@ -11,8 +11,8 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from yarl import URL
 
-from channel.http_client import HttpClient, ProtocolError
-from tests.conftest import make_certificate
+from channel.http_client import HttpClient, ProtocolError, Proxies
+from tests.conftest import RecordingProxy, make_certificate, reset, tcp_server
 
 Answer = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
 
@@ -43,12 +43,9 @@ async def raw_server(answer: Answer) -> AsyncIterator[tuple[URL, list[int]]]:
                 await answer(reader, writer)
         except (asyncio.IncompleteReadError, ConnectionError):
             pass
-        finally:
-            writer.close()
 
-    server = await asyncio.start_server(handle, "127.0.0.1", 0)
-    async with server:
-        yield URL(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/v3/x"), ports
+    async with tcp_server(handle) as port:
+        yield URL(f"http://127.0.0.1:{port}/v3/x"), ports
 
 
 def replying(*messages: bytes, then_close: bool = False) -> Answer:
@@ -224,7 +221,9 @@ async def test_a_cancelled_request_closes_its_connection(client: HttpClient) -> 
     assert len(ports) == 2
 
 
-async def test_https_with_a_trusted_certificate(tmp_path: Path) -> None:
+@pytest.fixture
+async def tls_server(tmp_path: Path) -> AsyncIterator[tuple[URL, Path]]:
+    """An HTTPS server on 127.0.0.1 with a self-signed certificate; its URL and certificate."""
     certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     make_certificate(certificate, key)
     server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
@@ -240,7 +239,12 @@ async def test_https_with_a_trusted_certificate(tmp_path: Path) -> None:
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context)
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    url = URL(f"https://127.0.0.1:{port}/v3/x")
+    yield URL(f"https://127.0.0.1:{port}/v3/x"), certificate
+    await runner.cleanup()
+
+
+async def test_https_with_a_trusted_certificate(tls_server: tuple[URL, Path]) -> None:
+    url, certificate = tls_server
     trusting = HttpClient(ssl_context=ssl.create_default_context(cafile=certificate))
     untrusting = HttpClient()
     try:
@@ -250,6 +254,244 @@ async def test_https_with_a_trusted_certificate(tmp_path: Path) -> None:
     finally:
         await trusting.close()
         await untrusting.close()
-        await runner.cleanup()
 
     assert (response.status, response.body) == (200, b'{"id": "over-tls"}')
+
+
+# The way to the channel: connections that drop, stall or answer too much, and proxies.
+
+
+def hang_up(writer: asyncio.StreamWriter) -> None:
+    writer.close()
+
+
+async def test_a_connection_idle_longer_than_the_bound_is_closed() -> None:
+    closed = asyncio.Event()
+
+    async def answer_then_wait(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(OK)
+        await writer.drain()
+        if await reader.read(1) == b"":
+            closed.set()
+
+    loop = asyncio.get_running_loop()
+    client = HttpClient(idle_timeout=0.2)
+    async with raw_server(answer_then_wait) as (url, _):
+        await client.request("POST", url, {}, b"{}")
+        answered = loop.time()
+        async with asyncio.timeout(5):
+            await closed.wait()
+        idle = loop.time() - answered
+    await client.close()
+
+    assert idle > 0.15
+
+
+@pytest.mark.parametrize("drop", [hang_up, reset], ids=["closed", "reset"])
+async def test_a_request_a_kept_alive_connection_drops_unanswered_is_sent_on_a_new_one(
+    client: HttpClient, drop: Callable[[asyncio.StreamWriter], None]
+) -> None:
+    requests: list[int] = []  # the client port each request came from
+
+    async def first_on_each_connection(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        port = writer.get_extra_info("peername")[1]
+        requests.append(port)
+        if requests.count(port) > 1:
+            drop(writer)
+            return
+        writer.write(OK)
+        await writer.drain()
+
+    async with raw_server(first_on_each_connection) as (url, ports):
+        first = await client.request("POST", url, {}, b"{}")
+        second = await client.request("POST", url, {}, b"{}")
+
+    assert first.status == second.status == 201
+    assert requests == [ports[0], ports[0], ports[1]]
+
+
+async def test_a_request_is_sent_again_once_at_most_and_only_after_a_kept_alive_connection(
+    client: HttpClient,
+) -> None:
+    requests = 0
+
+    async def only_the_first(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal requests
+        requests += 1
+        if requests > 1:
+            writer.close()
+            return
+        writer.write(OK)
+        await writer.drain()
+
+    async with raw_server(only_the_first) as (url, ports):
+        await client.request("POST", url, {}, b"{}")
+        with pytest.raises(ProtocolError, match="server closed the connection"):
+            await client.request("POST", url, {}, b"{}")  # kept alive, then a new connection
+        with pytest.raises(ProtocolError, match="server closed the connection"):
+            await client.request("POST", url, {}, b"{}")  # a new connection only
+
+    assert (requests, len(ports)) == (4, 3)
+
+
+async def test_a_request_whose_answer_had_begun_is_not_sent_again(client: HttpClient) -> None:
+    requests = 0
+
+    async def then_half(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal requests
+        requests += 1
+        writer.write(OK if requests == 1 else OK[:20])
+        await writer.drain()
+        if requests > 1:
+            writer.close()
+
+    async with raw_server(then_half) as (url, _):
+        await client.request("POST", url, {}, b"{}")
+        with pytest.raises(ProtocolError, match="server closed the connection"):
+            await client.request("POST", url, {}, b"{}")
+
+    assert requests == 2
+
+
+async def test_a_kept_alive_connection_that_stalls_is_not_sent_again(client: HttpClient) -> None:
+    requests = 0
+    stalled = asyncio.Event()
+
+    async def then_nothing(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal requests
+        requests += 1
+        if requests == 1:
+            writer.write(OK)
+            await writer.drain()
+        else:
+            stalled.set()
+            await reader.read()  # until the client gives up
+
+    async with raw_server(then_nothing) as (url, ports):
+        await client.request("POST", url, {}, b"{}")
+        request = asyncio.create_task(client.request("POST", url, {}, b"{}"))
+        async with asyncio.timeout(5):
+            await stalled.wait()
+        request.cancel()  # as the caller's deadline does
+        with pytest.raises(asyncio.CancelledError):
+            await request
+
+    assert (requests, len(ports)) == (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("framing", "chunk"),
+    [
+        (b"Content-Length: 1000000000", b"x" * 16384),
+        (b"Transfer-Encoding: chunked", b"4000\r\n" + b"x" * 16384 + b"\r\n"),
+    ],
+    ids=["length", "chunked"],
+)
+async def test_a_body_over_64_kib_is_not_read(
+    client: HttpClient, framing: bytes, chunk: bytes
+) -> None:
+    async def endless(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 201 Created\r\n" + framing + b"\r\n\r\n")
+        while True:  # until the client closes the connection
+            writer.write(chunk)
+            await writer.drain()
+            await asyncio.sleep(0.001)  # paced: a client that kept it all would fill slowly
+
+    async with raw_server(endless) as (url, ports):
+        async with asyncio.timeout(3):
+            responses = [await client.request("POST", url, {}, b"{}") for _ in range(2)]
+
+    assert [(r.status, r.body, r.body_dropped) for r in responses] == [(201, b"", True)] * 2
+    assert len(ports) == 2  # the rest of the body was not waited for
+
+
+async def test_a_head_over_64_kib_is_a_protocol_error(client: HttpClient) -> None:
+    async def endless(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 201 Created\r\nX-Padding: ")
+        while True:  # until the client closes the connection
+            writer.write(b"x" * 16384)
+            await writer.drain()
+            await asyncio.sleep(0.001)
+
+    async with raw_server(endless) as (url, _):
+        with pytest.raises(ProtocolError, match="response head over 65536 bytes"):
+            async with asyncio.timeout(3):
+                await client.request("POST", url, {}, b"{}")
+
+
+async def test_https_goes_through_the_proxy_in_a_tunnel(
+    tls_server: tuple[URL, Path], proxy: RecordingProxy
+) -> None:
+    url, certificate = tls_server
+    client = HttpClient(
+        ssl_context=ssl.create_default_context(cafile=certificate),
+        proxies=Proxies.of(https=proxy.url),
+    )
+    try:
+        responses = [await client.request("POST", url, {}, b"{}") for _ in range(2)]
+    finally:
+        await client.close()
+
+    assert [(r.status, r.body) for r in responses] == [(200, b'{"id": "over-tls"}')] * 2
+    (sent,) = proxy.sent  # one tunnel, kept alive
+    authority = f"127.0.0.1:{url.port}".encode()
+    assert sent.startswith(b"CONNECT %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (authority, authority))
+    assert b"over-tls" not in sent  # the rest was TLS
+    assert b"POST" not in sent
+
+
+async def test_http_goes_to_the_proxy_whole_with_the_proxy_credentials(
+    proxy: RecordingProxy,
+) -> None:
+    proxy_url = proxy.url.replace("http://", "http://bot:p%40ss@")
+    client = HttpClient(proxies=Proxies.of(http=proxy_url))
+    async with raw_server(replying(OK)) as (url, _):
+        responses = [await client.request("POST", url, {}, b"{}") for _ in range(2)]
+    await client.close()
+
+    assert [r.status for r in responses] == [201, 201]
+    assert proxy.request_lines() == [f"POST {url} HTTP/1.1"] * 2
+    (sent,) = proxy.sent  # one connection to the proxy, kept alive
+    assert sent.count(b"\r\nProxy-Authorization: Basic Ym90OnBAc3M=\r\n") == 2
+
+
+@pytest.mark.parametrize("no_proxy", ["127.0.0.1", "localhost, 127.0.0.1", "*"])
+async def test_hosts_no_proxy_names_are_reached_directly(
+    proxy: RecordingProxy, no_proxy: str
+) -> None:
+    client = HttpClient(proxies=Proxies.of(http=proxy.url, no_proxy=no_proxy))
+    async with raw_server(replying(OK)) as (url, ports):
+        response = await client.request("POST", url, {}, b"{}")
+    await client.close()
+
+    assert (response.status, len(ports), proxy.sent) == (201, 1, [])
+
+
+async def test_a_proxy_that_refuses_the_tunnel_is_named(
+    tls_server: tuple[URL, Path], proxy: RecordingProxy
+) -> None:
+    url, _ = tls_server
+    proxy.refuse = 407
+    client = HttpClient(proxies=Proxies.of(https=proxy.url))
+    with pytest.raises(ProtocolError, match="the proxy refused the tunnel: HTTP 407"):
+        await client.request("POST", url, {}, b"{}")
+    await client.close()
+
+
+async def test_a_proxy_that_never_answers_is_left_when_the_caller_gives_up(
+    tls_server: tuple[URL, Path], proxy: RecordingProxy
+) -> None:
+    url, _ = tls_server
+    proxy.answering = False
+    client = HttpClient(proxies=Proxies.of(https=proxy.url))
+    request = asyncio.create_task(client.request("POST", url, {}, b"{}"))
+    async with asyncio.timeout(5):
+        await proxy.asked.wait()
+    request.cancel()  # as the caller's deadline does
+    with pytest.raises(asyncio.CancelledError):
+        await request
+    async with asyncio.timeout(5):
+        await proxy.abandoned.wait()  # the connection to the proxy was closed
+    await client.close()

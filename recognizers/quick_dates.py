@@ -17,7 +17,7 @@ over a generated corpus (`benchmarks/date_corpus.py`): a change here must pass i
 import calendar
 import re
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from recognizers_date_time.resources.base_date_time import BaseDateTime
 from recognizers_date_time.resources.english_date_time import EnglishDateTime
@@ -127,6 +127,7 @@ def _pattern_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(beginnings), frozenset(starts)
 
 
+@lru_cache(maxsize=8192)  # people use the same few hundred words
 def is_anchor(word: str) -> bool:
     """Whether recognizers-text might start a date or number mention at `word` (lower-case
     letters): a single letter, the beginning of a word of its patterns (`tue`, `be`), or a

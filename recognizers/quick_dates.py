@@ -38,7 +38,7 @@ INERT_WORDS = frozenset(
 # Around an explicit date, the words that may stand right before it without joining it
 # (recognizers-text reads `from March 3rd 2027` as a range, `by ...` as a deadline).
 BEFORE_A_DATE = frozenset({"on"})
-# Joiners that may follow a date without joining it.
+# Inert words that may follow a date without joining it.
 AFTER_A_DATE = frozenset({"please", "to", "from", "for", "and", "i", "yes"})
 
 MONTHS = {
@@ -74,14 +74,14 @@ _YEAR = r"(?P<year>(?:19|20)\d\d)"
 # Each form a pattern over the lower-cased text; a form with no year has two resolutions.
 _FORMS = [
     rf"{_MONTH} {_DAY}(?:,? {_YEAR})?",
-    rf"(?P<the>the )?{_DAY}(?: of)? {_MONTH}(?:,? {_YEAR})?",
+    rf"(?:the )?{_DAY}(?: of)? {_MONTH}(?:,? {_YEAR})?",
     r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>(?:19|20)\d\d)",
     r"(?P<iy>(?:19|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d)",
     r"in (?P<days>[1-9]\d{0,2}) days?",
     r"(?P<relative>today|tomorrow)",
     r"(?P<next>next )?(?P<weekday>" + "|".join(WEEKDAYS) + ")",
 ]
-# A date stands between spaces, or at an end of the text, or before a full stop or a comma.
+# A date stands between spaces or at an end of the text; `. , ! ?` may follow it.
 _DATES = [re.compile(rf"(?<![^\s])(?:{form})(?![^\s.,!?])") for form in _FORMS]
 # Reading the resources' patterns: escapes (`\\b`, `\\d`) part words, a group's head
 # (`(?<month>`, `(?:`) opens it, optional parts may be left out or written in, and a letter

@@ -7,7 +7,6 @@ from botbuilder.core import Recognizer, RecognizerResult, TurnContext
 from config import DefaultConfig
 from recognizers.clu_recognizer import CluRecognizer
 from recognizers.embedded_recognizer import EmbeddedRecognizer
-from recognizers.luis_recognizer import LuisRecognizer
 
 logger = logging.getLogger(__name__)
 
@@ -57,9 +56,7 @@ def _create(backend: str, config: DefaultConfig) -> Recognizer | None:
         case "embedded":
             return EmbeddedRecognizer.from_file()
         case "luis":
-            return LuisRecognizer(
-                config.LUIS_APP_ID, config.LUIS_API_KEY, config.LUIS_API_HOST_NAME
-            )
+            return _luis(config)
         case "clu":
             return CluRecognizer(
                 config.CLU_ENDPOINT,
@@ -68,3 +65,10 @@ def _create(backend: str, config: DefaultConfig) -> Recognizer | None:
                 config.CLU_DEPLOYMENT_NAME,
             )
     return None
+
+
+def _luis(config: DefaultConfig) -> Recognizer:
+    # Imported only here: the LUIS client is large and only RECOGNIZER=luis needs it.
+    from recognizers.luis_recognizer import LuisRecognizer
+
+    return LuisRecognizer(config.LUIS_APP_ID, config.LUIS_API_KEY, config.LUIS_API_HOST_NAME)

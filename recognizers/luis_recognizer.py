@@ -1,6 +1,25 @@
-"""LUIS (v2 prediction API), for apps that still run."""
+"""LUIS (v2 prediction API), for LUIS-compatible endpoints (LUIS itself was retired on
+2026-03-31)."""
 
 import asyncio
+import importlib.util
+import sys
+
+
+def _load_luis_client_package() -> None:
+    """Load the LUIS client's package without its `__init__.py`, so that it needs no
+    pkg_resources: setuptools dropped it in version 82, and Python 3.12 and later bring no
+    setuptools. That file's one line, `pkg_resources.declare_namespace(__name__)`, lets a
+    package be spread over several folders; this one is installed in one and gains nothing."""
+    name = "azure.cognitiveservices.language.luis"
+    if name in sys.modules or (spec := importlib.util.find_spec(name)) is None:
+        return
+    package = sys.modules[name] = importlib.util.module_from_spec(spec)
+    parent, _, child = name.rpartition(".")
+    setattr(sys.modules[parent], child, package)
+
+
+_load_luis_client_package()
 
 from azure.cognitiveservices.language.luis.runtime import LUISRuntimeClient
 from botbuilder.ai.luis import LuisApplication

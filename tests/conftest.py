@@ -884,6 +884,16 @@ async def bot_process(
     assert b"Traceback" not in log, log.decode(errors="replace")
 
 
+@pytest.fixture
+def without_pkg_resources(tmp_path: Path) -> dict[str, str]:
+    """The environment for `python app.py` in which `import pkg_resources` fails, as it does
+    on Python 3.12 and later without setuptools, and with setuptools 82 or later."""
+    (tmp_path / "pkg_resources.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'pkg_resources'\", name='pkg_resources')\n"
+    )
+    return {"PYTHONPATH": str(tmp_path)}
+
+
 class HealthProbes:
     """Asks `GET /healthz` one request after another, 20 ms apart, for the length of the
     block, and keeps how long each answer took: what a load balancer's health check, or any

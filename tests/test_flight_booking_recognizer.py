@@ -1,9 +1,11 @@
 """RECOGNIZER picks the language back end; `auto` prefers the cloud services a user set up."""
 
 import pytest
+from aiohttp import ClientSession
 
 from config import ConfigError, DefaultConfig
 from flight_booking_recognizer import FlightBookingRecognizer
+from tests.conftest import EmulatorClient, StubConnector, start_app_process
 
 LUIS = {
     "LuisAppId": "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10",
@@ -73,3 +75,21 @@ def test_a_chosen_back_end_without_its_settings_fails_at_start(
 def test_a_malformed_setting_fails_at_start(environ: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
         FlightBookingRecognizer(DefaultConfig.from_env(environ))
+
+
+async def test_without_pkg_resources_the_bot_serves_with_the_default_back_end(
+    without_pkg_resources: dict[str, str],
+    connector: tuple[StubConnector, str],
+    http_session: ClientSession,
+) -> None:
+    stub, service_url = connector
+    app = await start_app_process({**without_pkg_resources, "RECOGNIZER": "auto"}, http_session)
+    try:
+        emulator = EmulatorClient(http_session, app.url, stub, service_url)
+        await emulator.join()
+        assert await emulator.say("book a flight from paris to berlin") == [
+            "On what date would you like to travel?"
+        ]
+    finally:
+        log = await app.stop()
+    assert b"Traceback" not in log, log.decode(errors="replace")

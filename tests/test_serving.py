@@ -98,7 +98,9 @@ async def test_clients_cut_short_get_400_or_a_closed_connection_and_no_traceback
             async with slow_client(port, sent) as (reader, writer):
                 writer.write_eof()
                 answer = await answer_of(reader, within=5)
-            assert answer == b"" or answer.startswith(b"HTTP/1.1 400 "), answer
+            # A request aiohttp cannot read is answered in HTTP/1.0. Python 3.11 drops that
+            # answer once the client has closed its side; 3.12 and later send it.
+            assert answer == b"" or answer.startswith((b"HTTP/1.1 400 ", b"HTTP/1.0 400 ")), answer
         async with http_session.get(app.url.replace("/api/messages", "/healthz")) as health:
             assert health.status == 200
     finally:

@@ -6,14 +6,20 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientSession, web
 from botbuilder.core import TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity
 
 from helpers.luis_helper import Intent, execute_luis_query
 from recognizers.luis_recognizer import LuisRecognizer
-from tests.conftest import booking_of, served
+from tests.conftest import (
+    EmulatorClient,
+    StubConnector,
+    booking_of,
+    served,
+    start_app_process,
+)
 
 APP_ID = "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10"
 KEY = "0f4b1e9c-3d2a-4b5c-8e7f-6a5b4c3d2e1f"
@@ -116,3 +122,32 @@ async def test_a_failing_luis_means_not_understood(
 
     assert (intent, details) == (Intent.NONE_INTENT, None)
     assert caplog.text.count("The recognizer failed") == 1
+
+
+async def test_the_bot_on_luis_needs_no_pkg_resources(
+    luis: tuple[LuisStandIn, str],
+    without_pkg_resources: dict[str, str],
+    connector: tuple[StubConnector, str],
+    http_session: ClientSession,
+) -> None:
+    stand_in, endpoint = luis
+    stub, service_url = connector
+    environ = {
+        **without_pkg_resources,
+        "RECOGNIZER": "luis",
+        "LuisAppId": APP_ID,
+        "LuisAPIKey": KEY,
+        "LuisAPIHostName": endpoint,
+    }
+    app = await start_app_process(environ, http_session)
+    try:
+        emulator = EmulatorClient(http_session, app.url, stub, service_url)
+        await emulator.join()
+        assert await emulator.say(QUERY) == [
+            "Sorry but the following airports are not supported: Tokyo",
+            "Where would you like to travel to?",
+        ]
+    finally:
+        log = await app.stop()
+    assert [request["query"] for request in stand_in.requests] == [QUERY]
+    assert b"Traceback" not in log, log.decode(errors="replace")

@@ -54,6 +54,7 @@ AFTER = [
     "", "", "", " please", " to paris", " from berlin", " and back", " at 5pm", " morning",
     " evening", " night", " or so", " ish", "!", ".", "?", ",", " thanks", " to", " for 3 days",
     " 2028", " 10:30", " i think", " and", " yes", " latest", " afternoon", " till friday",
+    " may i", " we may", " or may not", " good morning", " for now",
 ]  # fmt: skip
 
 

@@ -19,6 +19,7 @@ import re
 from datetime import date, datetime, timedelta
 from functools import cache, lru_cache
 
+import regex
 from recognizers_date_time.resources.base_date_time import BaseDateTime
 from recognizers_date_time.resources.english_date_time import EnglishDateTime
 from recognizers_number.resources.base_numbers import BaseNumbers
@@ -90,6 +91,9 @@ _ESCAPE = re.compile(r"\\[A-Za-z]")
 _GROUP_HEAD = re.compile(r"\(\?(?:<[A-Za-z]+>|:|<?[=!])")
 _OPTIONAL = re.compile(r"[()?]")
 _CONTINUING = frozenset(")?]*+}")
+# recognizers-text drops a mention that one of these overlaps (`may i`, `we may`, `good
+# morning`); a text that holds one is left to it. Its own patterns, in its own regex module.
+_AMBIGUOUS = [regex.compile(pattern) for pattern in EnglishDateTime.AmbiguityFiltersDict.values()]
 _CONTRACTION = re.compile(r"'(?:s|d|m|t|ll|ve|re)\b")
 _WORD = re.compile(r"[a-z]+")
 _DIGIT = re.compile(r"\d")
@@ -171,7 +175,7 @@ def quick_read(text: str, now: datetime) -> list[ModelResult] | None:
     if following and following[0] in INERT_WORDS and following[0] not in AFTER_A_DATE:
         return None
     days = _resolve(match, now.date())
-    if days is None:
+    if days is None or any(pattern.search(lowered) for pattern in _AMBIGUOUS):
         return None
     return [_result(match, *days)]
 

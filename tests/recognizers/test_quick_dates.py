@@ -73,6 +73,7 @@ def test_an_explicit_date_is_read_as_recognizers_text_reads_it(
         "by march 3rd 2027",  # a deadline
         "March 3rd 2027 at 5pm",
         "march 3rd 2027 or march 5th 2027",
+        "22nd of may i think",  # `may i`: recognizers-text drops the mention
         "feb 30 2027",  # no such day: recognizers-text leaves it unresolved
         "3th march 2027",
         "the day after tomorrow",

@@ -87,6 +87,9 @@ def main() -> None:
                 )
             )
         return
+    # Only here: the measured process logs as it did (nothing below WARNING).
+    logging.basicConfig(format="%(message)s", stream=sys.stdout)
+    logger.setLevel(logging.INFO)  # the benchmark's lines; the bot's own INFO stays out
     with tempfile.TemporaryDirectory() as workspace:
         out = Path(workspace) / "callgrind.out"
         command = [
@@ -113,7 +116,7 @@ def main() -> None:
         plans.booking()
     turns = sum(1 + len(plans.booking().texts) for _ in range(arguments.bookings))
     mode = "expectReplies" if arguments.expect_replies else "replies to serviceUrl"
-    print(f"{mode}: {totals // turns:,} instructions per turn")  # noqa: T201
+    logger.info("%s: %s instructions per turn", mode, f"{totals // turns:,}")
 
 
 if __name__ == "__main__":

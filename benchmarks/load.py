@@ -303,7 +303,7 @@ async def load(
         ("the same five turns in each booking", Workload(repeated=True)),
     ]
     for title, workload in rows:
-        print(f"workload: {title}")  # noqa: T201
+        logger.info("workload: %s", title)
         for expect_replies in (False, True):
             mode = "expectReplies" if expect_replies else "replies to serviceUrl"
             for concurrency in concurrencies:
@@ -317,8 +317,8 @@ async def load(
                         bookings=bookings,
                         expect_replies=expect_replies,
                     )
-                    print(row(f"{name:<5} {mode}, N={concurrency}", measures[name]))  # noqa: T201
-                print(ratio(measures["bot"], measures["bare"]))  # noqa: T201
+                    logger.info("%s", row(f"{name:<5} {mode}, N={concurrency}", measures[name]))
+                logger.info("%s", ratio(measures["bot"], measures["bare"]))
 
 
 def ratio(bot: Measure, bare: Measure) -> str:
@@ -349,11 +349,12 @@ async def new_dates(bot: Server, service_url: str, bookings: int) -> None:
                 if number == plan.date_turn:
                     cpu.append((bot.cpu_ns() - before) / 1e6)
                     latencies.append(1000 * latency)
-    print(  # noqa: T201
+    logger.info(
+        "%s",
         f"a never-seen date's turn: the fresh process's first {latencies[0]:.1f} ms; "
         f"later, {bookings} dates: CPU p50 {percentile(cpu[1:], 50):.2f} ms, "
         f"p95 {percentile(cpu[1:], 95):.2f} ms; latency p50 {percentile(latencies[1:], 50):.1f} ms, "
-        f"p95 {percentile(latencies[1:], 95):.1f} ms"
+        f"p95 {percentile(latencies[1:], 95):.1f} ms",
     )
 
 
@@ -369,8 +370,9 @@ async def idle_memory(bot: Server, service_url: str, bookings: int) -> None:
     before = bot.rss_bytes()
     await drive(bot, service_url, workload, concurrency=8, bookings=bookings, expect_replies=True)
     grown = bot.rss_bytes() - before
-    print(  # noqa: T201
-        f"memory per idle conversation after {bookings} bookings: {grown / bookings:.0f} bytes"
+    logger.info(
+        "%s",
+        f"memory per idle conversation after {bookings} bookings: {grown / bookings:.0f} bytes",
     )
 
 
@@ -402,9 +404,10 @@ async def stored_state() -> None:
                     await post(session, url, {**body, "id": f"{done}-{number}"})
             if done in (1, 10):
                 item = (await storage.read([key]))[key]
-                print(  # noqa: T201
+                logger.info(
+                    "%s",
                     f"stored state after {done} booking(s): {storage.stored_bytes(key)} bytes "
-                    f"as kept in memory, {len(jsonpickle.encode(item))} as jsonpickle JSON"
+                    f"as kept in memory, {len(jsonpickle.encode(item))} as jsonpickle JSON",
                 )
 
 
@@ -423,7 +426,7 @@ async def main(concurrencies: list[int], bookings: int, idle: int, cache: bool) 
         ):
             await load(bot, bare, service_url, concurrencies, bookings)
         async with serve(*bot_command, health_path="/healthz", settings=settings) as bot:
-            print(f"bot start to listening: {bot.started_in:.2f} s")  # noqa: T201
+            logger.info("bot start to listening: %.2f s", bot.started_in)
             await new_dates(bot, service_url, bookings=100)
         if idle:
             async with serve(*bot_command, health_path="/healthz", settings=settings) as bot:
@@ -443,6 +446,8 @@ def parse() -> argparse.Namespace:
 
 
 if __name__ == "__main__":
+    logging.basicConfig(format="%(message)s", stream=sys.stdout)
+    logger.setLevel(logging.INFO)  # the benchmark's lines; the bot's own INFO stays out
     arguments = parse()
     if arguments.bare or arguments.connector:
         web.run_app(

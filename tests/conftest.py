@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jwt
 import pytest
@@ -593,6 +593,26 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+class OpenableStorage(Protocol):
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def read(self, keys: list[str]) -> dict[str, Any]: ...
+
+    async def write(self, changes: dict[str, Any]) -> None: ...
+
+
+async def written_and_read(storage: OpenableStorage, key: str, item: dict[str, Any]) -> Any:
+    """`item` written under `key` by `storage`, opened for this alone, and read back."""
+    await storage.open()
+    try:
+        await storage.write({key: item})
+        return (await storage.read([key]))[key]
+    finally:
+        await storage.close()
 
 
 def blob_connection_string(port: int, key: str = AZURITE_KEY) -> str:

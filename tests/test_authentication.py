@@ -186,6 +186,21 @@ def channel_auth(key_server: str) -> BotFrameworkAuthentication:
     return public_cloud(key_server, TokenCredentialFactory(APP_ID, "secret"))
 
 
+async def join_and_fly_to_paris(emulator: EmulatorClient, valid: str) -> list[dict[str, Any]]:
+    """The replies to a user who joins and says `fly to Paris`, each turn signed `valid`."""
+    join = emulator.activity(type="conversationUpdate", membersAdded=[{"id": "user-1"}])
+    assert await post(emulator, join, valid) == 201
+    assert await post(emulator, emulator.activity(text="fly to Paris"), valid) == 201
+
+    replies = emulator.connector.take()
+    assert [reply.get("text") for reply in replies] == [
+        None,
+        "What can I help you with today?",
+        "From what city will you be travelling?",
+    ]
+    return replies
+
+
 async def test_a_user_assigned_identity_signs_replies_with_its_managed_identity_token(
     start_bot: StartBot,
     signing_key: RSAPrivateKey,
@@ -206,16 +221,7 @@ async def test_a_user_assigned_identity_signs_replies_with_its_managed_identity_
     emulator = await start_bot(config, auth=auth)
     valid = token(signing_key, emulator.service_url)
 
-    join = emulator.activity(type="conversationUpdate", membersAdded=[{"id": "user-1"}])
-    assert await post(emulator, join, valid) == 201
-    assert await post(emulator, emulator.activity(text="fly to Paris"), valid) == 201
-
-    replies = emulator.connector.take()
-    assert [reply.get("text") for reply in replies] == [
-        None,
-        "What can I help you with today?",
-        "From what city will you be travelling?",
-    ]
+    replies = await join_and_fly_to_paris(emulator, valid)
     (issued,) = endpoint.tokens
     assert {reply["_authorization"] for reply in replies} == {f"Bearer {issued}"}
     assert endpoint.requests == [("https://api.botframework.com", APP_ID)]
@@ -227,16 +233,7 @@ async def test_a_valid_token_is_served_and_replies_carry_the_bots_token(
     emulator = await start_bot(production(), auth=channel_auth)
     valid = token(signing_key, emulator.service_url)
 
-    join = emulator.activity(type="conversationUpdate", membersAdded=[{"id": "user-1"}])
-    assert await post(emulator, join, valid) == 201
-    assert await post(emulator, emulator.activity(text="fly to Paris"), valid) == 201
-
-    replies = emulator.connector.take()
-    assert [reply.get("text") for reply in replies] == [
-        None,
-        "What can I help you with today?",
-        "From what city will you be travelling?",
-    ]
+    replies = await join_and_fly_to_paris(emulator, valid)
     assert {reply["_authorization"] for reply in replies} == {"Bearer token-for-the-channel"}
 
 

@@ -17,6 +17,7 @@ from tests.conftest import (
     blob_connection_string,
     free_port,
     start_app_process,
+    written_and_read,
 )
 
 
@@ -80,14 +81,9 @@ async def test_with_a_service_url_the_state_round_trips_on_a_managed_identity_to
 ) -> None:
     endpoint, _ = identity_endpoint
     storage = signed_in(azurite_oauth, f"test-{uuid.uuid4().hex[:16]}")
-    await storage.open()
-    try:
-        await storage.write({"emulator/conversations/c 1": {"booking": "Paris"}})
-        read = await storage.read(["emulator/conversations/c 1"])
-    finally:
-        await storage.close()
+    read = await written_and_read(storage, "emulator/conversations/c 1", {"booking": "Paris"})
 
-    assert read["emulator/conversations/c 1"]["booking"] == "Paris"
+    assert read["booking"] == "Paris"
     # One token, for Azure Storage, kept for every call after it.
     assert endpoint.requests == [("https://storage.azure.com", None)]
 

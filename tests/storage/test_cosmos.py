@@ -20,6 +20,7 @@ from tests.conftest import (
     ManagedIdentityEndpoint,
     StubConnector,
     start_app_process,
+    written_and_read,
 )
 
 
@@ -205,14 +206,9 @@ async def test_with_no_key_the_state_round_trips_on_a_managed_identity_token(
 ) -> None:
     endpoint, _ = identity_endpoint
     storage = signed_in(cosmos_db, await existing_container(cosmos_db))
-    await storage.open()
-    try:
-        await storage.write({"emulator/conversations/c 1": {"booking": "Paris"}})
-        read = await storage.read(["emulator/conversations/c 1"])
-    finally:
-        await storage.close()
+    read = await written_and_read(storage, "emulator/conversations/c 1", {"booking": "Paris"})
 
-    assert read["emulator/conversations/c 1"]["booking"] == "Paris"
+    assert read["booking"] == "Paris"
     # azure-cosmos 4.7 asks for its endpoint's own host as the token's audience.
     assert endpoint.requests == [("https://127.0.0.1", None)]
 

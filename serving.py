@@ -16,6 +16,7 @@ from http import HTTPStatus
 from typing import Any, cast
 
 from aiohttp import hdrs, web
+from aiohttp.abc import AbstractAccessLogger
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler, Middleware
 
@@ -192,6 +193,37 @@ class ServerLog(logging.LoggerAdapter):
             self.info("Refused a request that could not be read (%s)", type(exc_info).__name__)
         else:
             super().exception(msg, *args, exc_info=exc_info, **kwargs)
+
+
+class AccessLog(AbstractAccessLogger):
+    """One line per request, `127.0.0.1 "POST /api/messages HTTP/1.1" 201 0 "-" "Emulator" 1.2 ms`:
+    aiohttp's fields (client, request, status, body bytes, referrer, user agent) and the time
+    taken. aiohttp's own logger took about 25 µs a line, mostly for a timestamp of its own,
+    which the log's format already gives. The line's form is fixed: `log_format` is not read."""
+
+    def __init__(self, logger: logging.Logger, log_format: str = "") -> None:
+        super().__init__(logger, log_format)
+
+    def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
+        version = request.version
+        headers = request.headers
+        self.logger.info(
+            '%s "%s %s HTTP/%d.%d" %d %d "%s" "%s" %.1f ms',
+            request.remote or "-",
+            request.method,
+            request.path_qs,
+            version.major,
+            version.minor,
+            response.status,
+            response.body_length,
+            headers.get(hdrs.REFERER, "-"),
+            headers.get(hdrs.USER_AGENT, "-"),
+            1000 * time,
+        )
+
+    @property
+    def enabled(self) -> bool:
+        return self.logger.isEnabledFor(logging.INFO)
 
 
 def request_checks(body_timeout: float, connections: ConnectionLimit) -> Middleware:

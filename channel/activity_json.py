@@ -53,8 +53,19 @@ def _plan(cls: type[Model]) -> tuple[tuple[str, str, str], ...]:
 
 
 @cache
-def _keys(cls: type[Model]) -> frozenset[str]:
-    return frozenset(key for _, key, _ in _plan(cls))
+def _fields(cls: type[Model]) -> dict[str, tuple[str, str]]:
+    """JSON key: (attribute, msrest type)."""
+    return {key: (attribute, kind) for attribute, key, kind in _plan(cls)}
+
+
+@cache
+def _set_to_none(cls: type[Model]) -> dict[str, None]:
+    """The attributes msrest must set to None when the JSON lacks them: those the class's
+    constructor gives another value by default (msrest passes every attribute)."""
+    made = cls()
+    return {
+        attribute: None for attribute, _, _ in _plan(cls) if getattr(made, attribute) is not None
+    }
 
 
 @cache
@@ -69,13 +80,20 @@ _DESERIALIZER = Deserializer()
 def _read_model(cls: type[M], data: Any) -> M:
     if type(data) is not dict:
         raise _Unusual(cls.__name__)
-    model = cls(
-        **{attribute: _read(data.get(key), kind, cls) for attribute, key, kind in _plan(cls)}
-    )
+    fields = _fields(cls)
+    # Only the keys present are read: most of an activity's forty attributes are absent.
+    found: dict[str, Any] = dict(_set_to_none(cls))
+    unknown: dict[str, Any] = {}
+    for key, value in data.items():
+        field = fields.get(key)
+        if field is None:
+            unknown[key] = value
+        elif value is not None:
+            found[field[0]] = _read(value, field[1], cls)
+    model = cls(**found)
     # As msrest does, keys the class does not know are kept as additional_properties.
-    unknown = data.keys() - _keys(cls)
     if unknown:
-        model.additional_properties = {key: data[key] for key in unknown}
+        model.additional_properties = unknown
     return model
 
 

@@ -4,6 +4,7 @@ that keeps the service answering."""
 import asyncio
 import json
 import logging
+import re
 import signal
 import time
 from collections.abc import AsyncIterator
@@ -195,3 +196,21 @@ async def test_when_every_connection_is_being_answered_a_new_one_is_refused(
         stderr = (await app.stop()).decode()
     assert "Traceback" not in stderr
     assert "2 connections are open, the most allowed" in stderr
+
+
+async def test_each_request_is_one_line_of_the_access_log(
+    connector: tuple[StubConnector, str], http_session: ClientSession
+) -> None:
+    stub, service_url = connector
+    app = await start_app_process({}, http_session)
+    try:
+        await EmulatorClient(http_session, app.url, stub, service_url).join()
+    finally:
+        log = (await app.stop()).decode()
+    lines = [line for line in log.splitlines() if "aiohttp.access" in line]
+    assert len(lines) == 2, log  # the start-up's health check, then the join
+    assert re.fullmatch(
+        r"\S+ \S+ INFO aiohttp.access: 127\.0\.0\.1 \"POST /api/messages HTTP/1\.1\" 201 \d+ "
+        r"\"-\" \"Python/3\.\d+ aiohttp/\S+\" \d+\.\d ms",
+        lines[1],
+    ), lines[1]

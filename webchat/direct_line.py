@@ -21,7 +21,6 @@ from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from aiohttp.web_log import AccessLogger
 from botbuilder.core import Bot
 from botbuilder.schema import ActivityTypes
 
@@ -31,6 +30,7 @@ from adapter_with_error_handler import (
     parse_activity,
     refused,
 )
+from serving import AccessLog
 from webchat.conversations import Conversation, Conversations, TooManyConversations
 
 logger = logging.getLogger(__name__)
@@ -271,7 +271,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class QuietPollsAccessLogger(AccessLogger):
+class QuietPollsAccessLogger(AccessLog):
     """The access log without Web Chat's polls that succeed: an open page polls three times a
     second."""
 

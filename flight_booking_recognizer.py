@@ -54,7 +54,7 @@ def choose_backend(config: DefaultConfig) -> str:
 def _create(backend: str, config: DefaultConfig) -> Recognizer | None:
     match backend:
         case "embedded":
-            return EmbeddedRecognizer.from_file()
+            return EmbeddedRecognizer.from_file(remember=config.RECOGNITION_CACHE_SIZE)
         case "luis":
             return _luis(config)
         case "clu":

@@ -4,6 +4,7 @@ TurnContext.send_activities deep-copies every activity before addressing it, so 
 caller's object is left as it was. Addressing only sets the activity's own fields (channel,
 conversation, sender, recipient, reply-to, type, input hint, id), so a shallow copy protects
 the caller just as well; the deep copy was about a seventh of a turn's instructions. The
+replies of a turn share one copy of the addresses (unless send handlers could change them). The
 SDK's version also ties each send into a reference cycle that only the garbage collector
 frees; this one does not, unless send handlers are registered.
 """
@@ -22,12 +23,18 @@ from botbuilder.schema import (
 
 
 class ShallowCopyTurnContext(TurnContext):
+    _reference: ConversationReference | None = None
+
     async def send_activities(self, activities: list[Activity]) -> list[ResourceResponse]:
-        reference = TurnContext.get_conversation_reference(self.activity)
-        outgoing = [_addressed(copy(activity), reference) for activity in activities]
         if self._on_send_activities:
+            # Handlers may change a send's addresses: each send gets its own, as in the SDK.
+            reference = TurnContext.get_conversation_reference(self.activity)
+            outgoing = [_addressed(copy(activity), reference) for activity in activities]
             return await self._emit(self._on_send_activities, outgoing, self._deliver(outgoing))
-        return await self._deliver(outgoing)
+        # Otherwise the incoming activity's addresses are copied once a turn, not once a send.
+        if self._reference is None:
+            self._reference = TurnContext.get_conversation_reference(self.activity)
+        return await self._deliver([_addressed(copy(a), self._reference) for a in activities])
 
     async def _deliver(self, activities: list[Activity]) -> list[ResourceResponse]:
         if self.activity.delivery_mode == DeliveryModes.expect_replies:

@@ -26,7 +26,6 @@ import itertools
 import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -38,6 +37,7 @@ from recognizers_number import recognize_number
 from recognizers_text import Culture, ModelResult
 
 from recognizers.quick_dates import quick_read
+from recognizers.recent import Recent
 
 T = TypeVar("T")
 # Work in steps: before each, the generator yields what it will cost (`cost`'s units); its
@@ -317,7 +317,7 @@ def mentions(results: list[ModelResult]) -> list[DateMention]:
     return dates
 
 
-class RecentRecognitions:
+class RecentRecognitions(Recent[tuple[str, str, date], list[ModelResult]]):
     """The last `size` recognitions that stay true all day, by text, culture and date.
 
     A recognition depends on the text and the reference time. Mentions are found from the
@@ -327,30 +327,25 @@ class RecentRecognitions:
     """
 
     def __init__(self, size: int, clock: Callable[[], datetime] = datetime.now) -> None:
-        self._size = size
+        super().__init__(size)
         self._clock = clock
-        self._results: OrderedDict[tuple[str, str, date], list[ModelResult]] = OrderedDict()
 
-    def resize(self, size: int) -> None:
-        self._size = size
-        while len(self._results) > size:
-            self._results.popitem(last=False)
+    def today(self) -> date:
+        """The reference date of the recognitions made now."""
+        return self._clock().date()
 
     async def recognize(self, text: str, culture: str) -> list[ModelResult]:
         now = self._clock()
         if culture == Culture.English and (known := quick_read(text, now)) is not None:
             return known
         key = (text, culture, now.date())
-        results = self._results.get(key)
+        results = self.get(key)
         if results is not None:
-            self._results.move_to_end(key)
             return results
         steps = read_pieces(text, culture, now, quick=False)
         results = run_here(steps) if cost(text) <= CHEAP_COST else await _worker.submit(steps)
-        if self._size and all(_date_only(result) for result in results):
-            self._results[key] = results
-            if len(self._results) > self._size:
-                self._results.popitem(last=False)
+        if all(_date_only(result) for result in results):
+            self.put(key, results)
         return results
 
 
@@ -360,6 +355,11 @@ def _date_only(result: ModelResult) -> bool:
 
 
 recent = RecentRecognitions(size=4096)
+
+
+def today() -> date:
+    """The reference date of the recognitions made now."""
+    return recent.today()
 
 
 async def read(text: str, function: Callable[..., T], *args: Any) -> T:

@@ -8,7 +8,8 @@ intent (naive Bayes over the words, with rules on which intents are possible at 
 """
 
 import math
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,13 @@ from botbuilder.core import IntentScore, Recognizer, RecognizerResult, TurnConte
 from helpers.airports import MODEL_FILE
 from helpers.luis_helper import GUESSED_ROLE
 from recognizers.cities import City, Words
-from recognizers.dates import DateMention, find_dates, find_dates_off_loop
+from recognizers.dates import (
+    DATE_ONLY_TYPES,
+    DateMention,
+    find_dates,
+    find_dates_off_loop,
+    today,
+)
 from recognizers.language_model import (
     BOOK_FLIGHT,
     FLIGHT_WORDS,
@@ -27,6 +34,7 @@ from recognizers.language_model import (
     features,
 )
 from recognizers.reading import Reading
+from recognizers.recent import Recent
 
 # Words that leave a message of cities and dates a message of values (`Paris please`).
 VALUE_FILLER = frozenset(
@@ -38,12 +46,19 @@ VALUE_FILLER = frozenset(
 
 
 class EmbeddedRecognizer(Recognizer):
-    def __init__(self, model: LanguageModel) -> None:
+    """`remember`: how many recent messages' results to keep (those that stay true all day),
+    for the next user who types the same."""
+
+    def __init__(
+        self, model: LanguageModel, *, remember: int = 0, today: Callable[[], date] = today
+    ) -> None:
         self._model = model
+        self._recent: Recent[tuple[str, date], RecognizerResult] = Recent(remember)
+        self._today = today
 
     @classmethod
-    def from_file(cls, path: Path = MODEL_FILE) -> "EmbeddedRecognizer":
-        return cls(LanguageModel.load(path))
+    def from_file(cls, path: Path = MODEL_FILE, *, remember: int = 0) -> "EmbeddedRecognizer":
+        return cls(LanguageModel.load(path), remember=remember)
 
     @property
     def model(self) -> LanguageModel:
@@ -54,8 +69,20 @@ class EmbeddedRecognizer(Recognizer):
         return True
 
     async def recognize(self, turn_context: TurnContext) -> RecognizerResult:
-        reading = self.read(turn_context.activity.text or "")
-        return self.interpret(reading, await find_dates_off_loop(reading.meant))
+        """The message's intents and entities. The result may be shared with other turns that
+        read the same text on the same day: read it, do not change it."""
+        text = turn_context.activity.text or ""
+        key = (text, self._today())
+        known = self._recent.get(key)
+        if known is not None:
+            return known
+        reading = self.read(text)
+        found = await find_dates_off_loop(reading.meant)
+        result = self.interpret(reading, found)
+        # A time of day (`tomorrow at 5pm`) is read against the clock: such results go.
+        if all(mention.type in DATE_ONLY_TYPES for mention in found):
+            self._recent.put(key, result)
+        return result
 
     def recognize_text(self, text: str, now: datetime | None = None) -> RecognizerResult:
         reading = self.read(text)
@@ -170,14 +197,14 @@ def _entities(
             instance.setdefault(role, []).append({**mention, "type": role, "score": score})
             composite = {"$instance": {child: [child_mention]}, child: [value]}
             entities.setdefault(role, []).append(composite)
-    for date in dates:
+    for when in dates:
         instance.setdefault("datetime", []).append(
             {
-                "startIndex": date.start,
-                "endIndex": date.end,
-                "text": date.text,
-                "type": f"builtin.datetimeV2.{date.type}",
+                "startIndex": when.start,
+                "endIndex": when.end,
+                "text": when.text,
+                "type": f"builtin.datetimeV2.{when.type}",
             }
         )
-        entities.setdefault("datetime", []).append({"timex": date.timex, "type": date.type})
+        entities.setdefault("datetime", []).append({"timex": when.timex, "type": when.type})
     return entities

@@ -88,6 +88,40 @@ async def test_sends_what_the_sdk_sends(delivery_mode: str | None) -> None:
     assert sdk_context.responded
 
 
+@pytest.mark.parametrize("delivery_mode", [None, "expectReplies"])
+async def test_sends_one_at_a_time_what_the_sdk_sends(delivery_mode: str | None) -> None:
+    ours, theirs = RecordingAdapter(), RecordingAdapter()
+    our_context = ShallowCopyTurnContext(ours, incoming(delivery_mode))
+    sdk_context = TurnContext(theirs, incoming(delivery_mode))
+
+    for activity in outgoing():
+        await our_context.send_activity(activity)
+    for activity in outgoing():
+        await sdk_context.send_activity(activity)
+
+    sent_by_us = our_context.buffered_reply_activities if delivery_mode else ours.sent
+    sent_by_sdk = sdk_context.buffered_reply_activities if delivery_mode else theirs.sent
+    assert [to_json(a) for a in sent_by_us] == [to_json(a) for a in sent_by_sdk]
+    assert len(sent_by_us) == 6
+
+
+async def test_a_send_handler_that_changes_addresses_changes_only_its_own_send() -> None:
+    adapter = RecordingAdapter()
+    context = ShallowCopyTurnContext(adapter, incoming())
+
+    async def rename(turn_context, activities, next_send):
+        if activities[0].text == "first":
+            activities[0].conversation.name = "renamed"
+        return await next_send()
+
+    context.on_send_activities(rename)
+    await context.send_activity("first")
+    await context.send_activity("second")
+
+    assert [activity.conversation.name for activity in adapter.sent] == ["renamed", None]
+    assert context.activity.conversation.name is None
+
+
 async def test_addresses_a_copy_and_leaves_the_callers_activity_alone() -> None:
     adapter = RecordingAdapter()
     context = ShallowCopyTurnContext(adapter, incoming())

@@ -1,13 +1,18 @@
 """The embedded recognizer understands flight requests with no cloud, in LUIS's shape."""
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
+from botbuilder.core import TurnContext
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity
 
 from benchmarks.nlu import evaluate, held_out_sets, load_set
 from helpers.luis_helper import Intent, booking_details, top_intent
 from recognizers.embedded_recognizer import MODEL_FILE, EmbeddedRecognizer
+from recognizers.language_model import LanguageModel
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +168,39 @@ def test_the_data_file_decides_what_is_understood(tmp_path: Path) -> None:
     assert booking_details(after.recognize_text("fly to biggin hill")).destination == "London"
     assert top_intent(after.recognize_text("whisk me away please")) is Intent.BOOK_FLIGHT
     assert top_intent(after.recognize_text("book a gondola to paris")) is Intent.NONE_INTENT
+
+
+def turn(text: str) -> TurnContext:
+    return TurnContext(TestAdapter(), Activity(type="message", text=text))
+
+
+async def test_a_text_read_before_on_the_same_day_is_not_read_again() -> None:
+    days = iter([date(2026, 11, 28), date(2026, 11, 28), date(2026, 11, 29)])
+    recognizer = EmbeddedRecognizer(
+        LanguageModel.load(MODEL_FILE), remember=10, today=lambda: next(days)
+    )
+
+    first = await recognizer.recognize(turn("fly to Paris tomorrow"))
+    again = await recognizer.recognize(turn("fly to Paris tomorrow"))
+    next_day = await recognizer.recognize(turn("fly to Paris tomorrow"))
+
+    assert again is first
+    assert next_day is not first
+    assert booking_details(first).destination == "Paris"
+
+
+@pytest.mark.parametrize(
+    ("remember", "text"),
+    [(10, "fly to Paris tomorrow at 5pm"), (0, "fly to Paris")],
+    ids=["a time of day", "nothing remembered"],
+)
+async def test_a_result_that_depends_on_the_time_or_the_setting_is_read_afresh(
+    remember: int, text: str
+) -> None:
+    recognizer = EmbeddedRecognizer.from_file(remember=remember)
+
+    first = await recognizer.recognize(turn(text))
+    again = await recognizer.recognize(turn(text))
+
+    assert again is not first
+    assert top_intent(again) is top_intent(first) is Intent.BOOK_FLIGHT

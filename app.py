@@ -33,6 +33,7 @@ from config import ConfigError, DefaultConfig
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from flight_booking_recognizer import FlightBookingRecognizer
+from helpers.dialog_helper import make_dialog_memory_on_first_use
 from helpers.luis_helper import IntentRecognizer
 from recognizers import dates
 from recognizers.lexicon import lexicon
@@ -85,6 +86,7 @@ def create_app(
         recognizer = app[RECOGNIZER] = FlightBookingRecognizer(config)
         app.cleanup_ctx.append(recognizer_session)
     dialog = MainDialog(recognizer, BookingDialog())
+    make_dialog_memory_on_first_use()
 
     signing_keys.install(timeout=config.OUTBOUND_TIMEOUT)
     dates.recent.resize(config.RECOGNITION_CACHE_SIZE)

@@ -410,3 +410,20 @@ async def test_after_warm_up_the_collector_runs_again_with_the_start_up_objects_
         gc.unfreeze()
         gc.set_threshold(*threshold)
         gc.enable()
+
+
+async def test_a_turn_leaves_no_garbage_for_the_cycle_collector(start_bot: StartBot) -> None:
+    """Under load, the cycles a turn left held its objects until a collection paused every
+    conversation."""
+    emulator = await start_bot()
+    await emulator.join()
+    assert await emulator.say("book a flight to Paris") == [
+        "From what city will you be travelling?"
+    ]
+    gc.collect()
+    gc.disable()
+    try:
+        assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
+        assert gc.collect() == 0
+    finally:
+        gc.enable()

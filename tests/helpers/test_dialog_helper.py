@@ -14,7 +14,11 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.memory import DialogStateManager
 
-from helpers.dialog_helper import memory_configuration, run_dialog
+from helpers.dialog_helper import (
+    make_dialog_memory_on_first_use,
+    memory_configuration,
+    run_dialog,
+)
 
 
 def described(scopes_or_resolvers: list) -> list[tuple[str, str | None]]:
@@ -65,3 +69,28 @@ async def test_every_dialog_context_of_a_turn_uses_the_shared_configuration() ->
 
     assert len(seen) == 2
     assert all(configuration is memory_configuration() for configuration in seen)
+
+
+async def test_a_dialog_context_makes_its_memory_when_first_asked() -> None:
+    make_dialog_memory_on_first_use()
+    conversation_state = ConversationState(MemoryStorage())
+    accessor = conversation_state.create_property("DialogState")
+    seen = []
+
+    async def ask(step) -> DialogTurnResult:
+        assert "state" not in vars(step)
+        seen.append(step.state)
+        assert step.state is seen[0]
+        return await step.prompt("text", PromptOptions(prompt=MessageFactory.text("Name?")))
+
+    inner = ComponentDialog("component")
+    inner.add_dialog(WaterfallDialog("steps", [ask]))
+    inner.add_dialog(TextPrompt("text"))
+
+    async def turn(turn_context: TurnContext) -> None:
+        await run_dialog(inner, turn_context, accessor)
+
+    await TestAdapter(turn).test("hi", "Name?")
+
+    assert isinstance(seen[0], DialogStateManager)
+    assert seen[0].configuration is memory_configuration()

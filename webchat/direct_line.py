@@ -25,12 +25,8 @@ from aiohttp.web_log import AccessLogger
 from botbuilder.core import Bot
 from botbuilder.schema import ActivityTypes
 
-from adapter_with_error_handler import (
-    AdapterWithErrorHandler,
-    InvalidRequest,
-    parse_activity,
-    refused,
-)
+from adapter_with_error_handler import AdapterWithErrorHandler
+from channel.requests import InvalidRequest, parse_activity, refused
 from webchat.conversations import Conversation, Conversations, TooManyConversations
 
 logger = logging.getLogger(__name__)

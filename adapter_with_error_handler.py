@@ -23,7 +23,8 @@ from botbuilder.schema import (
     DeliveryModes,
     ResourceResponse,
 )
-from botframework.connector import Channels, ConnectorClient
+from botframework.connector import Channels
+from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AppCredentials,
     AuthenticateRequestResult,

@@ -1,13 +1,10 @@
-"""The Bot Framework adapter: checks each request, runs the turn, and recovers from errors."""
+"""The Bot Framework adapter: authenticates each activity, runs its turn, recovers from errors."""
 
 import asyncio
-import json
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
-from typing import Any
 
 from aiohttp import web
 from botbuilder.core import (
@@ -26,7 +23,8 @@ from botbuilder.schema import (
     DeliveryModes,
     ResourceResponse,
 )
-from botframework.connector import Channels, ConnectorClient
+from botframework.connector import Channels
+from botframework.connector.aio import ConnectorClient
 from botframework.connector.auth import (
     AppCredentials,
     AuthenticateRequestResult,
@@ -35,13 +33,12 @@ from botframework.connector.auth import (
     ConnectorFactory,
     UserTokenClient,
 )
-from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
-from yarl import URL
 
-from channel.activity_json import from_json, to_json
+from channel.activity_json import to_json
 from channel.connector import BotConnector, DeliveryFailed
 from channel.conversation_turns import REDELIVERED, ConversationTurns
+from channel.requests import InvalidRequest, error_response, read_activity, refused
 from channel.sdk_clients import SdkClients
 from channel.signing_keys import SigningKeysUnavailable
 from channel.turn_context import ShallowCopyTurnContext
@@ -342,12 +339,6 @@ def error_trace(error: Exception) -> Activity:
     )
 
 
-def error_response(
-    status: HTTPStatus, message: str, headers: dict[str, str] | None = None
-) -> web.Response:
-    return web.json_response({"error": message}, status=status, headers=headers)
-
-
 class Redelivered(Exception):
     """The turn found its activity among those the conversation has answered."""
 
@@ -358,111 +349,3 @@ def already_processed(activity: Activity) -> web.Response:
     if activity.delivery_mode == DeliveryModes.expect_replies:
         return web.json_response({"activities": []})
     return web.Response(status=HTTPStatus.OK)
-
-
-class InvalidRequest(Exception):
-    """A request refused before any turn runs; the message says why in one line."""
-
-    def __init__(
-        self, status: HTTPStatus, message: str, headers: dict[str, str] | None = None
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.headers = headers
-
-
-def refused(error: InvalidRequest) -> web.Response:
-    """The answer to a refused request, logged in one line."""
-    logger.info("Refused a request: %s %s", error.status.value, error)
-    return error_response(error.status, str(error), error.headers)
-
-
-async def read_activity(request: web.Request) -> Activity:
-    """The activity in the request body, or InvalidRequest naming what is wrong with it."""
-    if request.content_type != "application/json":
-        raise InvalidRequest(
-            HTTPStatus.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json"
-        )
-    try:
-        raw = await request.read()
-    except web.HTTPRequestEntityTooLarge:
-        raise InvalidRequest(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is too large") from None
-    try:
-        body = json.loads(raw)
-    except (ValueError, RecursionError):
-        raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body is not valid JSON") from None
-    return parse_activity(body)
-
-
-def parse_activity(body: object) -> Activity:
-    """The activity in a parsed JSON body, or InvalidRequest naming what is wrong with it."""
-    if not isinstance(body, dict):
-        raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body must be a JSON object (an Activity)")
-    try:
-        activity = from_json(Activity, body)
-    except (DeserializationError, TypeError, ValueError, AttributeError):
-        raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body is not a valid Activity") from None
-    missing = [
-        name
-        for name, value in (
-            ("type", activity.type),
-            ("channelId", activity.channel_id),
-            ("serviceUrl", activity.service_url),
-            ("conversation.id", activity.conversation and activity.conversation.id),
-        )
-        if not isinstance(value, str) or not value
-    ]
-    if missing:
-        raise InvalidRequest(HTTPStatus.BAD_REQUEST, f"the Activity lacks {', '.join(missing)}")
-    _check_addresses(body, activity)
-    return activity
-
-
-CHANNEL_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
-def _check_addresses(body: dict[str, Any], activity: Activity) -> None:
-    """Refuse, before any turn runs, what the turn could not be stored under or answered at."""
-    # A channel id is part of the state's keys (`{channelId}/conversations/{id}`): with a
-    # "/" in it, two conversations could share one state.
-    if not CHANNEL_ID.fullmatch(activity.channel_id):
-        raise InvalidRequest(
-            HTTPStatus.BAD_REQUEST, "channelId must be a name of letters, digits, '.', '_' and '-'"
-        )
-    # The raw value: msrest turns a number or a list into text.
-    if not is_http_url(body.get("serviceUrl")):
-        raise InvalidRequest(HTTPStatus.BAD_REQUEST, "serviceUrl must be an http(s) URL")
-    ids = {
-        "id": activity.id,
-        "conversation.id": activity.conversation.id,
-        "from.id": activity.from_property and activity.from_property.id,
-        "recipient.id": activity.recipient and activity.recipient.id,
-        "replyToId": activity.reply_to_id,
-    }
-    unusable = [
-        name for name, value in ids.items() if isinstance(value, str) and not is_unicode(value)
-    ]
-    if unusable:
-        raise InvalidRequest(
-            HTTPStatus.BAD_REQUEST, f"{', '.join(unusable)}: not valid Unicode (a lone surrogate)"
-        )
-
-
-def is_http_url(value: object) -> bool:
-    """Whether `value` is an absolute http(s) URL with a host and a usable port."""
-    if not isinstance(value, str):
-        return False
-    try:
-        url = URL(value)
-    except (ValueError, UnicodeError):
-        return False
-    return url.scheme in ("http", "https") and bool(url.host) and url.port != 0
-
-
-def is_unicode(text: str) -> bool:
-    """Whether `text` can be written as UTF-8 (JSON lets a string hold a lone surrogate)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True

@@ -1,11 +1,16 @@
-"""Settings of the bot, read from the environment once."""
+"""Settings of the bot, read from the environment once.
+
+Each group of settings (serving, the bot's identity, language, the channel, storage) is one
+frozen dataclass that declares, reads and checks its settings; `DefaultConfig` has them all.
+"""
 
 import base64
 import binascii
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 
@@ -14,38 +19,148 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
-class DefaultConfig:
-    """Bot settings.
-
-    The UPPER_CASE names are the ones botbuilder's
-    ``ConfigurationBotFrameworkAuthentication`` looks up on this object.
-    """
+class ServingSettings:
+    """Serving /api/messages."""
 
     HOST: str = "localhost"
     PORT: int = 3978
+    MAX_REQUEST_BYTES: int = 256 * 1024
+    BODY_TIMEOUT: float = 5.0
+    MAX_CONNECTIONS: int = 1000
+    SHUTDOWN_TIMEOUT: float = 10.0
+
+    @classmethod
+    def read(cls, env: "_Environment") -> Self:
+        return cls(
+            HOST=env.text("HOST", cls.HOST),
+            PORT=env.port("PORT", cls.PORT),
+            MAX_REQUEST_BYTES=int(env.number("MAX_REQUEST_BYTES", cls.MAX_REQUEST_BYTES)),
+            BODY_TIMEOUT=env.number("BODY_TIMEOUT", cls.BODY_TIMEOUT),
+            MAX_CONNECTIONS=env.count("MAX_CONNECTIONS", cls.MAX_CONNECTIONS),
+            SHUTDOWN_TIMEOUT=env.number("SHUTDOWN_TIMEOUT", cls.SHUTDOWN_TIMEOUT),
+        )
+
+    def check_serving(self) -> None:
+        if self.MAX_CONNECTIONS < 1:
+            raise ConfigError(f"MAX_CONNECTIONS must be 1 or more, got {self.MAX_CONNECTIONS}")
+
+
+@dataclass(frozen=True)
+class IdentitySettings:
+    """The bot's identity with the channel (and, as a managed identity, with storage)."""
+
     APP_ID: str = ""
     APP_PASSWORD: str = ""
     APP_TYPE: str = "SingleTenant"
     APP_TENANTID: str = ""
     MANAGED_IDENTITY_CLIENT_ID: str = ""
+
+    @classmethod
+    def read(cls, env: "_Environment") -> Self:
+        app_id = env.text("MicrosoftAppId")
+        app_type = env.choice("MicrosoftAppType", APP_TYPES, cls.APP_TYPE)
+        return cls(
+            APP_ID=app_id,
+            APP_PASSWORD=env.text("MicrosoftAppPassword"),
+            APP_TYPE=app_type,
+            APP_TENANTID=env.text("MicrosoftAppTenantId"),
+            # azure-identity's own name for the managed identity to use; the bot's identity
+            # by default, when it is one.
+            MANAGED_IDENTITY_CLIENT_ID=env.stripped("AZURE_CLIENT_ID")
+            or (app_id if app_type == "UserAssignedMSI" else ""),
+        )
+
+    def check_identity(self) -> None:
+        values = {
+            "MicrosoftAppId": self.APP_ID,
+            "MicrosoftAppPassword": self.APP_PASSWORD,
+            "MicrosoftAppTenantId": self.APP_TENANTID,
+        }
+        required = {
+            "SingleTenant": ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppTenantId"),
+            "UserAssignedMSI": ("MicrosoftAppId", "MicrosoftAppTenantId"),
+        }.get(self.APP_TYPE, ())
+        _require(
+            f"MicrosoftAppType is {self.APP_TYPE}", **{name: values[name] for name in required}
+        )
+
+
+@dataclass(frozen=True)
+class LanguageSettings:
+    """The language back end, and the recent date recognitions kept."""
+
+    RECOGNIZER: str = "auto"
+    RECOGNITION_CACHE_SIZE: int = 4096
     LUIS_APP_ID: str = ""
     LUIS_API_KEY: str = ""
     LUIS_API_HOST_NAME: str = ""
-    RECOGNIZER: str = "auto"
     CLU_ENDPOINT: str = ""
     CLU_API_KEY: str = ""
     CLU_PROJECT_NAME: str = ""
     CLU_DEPLOYMENT_NAME: str = ""
-    MAX_REQUEST_BYTES: int = 256 * 1024
-    BODY_TIMEOUT: float = 5.0
-    MAX_CONNECTIONS: int = 1000
+
+    @classmethod
+    def read(cls, env: "_Environment") -> Self:
+        return cls(
+            RECOGNIZER=env.choice("RECOGNIZER", RECOGNIZERS, cls.RECOGNIZER),
+            RECOGNITION_CACHE_SIZE=env.count("RECOGNITION_CACHE_SIZE", cls.RECOGNITION_CACHE_SIZE),
+            LUIS_APP_ID=env.text("LuisAppId"),
+            LUIS_API_KEY=env.text("LuisAPIKey"),
+            LUIS_API_HOST_NAME=env.text("LuisAPIHostName"),
+            CLU_ENDPOINT=env.text("CluEndpoint"),
+            CLU_API_KEY=env.text("CluAPIKey"),
+            CLU_PROJECT_NAME=env.text("CluProjectName"),
+            CLU_DEPLOYMENT_NAME=env.text("CluDeploymentName"),
+        )
+
+    def check_language(self) -> None:
+        chosen = {"luis": self.luis_settings, "clu": self.clu_settings}.get(self.RECOGNIZER)
+        if chosen is not None:
+            _require(f"RECOGNIZER is {self.RECOGNIZER}", **chosen)
+
+    @property
+    def luis_settings(self) -> dict[str, str]:
+        return {
+            "LuisAppId": self.LUIS_APP_ID,
+            "LuisAPIKey": self.LUIS_API_KEY,
+            "LuisAPIHostName": self.LUIS_API_HOST_NAME,
+        }
+
+    @property
+    def clu_settings(self) -> dict[str, str]:
+        return {
+            "CluEndpoint": self.CLU_ENDPOINT,
+            "CluAPIKey": self.CLU_API_KEY,
+            "CluProjectName": self.CLU_PROJECT_NAME,
+            "CluDeploymentName": self.CLU_DEPLOYMENT_NAME,
+        }
+
+
+@dataclass(frozen=True)
+class ChannelSettings:
+    """Calls to the channel: replies, and the token signing keys."""
+
     OUTBOUND_TIMEOUT: float = 5.0
     OUTBOUND_IDLE_TIMEOUT: float = 15.0
     HTTP_PROXY: str = ""
     HTTPS_PROXY: str = ""
     NO_PROXY: str = ""
-    SHUTDOWN_TIMEOUT: float = 10.0
-    RECOGNITION_CACHE_SIZE: int = 4096
+
+    @classmethod
+    def read(cls, env: "_Environment") -> Self:
+        return cls(
+            OUTBOUND_TIMEOUT=env.number("OUTBOUND_TIMEOUT", cls.OUTBOUND_TIMEOUT),
+            OUTBOUND_IDLE_TIMEOUT=env.number("OUTBOUND_IDLE_TIMEOUT", cls.OUTBOUND_IDLE_TIMEOUT),
+            HTTP_PROXY=env.proxy("HTTP_PROXY"),
+            HTTPS_PROXY=env.proxy("HTTPS_PROXY"),
+            NO_PROXY=env.proxy_setting("NO_PROXY")[1],
+        )
+
+
+@dataclass(frozen=True)
+class StorageSettings:
+    """Where conversation state is kept."""
+
     STORAGE: str = "memory"
     MEMORY_IDLE_TIMEOUT: float = 24 * 3600.0
     STORAGE_TIMEOUT: float = 3.0
@@ -58,103 +173,21 @@ class DefaultConfig:
     COSMOS_DB_CONTAINER_ID: str = ""
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "DefaultConfig":
-        app_id = environ.get("MicrosoftAppId", "")
-        app_type = _choice(
-            "MicrosoftAppType", environ.get("MicrosoftAppType") or cls.APP_TYPE, APP_TYPES
+    def read(cls, env: "_Environment") -> Self:
+        return cls(
+            STORAGE=env.choice("STORAGE", STORAGES, cls.STORAGE),
+            MEMORY_IDLE_TIMEOUT=env.number("MEMORY_IDLE_TIMEOUT", cls.MEMORY_IDLE_TIMEOUT),
+            STORAGE_TIMEOUT=env.number("STORAGE_TIMEOUT", cls.STORAGE_TIMEOUT),
+            BLOB_CONNECTION_STRING=env.stripped("BlobConnectionString"),
+            BLOB_SERVICE_URL=env.stripped("BlobServiceUrl"),
+            BLOB_CONTAINER_NAME=env.stripped("BlobContainerName"),
+            COSMOS_DB_ENDPOINT=env.stripped("CosmosDbEndpoint"),
+            COSMOS_DB_AUTH_KEY=env.stripped("CosmosDbAuthKey"),
+            COSMOS_DB_DATABASE_ID=env.stripped("CosmosDbDatabaseId"),
+            COSMOS_DB_CONTAINER_ID=env.stripped("CosmosDbContainerId"),
         )
-        config = cls(
-            HOST=environ.get("HOST", cls.HOST),
-            PORT=_port(environ.get("PORT", str(cls.PORT))),
-            APP_ID=app_id,
-            APP_PASSWORD=environ.get("MicrosoftAppPassword", ""),
-            APP_TYPE=app_type,
-            APP_TENANTID=environ.get("MicrosoftAppTenantId", ""),
-            # azure-identity's own name for the managed identity to use; the bot's identity
-            # by default, when it is one.
-            MANAGED_IDENTITY_CLIENT_ID=environ.get("AZURE_CLIENT_ID", "").strip()
-            or (app_id if app_type == "UserAssignedMSI" else ""),
-            LUIS_APP_ID=environ.get("LuisAppId", ""),
-            LUIS_API_KEY=environ.get("LuisAPIKey", ""),
-            LUIS_API_HOST_NAME=environ.get("LuisAPIHostName", ""),
-            RECOGNIZER=_choice("RECOGNIZER", environ.get("RECOGNIZER") or "auto", RECOGNIZERS),
-            CLU_ENDPOINT=environ.get("CluEndpoint", ""),
-            CLU_API_KEY=environ.get("CluAPIKey", ""),
-            CLU_PROJECT_NAME=environ.get("CluProjectName", ""),
-            CLU_DEPLOYMENT_NAME=environ.get("CluDeploymentName", ""),
-            MAX_REQUEST_BYTES=int(
-                _number(
-                    "MAX_REQUEST_BYTES", environ.get("MAX_REQUEST_BYTES"), cls.MAX_REQUEST_BYTES
-                )
-            ),
-            BODY_TIMEOUT=_number("BODY_TIMEOUT", environ.get("BODY_TIMEOUT"), cls.BODY_TIMEOUT),
-            MAX_CONNECTIONS=_count(
-                "MAX_CONNECTIONS", environ.get("MAX_CONNECTIONS"), cls.MAX_CONNECTIONS
-            ),
-            OUTBOUND_TIMEOUT=_number(
-                "OUTBOUND_TIMEOUT", environ.get("OUTBOUND_TIMEOUT"), cls.OUTBOUND_TIMEOUT
-            ),
-            OUTBOUND_IDLE_TIMEOUT=_number(
-                "OUTBOUND_IDLE_TIMEOUT",
-                environ.get("OUTBOUND_IDLE_TIMEOUT"),
-                cls.OUTBOUND_IDLE_TIMEOUT,
-            ),
-            HTTP_PROXY=_proxy(*_proxy_setting(environ, "HTTP_PROXY")),
-            HTTPS_PROXY=_proxy(*_proxy_setting(environ, "HTTPS_PROXY")),
-            NO_PROXY=_proxy_setting(environ, "NO_PROXY")[1],
-            SHUTDOWN_TIMEOUT=_number(
-                "SHUTDOWN_TIMEOUT", environ.get("SHUTDOWN_TIMEOUT"), cls.SHUTDOWN_TIMEOUT
-            ),
-            RECOGNITION_CACHE_SIZE=_count(
-                "RECOGNITION_CACHE_SIZE",
-                environ.get("RECOGNITION_CACHE_SIZE"),
-                cls.RECOGNITION_CACHE_SIZE,
-            ),
-            STORAGE=_choice("STORAGE", environ.get("STORAGE") or cls.STORAGE, STORAGES),
-            MEMORY_IDLE_TIMEOUT=_number(
-                "MEMORY_IDLE_TIMEOUT", environ.get("MEMORY_IDLE_TIMEOUT"), cls.MEMORY_IDLE_TIMEOUT
-            ),
-            STORAGE_TIMEOUT=_number(
-                "STORAGE_TIMEOUT", environ.get("STORAGE_TIMEOUT"), cls.STORAGE_TIMEOUT
-            ),
-            BLOB_CONNECTION_STRING=environ.get("BlobConnectionString", "").strip(),
-            BLOB_SERVICE_URL=environ.get("BlobServiceUrl", "").strip(),
-            BLOB_CONTAINER_NAME=environ.get("BlobContainerName", "").strip(),
-            COSMOS_DB_ENDPOINT=environ.get("CosmosDbEndpoint", "").strip(),
-            COSMOS_DB_AUTH_KEY=environ.get("CosmosDbAuthKey", "").strip(),
-            COSMOS_DB_DATABASE_ID=environ.get("CosmosDbDatabaseId", "").strip(),
-            COSMOS_DB_CONTAINER_ID=environ.get("CosmosDbContainerId", "").strip(),
-        )
-        config.check(local=not app_id and not environ.get("MicrosoftAppType"))
-        return config
 
-    def check(self, *, local: bool = False) -> None:
-        """Fail at start, naming the setting, rather than on the first message.
-
-        `local`: neither MicrosoftAppId nor MicrosoftAppType was given, which is local
-        development with authentication off; the identity's settings are not required then.
-        """
-        required = {
-            "SingleTenant": ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppTenantId"),
-            "UserAssignedMSI": ("MicrosoftAppId", "MicrosoftAppTenantId"),
-        }.get(self.APP_TYPE, ())
-        if local:
-            required = ()
-        values = {
-            "MicrosoftAppId": self.APP_ID,
-            "MicrosoftAppPassword": self.APP_PASSWORD,
-            "MicrosoftAppTenantId": self.APP_TENANTID,
-        }
-        if self.MAX_CONNECTIONS < 1:
-            raise ConfigError(f"MAX_CONNECTIONS must be 1 or more, got {self.MAX_CONNECTIONS}")
-        for name in required:
-            if not values[name]:
-                raise ConfigError(f"{name} is required when MicrosoftAppType is {self.APP_TYPE}")
-        chosen = {"luis": self.luis_settings, "clu": self.clu_settings}.get(self.RECOGNIZER)
-        if chosen is not None:
-            for name, value in chosen.items():
-                if not value:
-                    raise ConfigError(f"{name} is required when RECOGNIZER is {self.RECOGNIZER}")
+    def check_storage(self) -> None:
         if self.STORAGE == "blob":
             self._check_blob()
         elif self.STORAGE == "cosmos":
@@ -204,22 +237,41 @@ class DefaultConfig:
                     f"{name} must be at most 255 characters without / \\ ? or #, got {value!r}"
                 )
 
-    @property
-    def luis_settings(self) -> dict[str, str]:
-        return {
-            "LuisAppId": self.LUIS_APP_ID,
-            "LuisAPIKey": self.LUIS_API_KEY,
-            "LuisAPIHostName": self.LUIS_API_HOST_NAME,
-        }
 
-    @property
-    def clu_settings(self) -> dict[str, str]:
-        return {
-            "CluEndpoint": self.CLU_ENDPOINT,
-            "CluAPIKey": self.CLU_API_KEY,
-            "CluProjectName": self.CLU_PROJECT_NAME,
-            "CluDeploymentName": self.CLU_DEPLOYMENT_NAME,
-        }
+GROUPS = (ServingSettings, IdentitySettings, LanguageSettings, ChannelSettings, StorageSettings)
+
+
+@dataclass(frozen=True)
+class DefaultConfig(
+    ServingSettings, IdentitySettings, LanguageSettings, ChannelSettings, StorageSettings
+):
+    """Bot settings: every group's, as one flat object.
+
+    The UPPER_CASE names are the ones botbuilder's
+    ``ConfigurationBotFrameworkAuthentication`` looks up on this object.
+    """
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] = os.environ) -> "DefaultConfig":
+        env = _Environment(environ)
+        settings: dict[str, Any] = {}
+        for group in GROUPS:
+            settings |= asdict(group.read(env))
+        config = cls(**settings)
+        config.check(local=not config.APP_ID and not environ.get("MicrosoftAppType"))
+        return config
+
+    def check(self, *, local: bool = False) -> None:
+        """Fail at start, naming the setting, rather than on the first message.
+
+        `local`: neither MicrosoftAppId nor MicrosoftAppType was given, which is local
+        development with authentication off; the identity's settings are not required then.
+        """
+        self.check_serving()
+        if not local:
+            self.check_identity()
+        self.check_language()
+        self.check_storage()
 
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
@@ -262,74 +314,90 @@ def _is_base64(raw: str) -> bool:
         return False
 
 
-def _proxy_setting(environ: Mapping[str, str], name: str) -> tuple[str, str]:
-    """The variable and its value, as curl and Python's urllib read proxy settings: the
-    lowercase name (`https_proxy`) first, then the uppercase."""
-    for variant in (name.lower(), name):
-        if value := environ.get(variant, "").strip():
-            return variant, value
-    return name, ""
+class _Environment:
+    """Reads settings from the environment, each by the kind of value it holds; an error
+    names the variable."""
 
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
 
-def _proxy(name: str, raw: str) -> str:
-    """A proxy's URL, `http://` added when it has no scheme; the message never echoes it,
-    for it may hold a password."""
-    if not raw:
-        return ""
-    url = raw if "://" in raw else f"http://{raw}"
-    parts = urlsplit(url)
-    if parts.scheme == "https":
-        raise ConfigError(
-            f"{name}: a proxy reached over https:// is not supported; give its http:// address "
-            "(replies to an https channel still go through the proxy's tunnel in TLS)"
-        )
-    try:
-        parts.port  # noqa: B018 (raises on a port that is not a number from 0 to 65535)
-    except ValueError:
-        raise ConfigError(f"{name} has a malformed port") from None
-    if parts.scheme != "http" or not parts.hostname:
-        raise ConfigError(f"{name} must be a proxy's address, like http://proxy.example.com:3128")
-    return url
+    def text(self, name: str, default: str = "") -> str:
+        return self._environ.get(name, default)
 
+    def stripped(self, name: str) -> str:
+        return self._environ.get(name, "").strip()
 
-def _port(raw: str) -> int:
-    try:
-        port = int(raw)
-    except ValueError:
-        raise ConfigError(f"PORT must be a whole number, got {raw!r}") from None
-    if not 0 <= port <= 65535:
-        raise ConfigError(f"PORT must be between 0 and 65535, got {port}")
-    return port
+    def choice(self, name: str, choices: tuple[str, ...], default: str) -> str:
+        """One of `choices`, in any case; `default` when unset or empty."""
+        raw = self._environ.get(name) or default
+        for choice in choices:
+            if raw.lower() == choice.lower():
+                return choice
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
 
+    def port(self, name: str, default: int) -> int:
+        raw = self._environ.get(name, str(default))
+        try:
+            port = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+        if not 0 <= port <= 65535:
+            raise ConfigError(f"{name} must be between 0 and 65535, got {port}")
+        return port
 
-def _number(name: str, raw: str | None, default: float) -> float:
-    """A positive number of bytes or seconds; `default` when unset."""
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a number, got {raw!r}") from None
-    if not value > 0:
-        raise ConfigError(f"{name} must be greater than 0, got {raw!r}")
-    return value
+    def number(self, name: str, default: float) -> float:
+        """A positive number of bytes or seconds; `default` when unset or empty."""
+        raw = self._environ.get(name)
+        if not raw:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a number, got {raw!r}") from None
+        if not value > 0:
+            raise ConfigError(f"{name} must be greater than 0, got {raw!r}")
+        return value
 
+    def count(self, name: str, default: int) -> int:
+        """A whole number, 0 or more; `default` when unset or empty."""
+        raw = self._environ.get(name)
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+        if value < 0:
+            raise ConfigError(f"{name} must be 0 or more, got {raw!r}")
+        return value
 
-def _count(name: str, raw: str | None, default: int) -> int:
-    """A whole number, 0 or more; `default` when unset."""
-    if not raw:
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-    if value < 0:
-        raise ConfigError(f"{name} must be 0 or more, got {raw!r}")
-    return value
+    def proxy_setting(self, name: str) -> tuple[str, str]:
+        """The variable and its value, as curl and Python's urllib read proxy settings: the
+        lowercase name (`https_proxy`) first, then the uppercase."""
+        for variant in (name.lower(), name):
+            if value := self._environ.get(variant, "").strip():
+                return variant, value
+        return name, ""
 
-
-def _choice(name: str, raw: str, choices: tuple[str, ...]) -> str:
-    for choice in choices:
-        if raw.lower() == choice.lower():
-            return choice
-    raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    def proxy(self, name: str) -> str:
+        """A proxy's URL, `http://` added when it has no scheme; the message never echoes it,
+        for it may hold a password."""
+        variant, raw = self.proxy_setting(name)
+        if not raw:
+            return ""
+        url = raw if "://" in raw else f"http://{raw}"
+        parts = urlsplit(url)
+        if parts.scheme == "https":
+            raise ConfigError(
+                f"{variant}: a proxy reached over https:// is not supported; give its http:// "
+                "address (replies to an https channel still go through the proxy's tunnel in TLS)"
+            )
+        try:
+            parts.port  # noqa: B018 (raises on a port that is not a number from 0 to 65535)
+        except ValueError:
+            raise ConfigError(f"{variant} has a malformed port") from None
+        if parts.scheme != "http" or not parts.hostname:
+            raise ConfigError(
+                f"{variant} must be a proxy's address, like http://proxy.example.com:3128"
+            )
+        return url

@@ -20,7 +20,7 @@ from aiohttp.abc import AbstractAccessLogger
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.typedefs import Handler, Middleware
 
-from adapter_with_error_handler import InvalidRequest, refused
+from channel.requests import InvalidRequest, refused
 
 logger = logging.getLogger(__name__)
 

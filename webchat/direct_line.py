@@ -24,12 +24,8 @@ from aiohttp import web
 from botbuilder.core import Bot
 from botbuilder.schema import ActivityTypes
 
-from adapter_with_error_handler import (
-    AdapterWithErrorHandler,
-    InvalidRequest,
-    parse_activity,
-    refused,
-)
+from adapter_with_error_handler import AdapterWithErrorHandler
+from channel.requests import InvalidRequest, parse_activity, refused
 from serving import AccessLog
 from webchat.conversations import Conversation, Conversations, TooManyConversations
 

@@ -1,0 +1,6 @@
+# Incomplete: the LUIS prediction client; its operation groups are not declared one by one.
+from typing import Any
+
+class LUISRuntimeClient:
+    def __init__(self, endpoint: str, credentials: Any) -> None: ...
+    def __getattr__(self, name: str) -> Any: ...

@@ -1,0 +1,9 @@
+from typing import Any
+
+class CachedBotState:
+    state: dict[str, Any]
+    hash: str | bytes
+    def __init__(self, state: dict[str, Any] | None = None) -> None: ...
+    @property
+    def is_changed(self) -> bool: ...
+    def compute_hash(self, obj: object) -> str | bytes: ...

@@ -1,0 +1,6 @@
+from typing import Any
+
+def encode(
+    value: Any, unpicklable: bool = True, make_refs: bool = True, keys: bool = False, **kwargs: Any
+) -> str: ...
+def decode(string: str, keys: bool = False, **kwargs: Any) -> Any: ...

@@ -1,0 +1,5 @@
+from recognizers_text import ModelResult
+
+def recognize_boolean(
+    query: str, culture: str, options: int = ..., fallback_to_default_culture: bool = True
+) -> list[ModelResult]: ...

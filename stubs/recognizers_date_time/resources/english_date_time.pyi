@@ -1,0 +1,6 @@
+# Incomplete: a class of resource strings, lists and dicts, read by name.
+from typing import Any
+
+class EnglishDateTime:
+    AmbiguityFiltersDict: dict[str, str]
+    def __getattr__(self, name: str) -> Any: ...

@@ -1,0 +1,5 @@
+# Incomplete: a class of resource strings, lists and dicts, read by name.
+from typing import Any
+
+class EnglishNumeric:
+    def __getattr__(self, name: str) -> Any: ...

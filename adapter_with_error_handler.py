@@ -39,6 +39,7 @@ from msrest.exceptions import DeserializationError
 from msrest.serialization import Model
 from yarl import URL
 
+import telemetry
 from channel.activity_json import from_json, to_json
 from channel.connector import BotConnector, DeliveryFailed
 from channel.conversation_turns import REDELIVERED, ConversationTurns
@@ -98,6 +99,7 @@ class AdapterWithErrorHandler(CloudAdapter):
         The local Direct Line (`webchat/`) hands its activities here too, so they take the same
         path as the Emulator's.
         """
+        telemetry.activity(activity)
         try:
             authenticated = await self._authenticate(activity, auth_header)
         except InvalidRequest as error:
@@ -157,6 +159,7 @@ class AdapterWithErrorHandler(CloudAdapter):
             conflict = context.turn_state.get(CONFLICT)
             if conflict is None:
                 break
+            telemetry.state_conflict()
             logger.warning(
                 "Turn of conversation %s not saved (attempt %d of %d): %s",
                 activity.conversation.id,
@@ -169,6 +172,7 @@ class AdapterWithErrorHandler(CloudAdapter):
                 "Gave up the turn of conversation %s; the user is asked to send it again",
                 activity.conversation.id,
             )
+            telemetry.outcome("state_conflict")
             await self._ask_to_repeat(
                 context, "Sorry, I lost track of that message. Please send it again."
             )
@@ -181,6 +185,7 @@ class AdapterWithErrorHandler(CloudAdapter):
                 activity.conversation.id,
                 error,
             )
+        telemetry.responded(context.responded)
         if activity.delivery_mode == DeliveryModes.expect_replies:
             replies = [to_json(reply) for reply in context.buffered_reply_activities]
             return InvokeResponse(status=HTTPStatus.OK, body={"activities": replies})
@@ -280,6 +285,7 @@ class AdapterWithErrorHandler(CloudAdapter):
             turn_context.turn_state[CONFLICT] = error
             return
         if isinstance(error, StorageUnreachable):
+            telemetry.outcome("storage_unreachable")
             # Deleting the state would only wait for the store again, and the state is fine.
             logger.warning(
                 "Turn of conversation %s not done: %s",
@@ -291,6 +297,7 @@ class AdapterWithErrorHandler(CloudAdapter):
                 "Sorry, I can't reach my memory right now. Please try again in a moment.",
             )
             return
+        telemetry.outcome("error", error)
         problems = []
         # When the channel is not answering, the user cannot be told.
         if not isinstance(error, DeliveryFailed):
@@ -374,6 +381,7 @@ class InvalidRequest(Exception):
 def refused(error: InvalidRequest) -> web.Response:
     """The answer to a refused request, logged in one line."""
     logger.info("Refused a request: %s %s", error.status.value, error)
+    telemetry.refused(error.status.value)
     return error_response(error.status, str(error), error.headers)
 
 

@@ -47,6 +47,8 @@ from serving import (
 from storage import ConnectedStorage, create_storage
 from storage.bot_state import ConversationState, UserState
 from storage.errors import StorageUnavailable
+from telemetry.logs import TEXT_FORMAT, use_log_format
+from telemetry.recorder import Recorder, recorder_for
 from webchat import page
 from webchat.direct_line import DirectLine, QuietPollsAccessLogger
 
@@ -66,15 +68,23 @@ def create_app(
     storage: Storage | None = None,
     recognizer: IntentRecognizer | None = None,
     auth: BotFrameworkAuthentication | None = None,
+    recorder: Recorder | None = None,
 ) -> web.Application:
     """Wire the bot. By default: the storage `STORAGE` picks, the recognizer `RECOGNIZER`
-    picks, and Bot Framework authentication as the `MicrosoftApp*` settings say."""
+    picks, Bot Framework authentication as the `MicrosoftApp*` settings say, and telemetry
+    as its settings say (none: no cost)."""
     connections = ConnectionLimit(config.MAX_CONNECTIONS)
+    recorder = recorder or recorder_for(config)
     app = web.Application(
         client_max_size=config.MAX_REQUEST_BYTES,
-        middlewares=[request_checks(config.BODY_TIMEOUT, connections)],
+        middlewares=[
+            *([recorder.middleware()] if recorder else []),
+            request_checks(config.BODY_TIMEOUT, connections),
+        ],
         handler_args={"max_field_size": MAX_HEADER_FIELD_BYTES, "logger": ServerLog()},
     )
+    if recorder:
+        app.cleanup_ctx.append(recorder.session)
     app[CONNECTIONS] = connections
     storage = app[STORAGE] = storage or create_storage(config)
     if isinstance(storage, ConnectedStorage):
@@ -178,13 +188,12 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format=TEXT_FORMAT)
     # The Azure SDKs log every storage request at INFO.
     logging.getLogger("azure").setLevel(logging.WARNING)
     try:
         config = DefaultConfig.from_env()
+        use_log_format(config.LOG_FORMAT)
         app = create_app(config)
         app.on_startup.append(tune_garbage_collector)
     except ConfigError as error:

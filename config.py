@@ -56,6 +56,9 @@ class DefaultConfig:
     COSMOS_DB_AUTH_KEY: str = ""
     COSMOS_DB_DATABASE_ID: str = ""
     COSMOS_DB_CONTAINER_ID: str = ""
+    APPLICATIONINSIGHTS_CONNECTION_STRING: str = ""
+    OTEL_EXPORTER_OTLP_ENDPOINT: str = ""
+    LOG_FORMAT: str = "text"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> "DefaultConfig":
@@ -124,6 +127,11 @@ class DefaultConfig:
             COSMOS_DB_AUTH_KEY=environ.get("CosmosDbAuthKey", "").strip(),
             COSMOS_DB_DATABASE_ID=environ.get("CosmosDbDatabaseId", "").strip(),
             COSMOS_DB_CONTAINER_ID=environ.get("CosmosDbContainerId", "").strip(),
+            APPLICATIONINSIGHTS_CONNECTION_STRING=environ.get(
+                "APPLICATIONINSIGHTS_CONNECTION_STRING", ""
+            ).strip(),
+            OTEL_EXPORTER_OTLP_ENDPOINT=environ.get("OTEL_EXPORTER_OTLP_ENDPOINT", "").strip(),
+            LOG_FORMAT=_choice("LOG_FORMAT", environ.get("LOG_FORMAT") or "text", LOG_FORMATS),
         )
         config.check(local=not app_id and not environ.get("MicrosoftAppType"))
         return config
@@ -159,6 +167,23 @@ class DefaultConfig:
             self._check_blob()
         elif self.STORAGE == "cosmos":
             self._check_cosmos()
+        self._check_telemetry()
+
+    def _check_telemetry(self) -> None:
+        endpoint = self.OTEL_EXPORTER_OTLP_ENDPOINT
+        if endpoint and not re.fullmatch(r"https?://[^/\s]+(/[^\s]*)?", endpoint):
+            raise ConfigError(
+                "OTEL_EXPORTER_OTLP_ENDPOINT must be the collector's http(s) URL, like "
+                f"http://localhost:4318, got {endpoint!r}"
+            )
+        connection_string = self.APPLICATIONINSIGHTS_CONNECTION_STRING
+        if connection_string and not re.search(
+            r"(^|;)\s*InstrumentationKey\s*=\s*[^;\s]", connection_string, re.IGNORECASE
+        ):
+            raise ConfigError(
+                "APPLICATIONINSIGHTS_CONNECTION_STRING must hold InstrumentationKey=...: copy it "
+                "from the Application Insights resource's Overview page"
+            )
 
     def _check_blob(self) -> None:
         if self.BLOB_CONNECTION_STRING and self.BLOB_SERVICE_URL:
@@ -225,6 +250,7 @@ class DefaultConfig:
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 RECOGNIZERS = ("auto", "embedded", "luis", "clu", "none")
 STORAGES = ("memory", "blob", "cosmos")
+LOG_FORMATS = ("text", "json")
 BLOB_CONTAINER_NAME = re.compile(r"(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 COSMOS_ID = re.compile(r"[^/\\?#]{1,255}")
 

@@ -16,6 +16,8 @@ from botbuilder.dialogs.memory import (
     DialogStateManagerConfiguration,
 )
 
+import telemetry
+
 
 async def run_dialog(
     dialog: Dialog, turn_context: TurnContext, accessor: StatePropertyAccessor
@@ -25,6 +27,7 @@ async def run_dialog(
     results = await dialog_context.continue_dialog()
     if results.status == DialogTurnStatus.Empty:
         await dialog_context.begin_dialog(dialog.id)
+    telemetry.dialog_waiting(dialog_context)
 
 
 async def repeat_question(

@@ -14,6 +14,7 @@ from botbuilder.core import UserState as SdkUserState
 from botbuilder.core.bot_state import CachedBotState
 from jsonpickle.pickler import Pickler
 
+import telemetry
 from storage.memory import MemoryStorage, pickled
 
 
@@ -60,11 +61,12 @@ class _QuickChangeCheck(BotState):
         cached = self.get_cached_state(turn_context)
         if force or not cached or not cached.state:
             key = self.get_storage_key(turn_context)
-            if _keeps_pickles(self._storage):
-                found = self._storage.read_pickled([key]).get(key)
-                cached = _PickleCheckedState(*found) if found else _PickleCheckedState(None)
-            else:
-                cached = _PickleCheckedState((await self._storage.read([key])).get(key))
+            with telemetry.state_span("load", type(self).__name__, self._storage):
+                if _keeps_pickles(self._storage):
+                    found = self._storage.read_pickled([key]).get(key)
+                    cached = _PickleCheckedState(*found) if found else _PickleCheckedState(None)
+                else:
+                    cached = _PickleCheckedState((await self._storage.read([key])).get(key))
             turn_context.turn_state[self._context_service_key] = cached
 
     async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
@@ -76,10 +78,11 @@ class _QuickChangeCheck(BotState):
         if current == cached.hash and not force:
             return
         key = self.get_storage_key(turn_context)
-        if _keeps_pickles(self._storage) and isinstance(current, bytes):
-            self._storage.write_pickled(key, cached.state, current)
-        else:
-            await self._storage.write({key: cached.state})
+        with telemetry.state_span("save", type(self).__name__, self._storage):
+            if _keeps_pickles(self._storage) and isinstance(current, bytes):
+                self._storage.write_pickled(key, cached.state, current)
+            else:
+                await self._storage.write({key: cached.state})
         # The write changed only the e-tag, which the fingerprint leaves out.
         cached.hash = current
 

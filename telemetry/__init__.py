@@ -1,0 +1,169 @@
+"""What the turn path tells telemetry: cheap hooks that do nothing unless telemetry is on.
+
+Each turn that telemetry watches runs with a `Turn` in `CURRENT` (set by the middleware of
+`telemetry.recorder`). Without an exporter and without JSON logs nothing sets it: every hook
+below is then one context-variable lookup, and OpenTelemetry is never imported.
+
+What is recorded is ids, names and numbers, never what the user wrote and never a token.
+"""
+
+import hashlib
+from collections.abc import Awaitable
+from contextlib import AbstractContextManager, nullcontext
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from botbuilder.core import RecognizerResult
+    from botbuilder.dialogs import DialogContext
+    from botbuilder.schema import Activity
+
+T = TypeVar("T")
+
+NO_SPAN: AbstractContextManager[None] = nullcontext()
+
+
+class Turn:
+    """One request on a turn route, as the logs see it: the conversation (hashed) and the
+    activity. `recorder.TracedTurn` adds the span and the metrics."""
+
+    def __init__(self) -> None:
+        self.conversation: str | None = None  # conversation_hash of the activity's conversation
+        self.activity_id: str | None = None
+        self.channel: str | None = None
+        self.activity_type: str | None = None
+
+    @property
+    def trace_id(self) -> str | None:
+        return None
+
+    def activity(self, activity: "Activity") -> None:
+        self.channel = activity.channel_id
+        self.activity_type = activity.type
+        self.activity_id = activity.id
+        self.conversation = conversation_hash(activity.channel_id, activity.conversation.id)
+
+    # What a traced turn records; nothing here.
+
+    def span(self, name: str, attributes: dict[str, str]) -> AbstractContextManager[None]:
+        return NO_SPAN
+
+    def recognition(self, backend: str, result: Awaitable[T]) -> Awaitable[T]:
+        return result
+
+    def reply(self, operation: str, call: Awaitable[T]) -> Awaitable[T]:
+        return call
+
+    def inject(self, headers: dict[str, str]) -> None:
+        pass
+
+    def interruption(self, kind: str, by: str) -> None:
+        pass
+
+    def dialog_waiting(self, dialog_context: "DialogContext") -> None:
+        pass
+
+    def booking(self, outcome: str) -> None:
+        pass
+
+    def outcome(self, outcome: str, error: BaseException | None = None) -> None:
+        pass
+
+    def state_conflict(self) -> None:
+        pass
+
+    def refused(self, status: int) -> None:
+        pass
+
+    def responded(self, said_something: bool) -> None:
+        pass
+
+
+CURRENT: ContextVar[Turn | None] = ContextVar("corebot_turn", default=None)
+
+
+def conversation_hash(channel_id: str | None, conversation_id: str | None) -> str:
+    """The conversation, unrecognisable but the same on every turn and every instance."""
+    key = f"{channel_id}/{conversation_id}".encode("utf-8", "surrogatepass")
+    return hashlib.sha256(key).hexdigest()[:16]
+
+
+# The hooks. Each is one lookup when no turn is watched.
+
+
+def activity(activity: "Activity") -> None:
+    """The turn's activity is known (and valid)."""
+    if (turn := CURRENT.get()) is not None:
+        turn.activity(activity)
+
+
+def state_span(operation: str, state: str, storage: object) -> AbstractContextManager[None]:
+    """A span around one read ("state load") or write ("state save") of the stored state."""
+    if (turn := CURRENT.get()) is None:
+        return NO_SPAN
+    return turn.span(
+        f"state {operation}", {"corebot.state": state, "corebot.storage": type(storage).__name__}
+    )
+
+
+def recognition(backend: str, result: Awaitable["RecognizerResult"]) -> Awaitable[Any]:
+    """`result` (the back end's recognize call, not yet awaited), timed in a span."""
+    if (turn := CURRENT.get()) is None:
+        return result
+    return turn.recognition(backend, result)
+
+
+def reply(operation: str, call: Awaitable[T]) -> Awaitable[T]:
+    """`call` (one post to the channel, not yet awaited) in a span of its own."""
+    if (turn := CURRENT.get()) is None:
+        return call
+    return turn.reply(operation, call)
+
+
+def inject(headers: dict[str, str]) -> None:
+    """Add the current span's `traceparent` to an outgoing request's headers."""
+    if (turn := CURRENT.get()) is not None:
+        turn.inject(headers)
+
+
+def interruption(kind: str, by: str) -> None:
+    """Dialog `by` claimed the message as an interruption of `kind` (its handler's name)."""
+    if (turn := CURRENT.get()) is not None:
+        turn.interruption(kind, by)
+
+
+def dialog_waiting(dialog_context: "DialogContext") -> None:
+    """The turn's dialogs have run: note the dialog and waterfall step where it stopped."""
+    if (turn := CURRENT.get()) is not None:
+        turn.dialog_waiting(dialog_context)
+
+
+def booking(outcome: str) -> None:
+    """A booking ended: `completed`, `declined` or `cancelled`."""
+    if (turn := CURRENT.get()) is not None:
+        turn.booking(outcome)
+
+
+def outcome(outcome: str, error: BaseException | None = None) -> None:
+    """How the turn ended, when it is not what its replies say: `error`,
+    `storage_unreachable`, `state_conflict` (given up after its retries)."""
+    if (turn := CURRENT.get()) is not None:
+        turn.outcome(outcome, error)
+
+
+def state_conflict() -> None:
+    """The turn's state save lost a race; the turn runs again."""
+    if (turn := CURRENT.get()) is not None:
+        turn.state_conflict()
+
+
+def refused(status: int) -> None:
+    """The request was refused with `status` before any turn ran."""
+    if (turn := CURRENT.get()) is not None:
+        turn.refused(status)
+
+
+def responded(said_something: bool) -> None:
+    """The turn is over; it sent the user something (or not)."""
+    if (turn := CURRENT.get()) is not None:
+        turn.responded(said_something)

@@ -99,7 +99,6 @@ class AdapterWithErrorHandler(CloudAdapter):
         The local Direct Line (`webchat/`) hands its activities here too, so they take the same
         path as the Emulator's.
         """
-        telemetry.activity(activity)
         try:
             authenticated = await self._authenticate(activity, auth_header)
         except InvalidRequest as error:
@@ -185,7 +184,6 @@ class AdapterWithErrorHandler(CloudAdapter):
                 activity.conversation.id,
                 error,
             )
-        telemetry.responded(context.responded)
         if activity.delivery_mode == DeliveryModes.expect_replies:
             replies = [to_json(reply) for reply in context.buffered_reply_activities]
             return InvokeResponse(status=HTTPStatus.OK, body={"activities": replies})

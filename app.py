@@ -26,7 +26,6 @@ from botframework.connector.auth import (
 from adapter_with_error_handler import AdapterWithErrorHandler
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
 from channel import signing_keys
-from channel.connector import BotConnector
 from channel.conversation_turns import RecentActivities
 from channel.http_client import Proxies
 from config import ConfigError, DefaultConfig
@@ -77,14 +76,9 @@ def create_app(
     recorder = recorder or recorder_for(config)
     app = web.Application(
         client_max_size=config.MAX_REQUEST_BYTES,
-        middlewares=[
-            *([recorder.middleware()] if recorder else []),
-            request_checks(config.BODY_TIMEOUT, connections),
-        ],
+        middlewares=[request_checks(config.BODY_TIMEOUT, connections)],
         handler_args={"max_field_size": MAX_HEADER_FIELD_BYTES, "logger": ServerLog()},
     )
-    if recorder:
-        app.cleanup_ctx.append(recorder.session)
     app[CONNECTIONS] = connections
     storage = app[STORAGE] = storage or create_storage(config)
     if isinstance(storage, ConnectedStorage):
@@ -94,20 +88,21 @@ def create_app(
     if recognizer is None:
         recognizer = app[RECOGNIZER] = FlightBookingRecognizer(config)
         app.cleanup_ctx.append(recognizer_session)
-    dialog = MainDialog(recognizer, BookingDialog())
+    dialog = MainDialog(recorder.recognizer(recognizer), BookingDialog())
 
     signing_keys.install(timeout=config.OUTBOUND_TIMEOUT)
     dates.recent.resize(config.RECOGNITION_CACHE_SIZE)
     app[ADAPTER] = AdapterWithErrorHandler(
         auth or bot_authentication(config),
         conversation_state,
-        connector=BotConnector(
+        connector=recorder.connector(
             timeout=config.OUTBOUND_TIMEOUT,
             idle_timeout=config.OUTBOUND_IDLE_TIMEOUT,
             proxies=Proxies.of(config.HTTP_PROXY, config.HTTPS_PROXY, config.NO_PROXY),
         ),
         show_error_details=not config.APP_ID,
     )
+    recorder.install(app, app[ADAPTER])
     app.cleanup_ctx.append(connector_session)
     # A shared store must also tell every instance which activities were answered.
     recent = RecentActivities(conversation_state) if isinstance(storage, ConnectedStorage) else None

@@ -4,7 +4,6 @@ import logging
 
 from botbuilder.core import Recognizer, RecognizerResult, TurnContext
 
-import telemetry
 from config import DefaultConfig
 from recognizers.clu_recognizer import CluRecognizer
 from recognizers.embedded_recognizer import EmbeddedRecognizer
@@ -28,7 +27,7 @@ class FlightBookingRecognizer(Recognizer):
     async def recognize(self, turn_context: TurnContext) -> RecognizerResult:
         if self._recognizer is None:
             raise RuntimeError("recognize() called with RECOGNIZER=none")
-        return await telemetry.recognition(self.backend, self._recognizer.recognize(turn_context))
+        return await self._recognizer.recognize(turn_context)
 
     async def open(self) -> None:
         if isinstance(self._recognizer, CluRecognizer):

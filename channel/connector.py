@@ -18,7 +18,6 @@ from botbuilder.schema import Activity, ResourceResponse
 from botframework.connector.auth import AppCredentials, AuthenticationConstants
 from yarl import URL
 
-import telemetry
 from channel.activity_json import to_json
 from channel.http_client import IDLE_TIMEOUT, MAX_RESPONSE_BODY, HttpClient, ProtocolError, Proxies
 
@@ -73,17 +72,13 @@ class BotConnector:
             url = _activity_url(activity.service_url, conversation_id, activity.reply_to_id)
             # The SDK's reply_to_activity sends this header too.
             headers = {"x-ms-conversation-id": conversation_id}
-            body = await telemetry.reply(
-                "reply_to_activity",
-                self._call(
-                    "reply_to_activity", "POST", url, credentials, to_json(activity), headers
-                ),
+            body = await self._call(
+                "reply_to_activity", "POST", url, credentials, to_json(activity), headers
             )
         else:
             url = _activity_url(activity.service_url, conversation_id)
-            body = await telemetry.reply(
-                "send_to_conversation",
-                self._call("send_to_conversation", "POST", url, credentials, to_json(activity)),
+            body = await self._call(
+                "send_to_conversation", "POST", url, credentials, to_json(activity)
             )
         return _resource_response(body)
 
@@ -117,7 +112,6 @@ class BotConnector:
             raise RuntimeError("BotConnector.open() must be awaited before calling the channel")
         host = url.host_port_subcomponent
         headers = {"Accept": "application/json", **(headers or {})}
-        telemetry.inject(headers)
         data = b""
         if body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"

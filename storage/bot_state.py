@@ -61,12 +61,13 @@ class _QuickChangeCheck(BotState):
         cached = self.get_cached_state(turn_context)
         if force or not cached or not cached.state:
             key = self.get_storage_key(turn_context)
-            with telemetry.state_span("load", type(self).__name__, self._storage):
-                if _keeps_pickles(self._storage):
-                    found = self._storage.read_pickled([key]).get(key)
-                    cached = _PickleCheckedState(*found) if found else _PickleCheckedState(None)
-                else:
-                    cached = _PickleCheckedState((await self._storage.read([key])).get(key))
+            if _keeps_pickles(self._storage):
+                found = self._storage.read_pickled([key]).get(key)
+                cached = _PickleCheckedState(*found) if found else _PickleCheckedState(None)
+            else:
+                read = self._storage.read([key])
+                stored = await telemetry.state("load", type(self).__name__, self._storage, read)
+                cached = _PickleCheckedState(stored.get(key))
             turn_context.turn_state[self._context_service_key] = cached
 
     async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
@@ -78,11 +79,11 @@ class _QuickChangeCheck(BotState):
         if current == cached.hash and not force:
             return
         key = self.get_storage_key(turn_context)
-        with telemetry.state_span("save", type(self).__name__, self._storage):
-            if _keeps_pickles(self._storage) and isinstance(current, bytes):
-                self._storage.write_pickled(key, cached.state, current)
-            else:
-                await self._storage.write({key: cached.state})
+        if _keeps_pickles(self._storage) and isinstance(current, bytes):
+            self._storage.write_pickled(key, cached.state, current)
+        else:
+            write = self._storage.write({key: cached.state})
+            await telemetry.state("save", type(self).__name__, self._storage, write)
         # The write changed only the e-tag, which the fingerprint leaves out.
         cached.hash = current
 

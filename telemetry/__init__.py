@@ -1,26 +1,26 @@
 """What the turn path tells telemetry: cheap hooks that do nothing unless telemetry is on.
 
 Each turn that telemetry watches runs with a `Turn` in `CURRENT` (set by the middleware of
-`telemetry.recorder`). Without an exporter and without JSON logs nothing sets it: every hook
-below is then one context-variable lookup, and OpenTelemetry is never imported.
+`telemetry.recorder`). Without an exporter and without JSON logs nothing sets it: each hook
+below is then one function call and one context-variable lookup, and OpenTelemetry is never
+imported. Only the hook of the dialogs' end (`dialog_waiting`) runs on every turn; the rest
+(connector, recognizer, the turn's activity) is wired in by `telemetry.recorder` only when
+telemetry is on.
 
 What is recorded is ids, names and numbers, never what the user wrote and never a token.
 """
 
 import hashlib
 from collections.abc import Awaitable
-from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from botbuilder.core import RecognizerResult
+    from botbuilder.core import TurnContext
     from botbuilder.dialogs import DialogContext
     from botbuilder.schema import Activity
 
 T = TypeVar("T")
-
-NO_SPAN: AbstractContextManager[None] = nullcontext()
 
 
 class Turn:
@@ -43,19 +43,15 @@ class Turn:
         self.activity_id = activity.id
         self.conversation = conversation_hash(activity.channel_id, activity.conversation.id)
 
+    def ran(self, context: "TurnContext") -> None:
+        """The turn's logic has run (again, after a lost race for the state)."""
+
     # What a traced turn records; nothing here.
 
-    def span(self, name: str, attributes: dict[str, str]) -> AbstractContextManager[None]:
-        return NO_SPAN
-
-    def recognition(self, backend: str, result: Awaitable[T]) -> Awaitable[T]:
-        return result
-
-    def reply(self, operation: str, call: Awaitable[T]) -> Awaitable[T]:
+    def state(
+        self, operation: str, state: str, storage: object, call: Awaitable[T]
+    ) -> Awaitable[T]:
         return call
-
-    def inject(self, headers: dict[str, str]) -> None:
-        pass
 
     def interruption(self, kind: str, by: str) -> None:
         pass
@@ -75,9 +71,6 @@ class Turn:
     def refused(self, status: int) -> None:
         pass
 
-    def responded(self, said_something: bool) -> None:
-        pass
-
 
 CURRENT: ContextVar[Turn | None] = ContextVar("corebot_turn", default=None)
 
@@ -91,39 +84,12 @@ def conversation_hash(channel_id: str | None, conversation_id: str | None) -> st
 # The hooks. Each is one lookup when no turn is watched.
 
 
-def activity(activity: "Activity") -> None:
-    """The turn's activity is known (and valid)."""
-    if (turn := CURRENT.get()) is not None:
-        turn.activity(activity)
-
-
-def state_span(operation: str, state: str, storage: object) -> AbstractContextManager[None]:
-    """A span around one read ("state load") or write ("state save") of the stored state."""
-    if (turn := CURRENT.get()) is None:
-        return NO_SPAN
-    return turn.span(
-        f"state {operation}", {"corebot.state": state, "corebot.storage": type(storage).__name__}
-    )
-
-
-def recognition(backend: str, result: Awaitable["RecognizerResult"]) -> Awaitable[Any]:
-    """`result` (the back end's recognize call, not yet awaited), timed in a span."""
-    if (turn := CURRENT.get()) is None:
-        return result
-    return turn.recognition(backend, result)
-
-
-def reply(operation: str, call: Awaitable[T]) -> Awaitable[T]:
-    """`call` (one post to the channel, not yet awaited) in a span of its own."""
+def state(operation: str, state: str, storage: object, call: Awaitable[T]) -> Awaitable[T]:
+    """`call` (one read, "load", or write, "save", of `state` in a store behind a
+    connection; not yet awaited) in a span of its own."""
     if (turn := CURRENT.get()) is None:
         return call
-    return turn.reply(operation, call)
-
-
-def inject(headers: dict[str, str]) -> None:
-    """Add the current span's `traceparent` to an outgoing request's headers."""
-    if (turn := CURRENT.get()) is not None:
-        turn.inject(headers)
+    return turn.state(operation, state, storage, call)
 
 
 def interruption(kind: str, by: str) -> None:
@@ -161,9 +127,3 @@ def refused(status: int) -> None:
     """The request was refused with `status` before any turn ran."""
     if (turn := CURRENT.get()) is not None:
         turn.refused(status)
-
-
-def responded(said_something: bool) -> None:
-    """The turn is over; it sent the user something (or not)."""
-    if (turn := CURRENT.get()) is not None:
-        turn.responded(said_something)

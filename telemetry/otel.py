@@ -10,13 +10,13 @@ keep theirs apart.
 
 import asyncio
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
 from time import perf_counter
 from typing import Any, TypeVar
 
 from aiohttp import web
-from botbuilder.core import RecognizerResult
+from botbuilder.core import RecognizerResult, TurnContext
 from botbuilder.dialogs import ComponentDialog, DialogContext, WaterfallDialog
 from botbuilder.schema import Activity
 from opentelemetry import context as otel_context
@@ -28,10 +28,13 @@ from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from yarl import URL
 
+from channel.connector import BotConnector
 from config import DefaultConfig
-from telemetry import Turn
-from telemetry.recorder import Recorder
+from helpers.luis_helper import IntentRecognizer
+from telemetry import CURRENT, Turn
+from telemetry.recorder import LogRecorder
 
 T = TypeVar("T")
 
@@ -39,7 +42,7 @@ PROPAGATOR = TraceContextTextMapPropagator()
 SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
 
-class OtelRecorder(Recorder):
+class OtelRecorder(LogRecorder):
     """Spans through `span_processors`, metrics through `metric_readers`."""
 
     def __init__(
@@ -116,6 +119,12 @@ class OtelRecorder(Recorder):
             )
         return cls(processors, readers)
 
+    def connector(self, **options: Any) -> BotConnector:
+        return TracedConnector(**options)
+
+    def recognizer(self, recognizer: IntentRecognizer) -> IntentRecognizer:
+        return TracedRecognizer(recognizer)
+
     def start(self, request: web.Request) -> "TracedTurn":
         parent = PROPAGATOR.extract(request.headers)
         route = request.match_info.route.resource
@@ -167,11 +176,16 @@ class TracedTurn(Turn):
             }
         )
 
-    def span(self, name: str, attributes: dict[str, str]) -> AbstractContextManager[None]:
-        return self._child(name, attributes)
+    def ran(self, context: TurnContext) -> None:
+        self._responded = context.responded
+
+    async def state(self, operation: str, state: str, storage: object, call: Awaitable[T]) -> T:
+        attributes = {"corebot.state": state, "corebot.storage": type(storage).__name__}
+        with self.child(f"state {operation}", attributes, SpanKind.CLIENT):
+            return await call
 
     @contextmanager
-    def _child(
+    def child(
         self, name: str, attributes: dict[str, Any], kind: SpanKind = SpanKind.INTERNAL
     ) -> Iterator[Span]:
         # Exceptions are recorded by type only: their messages may quote what the user said.
@@ -191,7 +205,7 @@ class TracedTurn(Turn):
     async def recognition(self, backend: str, result: Awaitable[T]) -> T:
         backend_only = {"corebot.recognizer": backend}
         started = perf_counter()
-        with self._child("recognize", backend_only) as span:
+        with self.child("recognize", backend_only) as span:
             try:
                 recognized = await result
             finally:
@@ -207,19 +221,24 @@ class TracedTurn(Turn):
             self._span.set_attributes(found)
         return recognized
 
-    async def reply(self, operation: str, call: Awaitable[T]) -> T:
+    async def channel_call(
+        self, operation: str, host: str, call: Callable[[dict[str, str]], Awaitable[T]]
+    ) -> T:
+        """`call` with the headers that carry this span's trace on (`traceparent`)."""
         channel = {"corebot.channel": self.channel or ""}
-        with self._child(operation, channel, SpanKind.CLIENT):
+        reply = operation in REPLIES
+        headers: dict[str, str] = {}
+        with self.child(operation, {**channel, "server.address": host}, SpanKind.CLIENT):
+            PROPAGATOR.inject(headers)
             try:
-                answer = await call
+                answer = await call(headers)
             except Exception:
-                self._recorder.replies_failed.add(1, channel)
+                if reply:
+                    self._recorder.replies_failed.add(1, channel)
                 raise
-        self._recorder.replies_posted.add(1, channel)
+        if reply:
+            self._recorder.replies_posted.add(1, channel)
         return answer
-
-    def inject(self, headers: dict[str, str]) -> None:
-        PROPAGATOR.inject(headers)
 
     def interruption(self, kind: str, by: str) -> None:
         attributes = {"corebot.interruption.kind": kind, "corebot.interruption.by": by}
@@ -273,6 +292,50 @@ class TracedTurn(Turn):
 
 
 _BOOKED = {"completed": "booked", "declined": "declined", "cancelled": "cancelled"}
+REPLIES = frozenset({"reply_to_activity", "send_to_conversation"})
+
+
+class TracedConnector(BotConnector):
+    """The connector, each call to the channel in a span of the turn's, carrying its trace."""
+
+    async def _call(
+        self,
+        operation: str,
+        method: str,
+        url: URL,
+        credentials: Any,
+        body: dict | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> bytes:
+        turn = CURRENT.get()
+        if not isinstance(turn, TracedTurn):
+            return await super()._call(operation, method, url, credentials, body, headers)
+        return await turn.channel_call(
+            operation,
+            url.host or "",
+            lambda traced: super(TracedConnector, self)._call(
+                operation, method, url, credentials, body, {**(headers or {}), **traced}
+            ),
+        )
+
+
+class TracedRecognizer:
+    """A recognizer whose recognitions are timed, each in a span of the turn's."""
+
+    def __init__(self, recognizer: IntentRecognizer) -> None:
+        self._recognizer = recognizer
+        self._backend = str(getattr(recognizer, "backend", type(recognizer).__name__))
+
+    @property
+    def is_configured(self) -> bool:
+        return self._recognizer.is_configured
+
+    async def recognize(self, turn_context: TurnContext) -> RecognizerResult:
+        turn = CURRENT.get()
+        result = self._recognizer.recognize(turn_context)
+        if not isinstance(turn, TracedTurn):
+            return await result
+        return await turn.recognition(self._backend, result)
 
 
 def _failed(span: Span, error: BaseException) -> None:

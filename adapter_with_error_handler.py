@@ -35,6 +35,7 @@ from botframework.connector.auth import (
 )
 from msrest.serialization import Model
 
+import telemetry
 from channel.activity_json import to_json
 from channel.connector import BotConnector, DeliveryFailed
 from channel.conversation_turns import REDELIVERED, ConversationTurns
@@ -154,6 +155,7 @@ class AdapterWithErrorHandler(CloudAdapter):
             conflict = context.turn_state.get(CONFLICT)
             if conflict is None:
                 break
+            telemetry.state_conflict()
             logger.warning(
                 "Turn of conversation %s not saved (attempt %d of %d): %s",
                 activity.conversation.id,
@@ -166,6 +168,7 @@ class AdapterWithErrorHandler(CloudAdapter):
                 "Gave up the turn of conversation %s; the user is asked to send it again",
                 activity.conversation.id,
             )
+            telemetry.outcome("state_conflict")
             await self._ask_to_repeat(
                 context, "Sorry, I lost track of that message. Please send it again."
             )
@@ -277,6 +280,7 @@ class AdapterWithErrorHandler(CloudAdapter):
             turn_context.turn_state[CONFLICT] = error
             return
         if isinstance(error, StorageUnreachable):
+            telemetry.outcome("storage_unreachable")
             # Deleting the state would only wait for the store again, and the state is fine.
             logger.warning(
                 "Turn of conversation %s not done: %s",
@@ -288,6 +292,7 @@ class AdapterWithErrorHandler(CloudAdapter):
                 "Sorry, I can't reach my memory right now. Please try again in a moment.",
             )
             return
+        telemetry.outcome("error", error)
         problems = []
         # When the channel is not answering, the user cannot be told.
         if not isinstance(error, DeliveryFailed):

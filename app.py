@@ -26,7 +26,6 @@ from botframework.connector.auth import (
 from adapter_with_error_handler import AdapterWithErrorHandler
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
 from channel import signing_keys
-from channel.connector import BotConnector
 from channel.conversation_turns import RecentActivities
 from channel.http_client import Proxies
 from config import ConfigError, DefaultConfig
@@ -48,6 +47,8 @@ from serving import (
 from storage import ConnectedStorage, create_storage
 from storage.bot_state import ConversationState, UserState
 from storage.errors import StorageUnavailable
+from telemetry.logs import TEXT_FORMAT, use_log_format
+from telemetry.recorder import Recorder, recorder_for
 from webchat import page
 from webchat.direct_line import DirectLine, QuietPollsAccessLogger
 
@@ -67,10 +68,13 @@ def create_app(
     storage: Storage | None = None,
     recognizer: IntentRecognizer | None = None,
     auth: BotFrameworkAuthentication | None = None,
+    recorder: Recorder | None = None,
 ) -> web.Application:
     """Wire the bot. By default: the storage `STORAGE` picks, the recognizer `RECOGNIZER`
-    picks, and Bot Framework authentication as the `MicrosoftApp*` settings say."""
+    picks, Bot Framework authentication as the `MicrosoftApp*` settings say, and telemetry
+    as its settings say (none: no cost)."""
     connections = ConnectionLimit(config.MAX_CONNECTIONS)
+    recorder = recorder or recorder_for(config)
     app = web.Application(
         client_max_size=config.MAX_REQUEST_BYTES,
         middlewares=[request_checks(config.BODY_TIMEOUT, connections)],
@@ -85,7 +89,7 @@ def create_app(
     if recognizer is None:
         recognizer = app[RECOGNIZER] = FlightBookingRecognizer(config)
         app.cleanup_ctx.append(recognizer_session)
-    dialog = MainDialog(recognizer, BookingDialog())
+    dialog = MainDialog(recorder.recognizer(recognizer), BookingDialog())
     make_dialog_memory_on_first_use()
 
     signing_keys.install(timeout=config.OUTBOUND_TIMEOUT)
@@ -93,13 +97,14 @@ def create_app(
     app[ADAPTER] = AdapterWithErrorHandler(
         auth or bot_authentication(config),
         conversation_state,
-        connector=BotConnector(
+        connector=recorder.connector(
             timeout=config.OUTBOUND_TIMEOUT,
             idle_timeout=config.OUTBOUND_IDLE_TIMEOUT,
             proxies=Proxies.of(config.HTTP_PROXY, config.HTTPS_PROXY, config.NO_PROXY),
         ),
         show_error_details=not config.APP_ID,
     )
+    recorder.install(app, app[ADAPTER])
     app.cleanup_ctx.append(connector_session)
     # A shared store must also tell every instance which activities were answered.
     recent = RecentActivities(conversation_state) if isinstance(storage, ConnectedStorage) else None
@@ -180,9 +185,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format=TEXT_FORMAT)
     # The Azure SDKs log every storage request at INFO.
     logging.getLogger("azure").setLevel(logging.WARNING)
     # What the format does not show is not gathered for each record (the logging HOWTO's
@@ -192,6 +195,7 @@ def main() -> None:
     logging.logThreads = logging.logProcesses = logging.logMultiprocessing = False
     try:
         config = DefaultConfig.from_env()
+        use_log_format(config.LOG_FORMAT)
         app = create_app(config)
         app.on_startup.append(tune_garbage_collector)
     except ConfigError as error:

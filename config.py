@@ -1,7 +1,8 @@
 """Settings of the bot, read from the environment once.
 
-Each group of settings (serving, the bot's identity, language, the channel, storage) is one
-frozen dataclass that declares, reads and checks its settings; `DefaultConfig` has them all.
+Each group of settings (serving, the bot's identity, language, the channel, storage,
+telemetry) is one frozen dataclass that declares, reads and checks its settings;
+`DefaultConfig` has them all.
 """
 
 import base64
@@ -238,12 +239,59 @@ class StorageSettings:
                 )
 
 
-GROUPS = (ServingSettings, IdentitySettings, LanguageSettings, ChannelSettings, StorageSettings)
+@dataclass(frozen=True)
+class TelemetrySettings:
+    """Where traces and metrics go (nowhere unless set), and the log's format."""
+
+    APPLICATIONINSIGHTS_CONNECTION_STRING: str = ""
+    OTEL_EXPORTER_OTLP_ENDPOINT: str = ""
+    LOG_FORMAT: str = "text"
+
+    @classmethod
+    def read(cls, env: "_Environment") -> Self:
+        return cls(
+            APPLICATIONINSIGHTS_CONNECTION_STRING=env.stripped(
+                "APPLICATIONINSIGHTS_CONNECTION_STRING"
+            ),
+            OTEL_EXPORTER_OTLP_ENDPOINT=env.stripped("OTEL_EXPORTER_OTLP_ENDPOINT"),
+            LOG_FORMAT=env.choice("LOG_FORMAT", LOG_FORMATS, cls.LOG_FORMAT),
+        )
+
+    def check_telemetry(self) -> None:
+        endpoint = self.OTEL_EXPORTER_OTLP_ENDPOINT
+        if endpoint and not re.fullmatch(r"https?://[^/\s]+(/[^\s]*)?", endpoint):
+            raise ConfigError(
+                "OTEL_EXPORTER_OTLP_ENDPOINT must be the collector's http(s) URL, like "
+                f"http://localhost:4318, got {endpoint!r}"
+            )
+        connection_string = self.APPLICATIONINSIGHTS_CONNECTION_STRING
+        if connection_string and not re.search(
+            r"(^|;)\s*InstrumentationKey\s*=\s*[^;\s]", connection_string, re.IGNORECASE
+        ):
+            raise ConfigError(
+                "APPLICATIONINSIGHTS_CONNECTION_STRING must hold InstrumentationKey=...: copy it "
+                "from the Application Insights resource's Overview page"
+            )
+
+
+GROUPS = (
+    ServingSettings,
+    IdentitySettings,
+    LanguageSettings,
+    ChannelSettings,
+    StorageSettings,
+    TelemetrySettings,
+)
 
 
 @dataclass(frozen=True)
 class DefaultConfig(
-    ServingSettings, IdentitySettings, LanguageSettings, ChannelSettings, StorageSettings
+    ServingSettings,
+    IdentitySettings,
+    LanguageSettings,
+    ChannelSettings,
+    StorageSettings,
+    TelemetrySettings,
 ):
     """Bot settings: every group's, as one flat object.
 
@@ -272,11 +320,13 @@ class DefaultConfig(
             self.check_identity()
         self.check_language()
         self.check_storage()
+        self.check_telemetry()
 
 
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
 RECOGNIZERS = ("auto", "embedded", "luis", "clu", "none")
 STORAGES = ("memory", "blob", "cosmos")
+LOG_FORMATS = ("text", "json")
 BLOB_CONTAINER_NAME = re.compile(r"(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 COSMOS_ID = re.compile(r"[^/\\?#]{1,255}")
 

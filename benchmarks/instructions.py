@@ -2,13 +2,15 @@
 whether a change made turns cheaper.
 
     python -m benchmarks.instructions [--bookings 40] [--expect-replies] [--repeated]
+                                      [--otlp http://127.0.0.1:4318]
 
 Runs the bookings of `benchmarks.load`'s realistic workload (or, with `--repeated`, the same
 five turns in each) in one process (bot, load generator and stub
 connector together, one conversation at a time) under valgrind's callgrind, counting only
 the measured bookings, after ten to warm up. Two runs of the same code agree to 0.01%; the
 count includes the load generator's and the connector's share, which a change to the bot
-does not move. Needs valgrind (`apt-get install valgrind`).
+does not move. `--otlp`: with traces and metrics exported to that OTLP/HTTP collector (the
+export's own thread counted too). Needs valgrind (`apt-get install valgrind`).
 """
 
 import argparse
@@ -35,13 +37,16 @@ def workload(repeated: bool) -> Workload:
     return Workload(seed=3, repeated=repeated)
 
 
-async def bookings(count: int, expect_replies: bool, repeated: bool, *, measure: bool) -> None:
+async def bookings(
+    count: int, expect_replies: bool, repeated: bool, otlp: str, *, measure: bool
+) -> None:
     # Imported here: the parent process only starts valgrind.
     from app import create_app, tune_garbage_collector
     from config import DefaultConfig
     from storage.memory import MemoryStorage
 
-    bot = create_app(DefaultConfig.from_env({"RECOGNIZER": "embedded"}), storage=MemoryStorage())
+    settings = {"RECOGNIZER": "embedded", "OTEL_EXPORTER_OTLP_ENDPOINT": otlp}
+    bot = create_app(DefaultConfig.from_env(settings), storage=MemoryStorage())
     bot.on_startup.append(tune_garbage_collector)  # as app.main does
     async with (
         TestServer(Connector().app, host="127.0.0.1") as connector,
@@ -72,6 +77,7 @@ def main() -> None:
     parser.add_argument("--bookings", type=int, default=40)
     parser.add_argument("--expect-replies", action="store_true")
     parser.add_argument("--repeated", action="store_true", help="the same five turns each time")
+    parser.add_argument("--otlp", default="", help="export telemetry to this OTLP/HTTP endpoint")
     parser.add_argument("--measured", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.measured:
@@ -83,6 +89,7 @@ def main() -> None:
                     arguments.bookings,
                     arguments.expect_replies,
                     arguments.repeated,
+                    arguments.otlp,
                     measure=True,
                 )
             )
@@ -104,6 +111,7 @@ def main() -> None:
             f"--bookings={arguments.bookings}",
             *(["--expect-replies"] if arguments.expect_replies else []),
             *(["--repeated"] if arguments.repeated else []),
+            *([f"--otlp={arguments.otlp}"] if arguments.otlp else []),
         ]
         subprocess.run(command, check=True, capture_output=True)
         totals = next(
@@ -116,6 +124,8 @@ def main() -> None:
         plans.booking()
     turns = sum(1 + len(plans.booking().texts) for _ in range(arguments.bookings))
     mode = "expectReplies" if arguments.expect_replies else "replies to serviceUrl"
+    if arguments.otlp:
+        mode += ", telemetry to OTLP"
     logger.info("%s: %s instructions per turn", mode, f"{totals // turns:,}")
 
 

@@ -12,6 +12,7 @@ from botbuilder.schema import Activity
 from msrest.exceptions import DeserializationError
 from yarl import URL
 
+import telemetry
 from channel.activity_json import from_json
 
 # Refusals are logged under the adapter's name, where they were logged before this module
@@ -33,6 +34,7 @@ class InvalidRequest(Exception):
 def refused(error: InvalidRequest) -> web.Response:
     """The answer to a refused request, logged in one line."""
     logger.info("Refused a request: %s %s", error.status.value, error)
+    telemetry.refused(error.status.value)
     return error_response(error.status, str(error), error.headers)
 
 

@@ -15,6 +15,7 @@ from botbuilder.dialogs.prompts import (
     TextPrompt,
 )
 
+import telemetry
 from booking_details import BookingDetails
 from dialogs.cancel_and_help_dialog import CancelAndHelpDialog
 from dialogs.confirm_prompt import OffLoopConfirmPrompt
@@ -122,6 +123,7 @@ class BookingDialog(CancelAndHelpDialog):
     async def final_step(self, step_context: WaterfallStepContext):
         """End with the details if confirmed, or None if declined."""
         details: BookingDetails | None = step_context.options if step_context.result else None
+        telemetry.booking("completed" if details else "declined")
         return await step_context.end_dialog(details)
 
     def fresh_options(self) -> BookingDetails:

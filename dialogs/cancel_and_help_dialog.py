@@ -2,6 +2,7 @@
 
 from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus
 
+import telemetry
 from dialogs.interruptible_dialog import Handler, InterruptibleDialog, Interruption
 from helpers.message_helper import question, statement
 from helpers.phrases import Command
@@ -24,5 +25,6 @@ class CancelAndHelpDialog(InterruptibleDialog):
         return DialogTurnResult(DialogTurnStatus.Waiting)
 
     async def cancel(self, inner_dc: DialogContext) -> DialogTurnResult:
+        telemetry.booking("cancelled")
         await inner_dc.context.send_activity(statement("Cancelling"))
         return await inner_dc.cancel_all_dialogs()

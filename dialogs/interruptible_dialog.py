@@ -21,6 +21,7 @@ from botbuilder.dialogs import (
 )
 from botbuilder.schema import ActivityTypes
 
+import telemetry
 from booking_details import BookingDetails
 from helpers.luis_helper import (
     Intent,
@@ -221,6 +222,7 @@ class InterruptibleDialog(ComponentDialog):
         for dialog, dc in reversed(levels):
             handler = await dialog.claim(interruption, dc)
             if handler is not None:
+                telemetry.interruption(getattr(handler, "func", handler).__name__, dialog.id)
                 return dialog, handler
         return None
 

@@ -19,6 +19,8 @@ from botbuilder.dialogs.memory import (
     DialogStateManagerConfiguration,
 )
 
+import telemetry
+
 
 async def run_dialog(
     dialog: Dialog, turn_context: TurnContext, accessor: StatePropertyAccessor
@@ -28,6 +30,7 @@ async def run_dialog(
     results = await dialog_context.continue_dialog()
     if results.status == DialogTurnStatus.Empty:
         await dialog_context.begin_dialog(dialog.id)
+    telemetry.dialog_waiting(dialog_context)
 
 
 async def repeat_question(

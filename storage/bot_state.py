@@ -14,6 +14,7 @@ from botbuilder.core import UserState as SdkUserState
 from botbuilder.core.bot_state import CachedBotState
 from jsonpickle.pickler import Pickler
 
+import telemetry
 from storage.memory import MemoryStorage, pickled
 
 
@@ -64,7 +65,9 @@ class _QuickChangeCheck(BotState):
                 found = self._storage.read_pickled([key]).get(key)
                 cached = _PickleCheckedState(*found) if found else _PickleCheckedState(None)
             else:
-                cached = _PickleCheckedState((await self._storage.read([key])).get(key))
+                read = self._storage.read([key])
+                stored = await telemetry.state("load", type(self).__name__, self._storage, read)
+                cached = _PickleCheckedState(stored.get(key))
             turn_context.turn_state[self._context_service_key] = cached
 
     async def save_changes(self, turn_context: TurnContext, force: bool = False) -> None:
@@ -79,7 +82,8 @@ class _QuickChangeCheck(BotState):
         if _keeps_pickles(self._storage) and isinstance(current, bytes):
             self._storage.write_pickled(key, cached.state, current)
         else:
-            await self._storage.write({key: cached.state})
+            write = self._storage.write({key: cached.state})
+            await telemetry.state("save", type(self).__name__, self._storage, write)
         # The write changed only the e-tag, which the fingerprint leaves out.
         cached.hash = current
 

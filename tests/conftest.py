@@ -184,6 +184,7 @@ class StubConnector:
         activity["_path"] = request.path
         activity["_raw_path"] = request.raw_path
         activity["_authorization"] = request.headers.get("Authorization")
+        activity["_traceparent"] = request.headers.get("traceparent")
         self.received.append(activity)
         if not self.answering.is_set():
             self.holding.set()
@@ -543,6 +544,56 @@ TOKEN_SOURCE_VARIABLES = (
 
 
 StartBot = Callable[..., Awaitable[EmulatorClient]]
+
+
+class Recorded:
+    """Telemetry kept in memory: the spans each turn ends, and the metrics when read."""
+
+    def __init__(self) -> None:
+        # Imported here: the rest of the suite runs without OpenTelemetry loaded.
+        from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+        from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+        from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+        from telemetry.otel import OtelRecorder
+
+        self.exporter = InMemorySpanExporter()
+        self.reader = InMemoryMetricReader()
+        self.recorder = OtelRecorder([SimpleSpanProcessor(self.exporter)], [self.reader])
+
+    def turns(self) -> list[Any]:
+        """The turns' (server) spans, in the order they ended."""
+        return [span for span in self.exporter.get_finished_spans() if span.kind.name == "SERVER"]
+
+    def children(self, turn: Any) -> list[Any]:
+        """The spans whose parent is `turn`, in the order they ended."""
+        return [
+            span
+            for span in self.exporter.get_finished_spans()
+            if span.parent is not None and span.parent.span_id == turn.context.span_id
+        ]
+
+    def metric(self, name: str) -> dict[tuple[tuple[str, Any], ...], Any]:
+        """Each series of metric `name`: its attributes (sorted pairs) to its sum (counters)
+        or count (histograms)."""
+        data = self.reader.get_metrics_data()
+        series = {}
+        for exported in data.resource_metrics if data else []:
+            for scope in exported.scope_metrics:
+                for metric in scope.metrics:
+                    if metric.name != name:
+                        continue
+                    for point in metric.data.data_points:
+                        value = getattr(point, "value", None)
+                        series[tuple(sorted(point.attributes.items()))] = (
+                            point.count if value is None else value
+                        )
+        return series
+
+
+@pytest.fixture
+def recorded() -> Recorded:
+    return Recorded()
 
 
 @pytest.fixture

@@ -329,3 +329,53 @@ def test_a_proxy_the_bot_cannot_use_stops_it_at_start(
         DefaultConfig.from_env(environ)
 
     assert str(raised.value) == message
+
+
+def test_telemetry_is_off_and_logs_are_text_by_default() -> None:
+    config = DefaultConfig.from_env({})
+
+    assert (
+        config.APPLICATIONINSIGHTS_CONNECTION_STRING,
+        config.OTEL_EXPORTER_OTLP_ENDPOINT,
+        config.LOG_FORMAT,
+    ) == ("", "", "text")
+
+
+def test_telemetry_settings_are_read() -> None:
+    config = DefaultConfig.from_env(
+        {
+            "APPLICATIONINSIGHTS_CONNECTION_STRING": "InstrumentationKey=abc;IngestionEndpoint=x",
+            "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318",
+            "LOG_FORMAT": "JSON",
+        }
+    )
+
+    assert (
+        config.APPLICATIONINSIGHTS_CONNECTION_STRING,
+        config.OTEL_EXPORTER_OTLP_ENDPOINT,
+        config.LOG_FORMAT,
+    ) == ("InstrumentationKey=abc;IngestionEndpoint=x", "http://collector:4318", "json")
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT must be one of text, json, got 'xml'"),
+        (
+            {"OTEL_EXPORTER_OTLP_ENDPOINT": "collector:4318"},
+            "OTEL_EXPORTER_OTLP_ENDPOINT must be the collector's http(s) URL, like "
+            "http://localhost:4318, got 'collector:4318'",
+        ),
+        (
+            {"APPLICATIONINSIGHTS_CONNECTION_STRING": "IngestionEndpoint=https://x/"},
+            "APPLICATIONINSIGHTS_CONNECTION_STRING must hold InstrumentationKey=...: copy it "
+            "from the Application Insights resource's Overview page",
+        ),
+    ],
+    ids=["log-format", "otlp-endpoint", "connection-string"],
+)
+def test_a_bad_telemetry_setting_is_named(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        DefaultConfig.from_env(environ)
+
+    assert str(raised.value) == message

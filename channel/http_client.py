@@ -16,7 +16,7 @@ import base64
 import ssl
 from dataclasses import dataclass
 from urllib.parse import unquote
-from urllib.request import proxy_bypass_environment
+from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]  # not in typeshed
 
 import httptools
 from yarl import URL
@@ -199,6 +199,7 @@ class HttpClient:
                 _Connection, host, port, ssl=tls, server_hostname=host if tls else None
             )
             return connection
+        assert proxy.host is not None, "config.py lets no proxy URL without a host through"
         proxy_port = proxy.port or DEFAULT_PORTS["http"]
         if tls is None:
             _, connection = await loop.create_connection(_Connection, proxy.host, proxy_port)

@@ -5,6 +5,7 @@ import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -151,7 +152,7 @@ async def test_a_line_break_in_a_header_is_refused_before_anything_is_sent(
 
 
 async def test_the_request_is_what_a_server_expects() -> None:
-    received = []
+    received: list[Any] = []  # the request's method, path and headers; then its body
 
     async def record(request: web.Request) -> web.Response:
         received.append((request.method, request.raw_path, dict(request.headers)))

@@ -10,7 +10,7 @@ keep theirs apart.
 
 import asyncio
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from time import perf_counter
 from typing import Any, TypeVar
@@ -217,7 +217,7 @@ class TracedTurn(Turn):
                 recognized = await result
             finally:
                 self._recorder.recognizer_duration.record(perf_counter() - started, backend_only)
-            found = backend_only
+            found: Mapping[str, str | float] = backend_only
             if isinstance(recognized, RecognizerResult) and recognized.intents:
                 intent, score = max(
                     ((name, value.score or 0.0) for name, value in recognized.intents.items()),

@@ -136,6 +136,8 @@ class WaterfallDialog(Dialog):
     PersistedOptions: str
     PersistedValues: str
     StepIndex: str
+    # The steps, in order (telemetry/otel.py names the one a waterfall waits in).
+    _steps: list[Callable[[WaterfallStepContext], Awaitable[DialogTurnResult]]]
     def __init__(
         self,
         dialog_id: str,

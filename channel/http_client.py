@@ -212,6 +212,7 @@ class HttpClient:
         except BaseException:
             transport.close()
             raise
+        # start_tls is typed `Transport | None`, but returns a transport or raises.
         connection.connection_made(tls_transport)  # type: ignore[arg-type]
         return connection
 
@@ -264,7 +265,7 @@ class _Tunnel(asyncio.Protocol):
         await self._answer
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._transport = transport  # type: ignore[assignment]
+        self._transport = transport  # type: ignore[assignment]  # a stream's is a Transport
 
     def data_received(self, data: bytes) -> None:
         # The proxy says nothing after its answer until TLS starts, so no byte is lost here.
@@ -331,7 +332,7 @@ class _Connection(asyncio.Protocol):
     # asyncio.Protocol
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._transport = transport  # type: ignore[assignment]
+        self._transport = transport  # type: ignore[assignment]  # a stream's is a Transport
 
     def data_received(self, data: bytes) -> None:
         if self._response is None:

@@ -256,7 +256,7 @@ async def tcp_server(handle: TcpHandler) -> AsyncIterator[int]:
     open_connections: dict[asyncio.StreamWriter, asyncio.Task[None]] = {}
 
     async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        open_connections[writer] = asyncio.current_task()  # type: ignore[assignment]
+        open_connections[writer] = asyncio.current_task()  # type: ignore[assignment]  # in a task
         try:
             await handle(reader, writer)
         finally:

@@ -239,7 +239,7 @@ async def tls_server(tmp_path: Path) -> AsyncIterator[tuple[URL, Path]]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # started
     yield URL(f"https://127.0.0.1:{port}/v3/x"), certificate
     await runner.cleanup()
 

@@ -1,5 +1,5 @@
-# `make run` starts the bot, `make test` runs lint and the test suite on Python 3.11 and 3.13
-# (the oldest and the newest supported), `make test-all` on 3.11, 3.12 and 3.13.
+# `make run` starts the bot, `make test` runs lint, the type check and the test suite on Python
+# 3.11 and 3.13 (the oldest and the newest supported), `make test-all` on 3.11, 3.12 and 3.13.
 # `make run` builds .venv (Python 3.11) with requirements.txt alone, as a deployment has it;
 # the tests build one venv per Python, .venv-test (3.11) and .venv-test-3.12, .venv-test-3.13,
 # with the test tools too (Selenium brings trio, which msrest imports when it is there: a tenth
@@ -36,16 +36,15 @@ test_venv = $(TEST_VENV)$(if $(filter-out 3.11,$(1)),-$(1))
 run: $(VENV)/.installed node_modules/.installed-run
 	$(BIN)/python app.py
 
-test: lint $(TEST_PYTHONS:%=pytest-%)
+test: lint typecheck $(TEST_PYTHONS:%=pytest-%)
 
-test-all: lint $(ALL_PYTHONS:%=pytest-%)
+test-all: lint typecheck $(ALL_PYTHONS:%=pytest-%)
 
 lint: $(TEST_VENV)/.installed
 	$(TEST_BIN)/ruff check .
 	$(TEST_BIN)/ruff format --check .
 
-# mypy, with the settings and the stubs/ folder of pyproject.toml. Not yet part of `test`:
-# it still reports errors (issue 20).
+# mypy over the code and the tests, with the settings and the stubs/ folder of pyproject.toml.
 typecheck: $(TEST_VENV)/.installed
 	$(TEST_BIN)/mypy
 
@@ -90,4 +89,4 @@ browser:
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver; }
 
 clean:
-	rm -rf $(VENV) $(foreach version,$(ALL_PYTHONS),$(call test_venv,$(version))) node_modules .pytest_cache .ruff_cache test-artifacts appPackage/build
+	rm -rf $(VENV) $(foreach version,$(ALL_PYTHONS),$(call test_venv,$(version))) node_modules .pytest_cache .ruff_cache .mypy_cache test-artifacts appPackage/build

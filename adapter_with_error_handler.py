@@ -76,7 +76,8 @@ class AdapterWithErrorHandler(CloudAdapter):
         self._clients = SdkClients(auth)
         self.on_turn_error = self._on_turn_error
 
-    async def process(self, request: web.Request, bot: Bot) -> web.Response:
+    # Without the SDK's ws_response: this adapter serves no web sockets.
+    async def process(self, request: web.Request, bot: Bot) -> web.Response:  # type: ignore[override]
         """Handle one POST to /api/messages.
 
         Unlike the SDK's version: a malformed or unauthenticated request gets a 4xx with a

@@ -174,6 +174,7 @@ class LimitedAppRunner(web.AppRunner):
         super().__init__(app, **kwargs)
         self._limit = limit
 
+    # Not a Server, but all the sites ask of it: the protocol factory they listen with.
     @property
     def server(self) -> Callable[[], asyncio.Protocol] | None:  # type: ignore[override]
         server = super().server

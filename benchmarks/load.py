@@ -225,7 +225,10 @@ def booking(
     }
     if expect_replies:
         common["deliveryMode"] = "expectReplies"
-    join = {"type": "conversationUpdate", "membersAdded": [{"id": f"user-{conversation}"}]}
+    join: dict[str, Any] = {
+        "type": "conversationUpdate",
+        "membersAdded": [{"id": f"user-{conversation}"}],
+    }
     turns = [join, *({"type": "message", "text": text} for text in texts)]
     return [
         {**common, **turn, "id": f"{conversation}-{number}"} for number, turn in enumerate(turns)

@@ -5,6 +5,7 @@ from typing import Any
 
 from botbuilder.core import (
     ActivityHandler,
+    BotState,
     ConversationState,
     InvokeResponse,
     TurnContext,
@@ -85,7 +86,7 @@ class DialogBot(ActivityHandler):
         conversation is forgotten.
         """
         sender = turn_context.activity.from_property
-        states = [self.conversation_state]
+        states: list[BotState] = [self.conversation_state]
         if sender is not None and sender.id:
             states.append(self.user_state)
         for state in states:

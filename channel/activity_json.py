@@ -7,6 +7,7 @@ read. Here the map is read once per class. Anything out of the ordinary (a value
 unexpected type, bytes) is handed to msrest, so the result is always msrest's.
 """
 
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache
 from typing import Any, TypeVar
@@ -14,6 +15,7 @@ from typing import Any, TypeVar
 from msrest.serialization import Deserializer, Model, Serializer
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 _PLAIN = (str, int, float, bool)
 
@@ -37,7 +39,13 @@ def from_json(cls: type[M], data: Any) -> M:
         return cls.deserialize(data)
 
 
-@cache
+def _per_class(function: Callable[[type[Model]], R]) -> Callable[[type[Model]], R]:
+    """`functools.cache` for a function of a class. mypy takes a class for unhashable
+    (python/mypy#11470): its check is passed once here, not at each call."""
+    return cache(function)  # type: ignore[return-value]  # a class is hashable (see above)
+
+
+@_per_class
 def _plan(cls: type[Model]) -> tuple[tuple[str, str, str], ...]:
     """(attribute, JSON key, msrest type) for each attribute of the class."""
     plan = []
@@ -52,13 +60,13 @@ def _plan(cls: type[Model]) -> tuple[tuple[str, str, str], ...]:
     return tuple(plan)
 
 
-@cache
+@_per_class
 def _fields(cls: type[Model]) -> dict[str, tuple[str, str]]:
     """JSON key: (attribute, msrest type)."""
     return {key: (attribute, kind) for attribute, key, kind in _plan(cls)}
 
 
-@cache
+@_per_class
 def _set_to_none(cls: type[Model]) -> dict[str, None]:
     """The attributes msrest must set to None when the JSON lacks them: those the class's
     constructor gives another value by default (msrest passes every attribute)."""
@@ -68,7 +76,7 @@ def _set_to_none(cls: type[Model]) -> dict[str, None]:
     }
 
 
-@cache
+@_per_class
 def _dependencies(cls: type[Model]) -> dict[str, type]:
     return cls._infer_class_models()
 

@@ -16,7 +16,7 @@ import base64
 import ssl
 from dataclasses import dataclass
 from urllib.parse import unquote
-from urllib.request import proxy_bypass_environment
+from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]  # not in typeshed
 
 import httptools
 from yarl import URL
@@ -199,6 +199,7 @@ class HttpClient:
                 _Connection, host, port, ssl=tls, server_hostname=host if tls else None
             )
             return connection
+        assert proxy.host is not None, "config.py lets no proxy URL without a host through"
         proxy_port = proxy.port or DEFAULT_PORTS["http"]
         if tls is None:
             _, connection = await loop.create_connection(_Connection, proxy.host, proxy_port)
@@ -211,6 +212,7 @@ class HttpClient:
         except BaseException:
             transport.close()
             raise
+        # start_tls is typed `Transport | None`, but returns a transport or raises.
         connection.connection_made(tls_transport)  # type: ignore[arg-type]
         return connection
 
@@ -263,7 +265,7 @@ class _Tunnel(asyncio.Protocol):
         await self._answer
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._transport = transport  # type: ignore[assignment]
+        self._transport = transport  # type: ignore[assignment]  # a stream's is a Transport
 
     def data_received(self, data: bytes) -> None:
         # The proxy says nothing after its answer until TLS starts, so no byte is lost here.
@@ -330,7 +332,7 @@ class _Connection(asyncio.Protocol):
     # asyncio.Protocol
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._transport = transport  # type: ignore[assignment]
+        self._transport = transport  # type: ignore[assignment]  # a stream's is a Transport
 
     def data_received(self, data: bytes) -> None:
         if self._response is None:

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from functools import partial
+from typing import Any, cast
 
 from botbuilder.dialogs import (
     DialogContext,
@@ -259,8 +260,9 @@ async def is_airport(prompt_context: PromptValidatorContext) -> bool:
         return False
     cities = lexicon().cities_in(said)
     airports = [(city.role, city.airport) for city in cities if city.airport is not None]
-    # A question asked before this version carries no validations: any role, no other city.
-    asked = prompt_context.options.validations or {}
+    # ask_city's validations. A question asked before this version carries none: any role, no
+    # other city.
+    asked = cast("Mapping[str, str | None]", prompt_context.options.validations or {})
     context = prompt_context.context
     if airports:
         role = asked.get("role")
@@ -281,7 +283,8 @@ async def is_airport(prompt_context: PromptValidatorContext) -> bool:
 async def aside_at_confirmation(prompt_context: PromptValidatorContext) -> str:
     """One short sentence for an answer to the confirmation that is neither yes nor no."""
     said = prompt_context.context.activity.text or ""
-    booking = prompt_context.options.validations  # None for a question asked before this version
+    # confirm_step's booking details; None for a question asked before this version.
+    booking = cast("Mapping[str, Any] | None", prompt_context.options.validations)
     if booking and asks_about(said, Topic.BOOKING):
         return (
             f"You are flying to {booking['destination']} from {booking['origin']} "

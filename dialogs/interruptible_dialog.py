@@ -228,7 +228,9 @@ class InterruptibleDialog(ComponentDialog):
 
     def inner_context(self, outer_dc: DialogContext) -> DialogContext:
         """This dialog's own dialog context, while it is the active dialog of `outer_dc`."""
-        state = outer_dc.active_dialog.state[self.persisted_dialog_state]
+        active = outer_dc.active_dialog
+        assert active is not None, "asked while no dialog is active"
+        state = active.state[self.persisted_dialog_state]
         return DialogContext(self._dialogs, outer_dc.context, state)
 
     def fresh_options(self) -> object:

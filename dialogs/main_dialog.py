@@ -38,6 +38,8 @@ class MainDialog(InterruptibleDialog):
     question, and requests of another kind (the weather), after which the booking's
     question is asked again."""
 
+    recognizer: IntentRecognizer  # always given (other interruptible dialogs may have none)
+
     def __init__(self, recognizer: IntentRecognizer, booking_dialog: Dialog) -> None:
         super().__init__(MainDialog.__name__, recognizer)
         self._booking_dialog_id = booking_dialog.id

@@ -109,5 +109,5 @@ def make_dialog_memory_on_first_use() -> None:
     activity, the dialog stack, its prompts' activities: about 75 objects) until the garbage
     collector ran: under load, a pause of 10 to 20 ms every couple of hundred turns.
     """
-    DialogContext.__init__ = _context_without_state  # type: ignore[method-assign]
-    DialogContext.state = _StateOnFirstUse()  # type: ignore[assignment]
+    DialogContext.__init__ = _context_without_state  # type: ignore[method-assign]  # on purpose
+    DialogContext.state = _StateOnFirstUse()  # type: ignore[assignment]  # a lazy attribute

@@ -28,13 +28,17 @@ class Intent(Enum):
     NONE_INTENT = "None"
 
 
-class IntentRecognizer(Protocol):
+class SupportsRecognize(Protocol):
+    """A language-understanding back end: all that asking it needs."""
+
+    async def recognize(self, turn_context: TurnContext) -> RecognizerResult: ...
+
+
+class IntentRecognizer(SupportsRecognize, Protocol):
     """What the dialogs need from a language-understanding back end."""
 
     @property
     def is_configured(self) -> bool: ...
-
-    async def recognize(self, turn_context: TurnContext) -> RecognizerResult: ...
 
 
 def top_intent(result: RecognizerResult) -> Intent:
@@ -100,7 +104,7 @@ def only_entities(result: RecognizerResult) -> bool:
 
 
 async def recognize_safely(
-    recognizer: IntentRecognizer, turn_context: TurnContext
+    recognizer: SupportsRecognize, turn_context: TurnContext
 ) -> RecognizerResult | None:
     """The recognizer's result; None when the back end failed (logged), never a failed turn."""
     try:
@@ -111,7 +115,7 @@ async def recognize_safely(
 
 
 async def execute_luis_query(
-    recognizer: IntentRecognizer, turn_context: TurnContext
+    recognizer: SupportsRecognize, turn_context: TurnContext
 ) -> tuple[Intent, BookingDetails | None]:
     """Ask the recognizer; a failing back end means "not understood", never a failed turn."""
     result = await recognize_safely(recognizer, turn_context)

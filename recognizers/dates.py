@@ -351,7 +351,9 @@ class RecentRecognitions(Recent[tuple[str, str, date], list[ModelResult]]):
 
 def _date_only(result: ModelResult) -> bool:
     values = (result.resolution or {}).get("values")
-    return bool(values) and all(value.get("type") in DATE_ONLY_TYPES for value in values)
+    if not values:
+        return False
+    return all(value.get("type") in DATE_ONLY_TYPES for value in values)
 
 
 recent = RecentRecognitions(size=4096)

@@ -28,12 +28,12 @@ def create_storage(config: DefaultConfig) -> Storage:
         from storage.blob import AzureBlobStorage
 
         if config.BLOB_SERVICE_URL:
-            from azure.identity.aio import DefaultAzureCredential
+            from azure.identity.aio import DefaultAzureCredential as AsyncDefaultAzureCredential
 
             return AzureBlobStorage(
                 config.BLOB_SERVICE_URL,
                 config.BLOB_CONTAINER_NAME,
-                credential=DefaultAzureCredential(**_identity(config)),
+                credential=AsyncDefaultAzureCredential(**_identity(config)),
                 timeout=config.STORAGE_TIMEOUT,
             )
         try:

@@ -4,7 +4,7 @@ import asyncio
 import math
 from collections.abc import Awaitable, Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from azure.core import MatchConditions
 from azure.core.credentials import TokenCredential
@@ -30,6 +30,12 @@ from storage.errors import StateConflict, StorageUnavailable
 from storage.items import e_tag_of, with_e_tag
 
 T = TypeVar("T")
+
+
+class ClosableTokenCredential(TokenCredential, Protocol):
+    """A token credential that holds resources until closed, as azure.identity's do."""
+
+    def close(self) -> None: ...
 
 
 class AzureCosmosStorage(CosmosDbPartitionedStorage):
@@ -58,7 +64,7 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
         database_id: str,
         container_id: str,
         *,
-        credential: TokenCredential | None = None,
+        credential: ClosableTokenCredential | None = None,
         timeout: float = 3.0,
         start_timeout: float = 10.0,
         ca_file: str | None = None,
@@ -121,7 +127,8 @@ class AzureCosmosStorage(CosmosDbPartitionedStorage):
         # Every call, retries included, is to end soon after `timeout`: the client's defaults
         # wait up to 300 s for an answer, retry ten times, and wait out throttling for 30 s.
         policy = documents.ConnectionPolicy()
-        policy.RequestTimeout = self._timeout  # to connect
+        # To connect. (Declared an int, but seconds: the SDK itself sets a float.)
+        policy.RequestTimeout = self._timeout  # type: ignore[assignment]
         policy.ConnectionRetryConfiguration = ConnectionRetryPolicy(
             retry_total=1, retry_backoff_factor=self._timeout / 10
         )

@@ -10,8 +10,9 @@ keep theirs apart.
 
 import asyncio
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from contextvars import Token
 from time import perf_counter
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from botbuilder.dialogs import ComponentDialog, DialogContext, WaterfallDialog
 from botbuilder.schema import Activity
 from opentelemetry import context as otel_context
 from opentelemetry import trace
+from opentelemetry.context import Context
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
@@ -157,7 +159,7 @@ class OtelRecorder(LogRecorder):
 
 
 class TracedTurn(Turn):
-    def __init__(self, recorder: OtelRecorder, span: Span, token: object) -> None:
+    def __init__(self, recorder: OtelRecorder, span: Span, token: Token[Context]) -> None:
         super().__init__()
         self._recorder = recorder
         self._span = span
@@ -217,7 +219,7 @@ class TracedTurn(Turn):
                 recognized = await result
             finally:
                 self._recorder.recognizer_duration.record(perf_counter() - started, backend_only)
-            found = backend_only
+            found: Mapping[str, str | float] = backend_only
             if isinstance(recognized, RecognizerResult) and recognized.intents:
                 intent, score = max(
                     ((name, value.score or 0.0) for name, value in recognized.intents.items()),
@@ -294,7 +296,7 @@ class TracedTurn(Turn):
             }
             self._recorder.turns.add(1, {**kind, "corebot.outcome": outcome})
             self._recorder.turn_duration.record(perf_counter() - self._started, kind)
-        otel_context.detach(self._token)  # type: ignore[arg-type]
+        otel_context.detach(self._token)
         self._span.end()
 
 

@@ -69,17 +69,23 @@ class DialogTestClient:
         self.conversation_state = ConversationState(MemoryStorage())
         dialogs = DialogSet(self.conversation_state.create_property("DialogState"))
         dialogs.add(dialog)
-        self.result: DialogTurnResult | None = None
+        self._result: DialogTurnResult | None = None
 
         async def turn(turn_context: TurnContext) -> None:
             dialog_context = await dialogs.create_context(turn_context)
-            self.result = await dialog_context.continue_dialog()
-            if self.result.status == DialogTurnStatus.Empty:
-                self.result = await dialog_context.begin_dialog(dialog.id, options)
+            self._result = result = await dialog_context.continue_dialog()
+            if result.status == DialogTurnStatus.Empty:
+                self._result = await dialog_context.begin_dialog(dialog.id, options)
 
         self.adapter = TestAdapter(turn)
         self.adapter.template.channel_id = channel_id
         self.adapter.use(AutoSaveStateMiddleware([self.conversation_state]))
+
+    @property
+    def result(self) -> DialogTurnResult:
+        """The dialog's result after the last turn."""
+        assert self._result is not None, "no turn has run yet"
+        return self._result
 
     async def send(self, activity: str | Activity) -> list[Activity]:
         """Send one user message and return every reply of that turn."""
@@ -250,7 +256,7 @@ async def tcp_server(handle: TcpHandler) -> AsyncIterator[int]:
     open_connections: dict[asyncio.StreamWriter, asyncio.Task[None]] = {}
 
     async def tracked(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        open_connections[writer] = asyncio.current_task()  # type: ignore[assignment]
+        open_connections[writer] = asyncio.current_task()  # type: ignore[assignment]  # in a task
         try:
             await handle(reader, writer)
         finally:
@@ -576,6 +582,8 @@ class Recorded:
     def metric(self, name: str) -> dict[tuple[tuple[str, Any], ...], Any]:
         """Each series of metric `name`: its attributes (sorted pairs) to its sum (counters)
         or count (histograms)."""
+        from opentelemetry.sdk.metrics.export import NumberDataPoint
+
         data = self.reader.get_metrics_data()
         series = {}
         for exported in data.resource_metrics if data else []:
@@ -584,9 +592,9 @@ class Recorded:
                     if metric.name != name:
                         continue
                     for point in metric.data.data_points:
-                        value = getattr(point, "value", None)
-                        series[tuple(sorted(point.attributes.items()))] = (
-                            point.count if value is None else value
+                        attributes = tuple(sorted((point.attributes or {}).items()))
+                        series[attributes] = (
+                            point.value if isinstance(point, NumberDataPoint) else point.count
                         )
         return series
 

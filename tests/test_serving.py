@@ -67,6 +67,7 @@ async def test_a_body_that_does_not_arrive_in_time_ends_its_connection(
     caplog.set_level(logging.INFO)
     config = DefaultConfig.from_env({"HOST": "127.0.0.1", "BODY_TIMEOUT": "0.5"})
     async with served(create_app(config)) as server:
+        assert server.port is not None  # served, so listening
         started = time.perf_counter()
         async with slow_client(server.port) as (reader, _):
             answer = await answer_of(reader, within=5)

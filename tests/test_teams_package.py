@@ -8,7 +8,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import pytest
@@ -65,7 +65,8 @@ def validation_errors(manifest: dict[str, Any]) -> list[str]:
     validator_class = jsonschema.validators.validator_for(schema)
     # Without its format checker: the schema writes some patterns (`\p{L}`, in parts a bot's
     # manifest does not use) for JavaScript's regular expressions, which Python's cannot read.
-    validator_class.check_schema(schema, format_checker=None)
+    # (validator_for's return type, the `Validator` protocol, leaves that argument out.)
+    validator_class.check_schema(schema, format_checker=None)  # type: ignore[call-arg]  # see above
     validator = validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
     return [
         f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
@@ -78,7 +79,7 @@ def open_package(path: Path) -> tuple[list[str], dict[str, Any], dict[str, Image
     with zipfile.ZipFile(path) as package:
         names = package.namelist()
         manifest = json.loads(package.read("manifest.json"))
-        images = {
+        images: dict[str, Image.Image] = {
             name: Image.open(io.BytesIO(package.read(name)))
             for name in names
             if name.endswith(".png")
@@ -102,7 +103,8 @@ def test_the_package_holds_the_manifest_with_the_app_id_and_both_icons(tmp_path:
 def test_the_outline_icon_is_white_on_transparent(tmp_path: Path) -> None:
     _, _, images = open_package(make_package(tmp_path, MicrosoftAppId=APP_ID))
 
-    pixels = list(images["outline.png"].get_flattened_data())
+    # An RGBA image's pixels are 4-tuples (Pillow's type also allows one band's floats).
+    pixels = cast("tuple[tuple[int, ...], ...]", images["outline.png"].get_flattened_data())
     assert {(red, green, blue) for red, green, blue, alpha in pixels if alpha} == {(255, 255, 255)}
     assert sum(1 for *_, alpha in pixels if alpha == 0) > len(pixels) / 2
     assert sum(1 for *_, alpha in pixels if alpha == 255) > 50

@@ -209,7 +209,9 @@ def _to_bot(conversation: Conversation, body: dict[str, Any], service_url: str) 
     are the service's to say, not the client's."""
     assert conversation.user is not None
     activity = {key: value for key, value in body.items() if key != "id"}
-    sender = body.get("from") if isinstance(body.get("from"), dict) else {}
+    sender = body.get("from")
+    if not isinstance(sender, dict):
+        sender = {}
     activity.update(
         channelId=CHANNEL_ID,
         serviceUrl=service_url,

@@ -68,12 +68,13 @@ class Colour(Enum):
             type="message",
             local_timestamp=datetime(2026, 11, 21, 9, 30, tzinfo=timezone(timedelta(hours=2))),
         ),
-        Activity(type="message", timestamp="2026-11-21T09:30:00Z"),  # msrest parses strings
+        # msrest parses strings
+        Activity(type="message", timestamp="2026-11-21T09:30:00Z"),  # type: ignore[arg-type]
         Activity(
             type=ActivityTypes.message,
             from_property=ChannelAccount(id="u", name="Ann", role="user"),
             conversation=ConversationAccount(id="c", is_group=False),
-            members_added=[ChannelAccount(id="a"), None],
+            members_added=[ChannelAccount(id="a"), None],  # type: ignore[list-item]  # on purpose
             entities=[Entity(type="mention")],
             channel_data={"a": [1, 2.5, None, {"b": True}], 3: ChannelAccount(id="x")},
             value={"when": datetime(2026, 1, 1, tzinfo=UTC)},
@@ -84,7 +85,7 @@ class Colour(Enum):
             listen_for=["yes", "no"],
             history_disclosed="yes",
         ),
-        Activity(type="message", value=Colour.RED, text=Colour.RED),
+        Activity(type="message", value=Colour.RED, text=Colour.RED),  # type: ignore[arg-type]  # a str enum
         Activity(type="message", channel_data=("a", "tuple")),
     ],
 )

@@ -5,6 +5,7 @@ import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
@@ -151,7 +152,7 @@ async def test_a_line_break_in_a_header_is_refused_before_anything_is_sent(
 
 
 async def test_the_request_is_what_a_server_expects() -> None:
-    received = []
+    received: list[Any] = []  # the request's method, path and headers; then its body
 
     async def record(request: web.Request) -> web.Response:
         received.append((request.method, request.raw_path, dict(request.headers)))
@@ -238,7 +239,7 @@ async def tls_server(tmp_path: Path) -> AsyncIterator[tuple[URL, Path]]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=server_context)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]  # started
     yield URL(f"https://127.0.0.1:{port}/v3/x"), certificate
     await runner.cleanup()
 

@@ -16,7 +16,7 @@ from aiohttp import web
 from botframework.connector.auth import ClaimsIdentity, VerifyOptions
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 from jwt.algorithms import RSAAlgorithm
 
 from channel.signing_keys import (
@@ -107,7 +107,9 @@ def make_stale(metadata: OpenIdMetadata, age: float) -> None:
 async def test_returns_the_key_and_its_endorsements(keys: KeyServer) -> None:
     key = await OpenIdMetadata(keys.metadata_url).get(KID)
 
-    assert key.public_key.public_numbers() == RSAAlgorithm.from_jwk(keys.keys[0]).public_numbers()
+    published = RSAAlgorithm.from_jwk(keys.keys[0])
+    assert isinstance(published, RSAPublicKey)
+    assert key.public_key.public_numbers() == published.public_numbers()
     assert key.endorsements == ENDORSEMENTS
 
 

@@ -159,7 +159,7 @@ async def test_a_trace_alone_is_not_a_response() -> None:
 async def test_send_handlers_see_and_may_change_the_addressed_copies() -> None:
     adapter = RecordingAdapter()
     context = ShallowCopyTurnContext(adapter, incoming())
-    seen = []
+    seen: list[str | None] = []
 
     async def handler(turn_context, activities, next_send):
         seen.extend(activity.reply_to_id for activity in activities)

@@ -2,6 +2,7 @@ import asyncio
 import threading
 import time
 from datetime import datetime
+from typing import Any
 
 import pytest
 from recognizers_text import Culture
@@ -17,7 +18,7 @@ class Counting:
         self.calls = 0
         self._recognize = dates.recognize_datetime
 
-    def __call__(self, *args: object) -> list:
+    def __call__(self, *args: Any) -> list:
         self.calls += 1
         return self._recognize(*args)
 
@@ -141,7 +142,7 @@ class Threads:
         self.names: list[str] = []
         self._recognize = dates.recognize_datetime
 
-    def __call__(self, *args: object) -> list:
+    def __call__(self, *args: Any) -> list:
         self.names.append(threading.current_thread().name)
         return self._recognize(*args)
 

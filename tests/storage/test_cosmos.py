@@ -24,10 +24,10 @@ from tests.conftest import (
 )
 
 
-def cosmos_storage(cosmos_db: tuple[str, str], **options: float) -> AzureCosmosStorage:
+def cosmos_storage(cosmos_db: tuple[str, str]) -> AzureCosmosStorage:
     endpoint, certificate = cosmos_db
     return AzureCosmosStorage(
-        endpoint, COSMOS_KEY, "bot-db", f"c-{uuid.uuid4().hex}", ca_file=certificate, **options
+        endpoint, COSMOS_KEY, "bot-db", f"c-{uuid.uuid4().hex}", ca_file=certificate
     )
 
 

@@ -19,6 +19,7 @@ async def store(request: pytest.FixtureRequest) -> AsyncIterator[Storage]:
     if request.param == "memory":
         yield MemoryStorage()
         return
+    storage: AzureBlobStorage | AzureCosmosStorage
     if request.param == "blob":
         azurite = request.getfixturevalue("azurite")
         storage = AzureBlobStorage(blob_connection_string(azurite), f"test-{uuid.uuid4().hex[:16]}")

@@ -5,6 +5,7 @@ import asyncio
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from selenium import webdriver
@@ -65,11 +66,11 @@ def wait_for_text(driver: webdriver.Chrome, text: str) -> None:
 def suggested_actions(driver: webdriver.Chrome, *titles: str) -> list[WebElement]:
     """The buttons of the latest suggested actions, once all of them show."""
 
-    def shown(d: webdriver.Chrome) -> list[WebElement] | None:
+    def shown(d: webdriver.Chrome) -> list[WebElement] | Literal[False]:
         buttons = d.find_elements(By.CSS_SELECTOR, ".webchat__suggested-actions__button")
         if [b.text for b in buttons] == list(titles) and all(b.is_displayed() for b in buttons):
             return buttons
-        return None
+        return False
 
     return WebDriverWait(driver, 20).until(shown, f"never showed the buttons {titles}")
 

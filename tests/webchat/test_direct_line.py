@@ -94,7 +94,7 @@ class DirectLineClient:
 
     async def poll_all(self, watermark: str = "0") -> list[bytes]:
         """Poll from `watermark` until there is nothing new; every answer, unread."""
-        answers = []
+        answers: list[bytes] = []
         while True:
             answer = await self.poll_raw(watermark)
             page = json.loads(answer)

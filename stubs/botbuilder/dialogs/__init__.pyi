@@ -3,6 +3,7 @@ from enum import Enum
 from typing import Any
 
 from botbuilder.core import ComponentRegistration, StatePropertyAccessor, TurnContext
+from botbuilder.dialogs.memory import DialogStateManager
 from botbuilder.dialogs.prompts import PromptOptions as PromptOptions
 from botbuilder.dialogs.prompts import TextPrompt as TextPrompt
 
@@ -68,7 +69,13 @@ class DialogSet:
     async def find(self, dialog_id: str) -> Dialog | None: ...
 
 class DialogContext:
+    # What __init__ sets (helpers/dialog_helper.py replaces it, setting the same but `state`).
+    _turn_context: TurnContext
+    _dialogs: DialogSet
+    _stack: list[DialogInstance]
+    services: dict[str, Any]
     parent: DialogContext | None
+    state: DialogStateManager
     def __init__(
         self, dialog_set: DialogSet, turn_context: TurnContext, state: DialogState
     ) -> None: ...
@@ -129,6 +136,8 @@ class WaterfallDialog(Dialog):
     PersistedOptions: str
     PersistedValues: str
     StepIndex: str
+    # The steps, in order (telemetry/otel.py names the one a waterfall waits in).
+    _steps: list[Callable[[WaterfallStepContext], Awaitable[DialogTurnResult]]]
     def __init__(
         self,
         dialog_id: str,

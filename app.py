@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -25,6 +26,7 @@ from botframework.connector.auth import (
 
 from adapter_with_error_handler import AdapterWithErrorHandler
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
+from bots.rehearsal import rehearse
 from channel import signing_keys
 from channel.conversation_turns import RecentActivities
 from channel.http_client import Proxies
@@ -158,6 +160,18 @@ async def warm_up(app: web.Application) -> None:
     lexicon()
 
 
+async def rehearse_bookings(app: web.Application) -> None:
+    """Before the first user: a few bookings in conversations nobody sees (bots/rehearsal.py),
+    with the embedded recognizer only (a cloud one is billed for each message, and may be
+    slow to answer at start)."""
+    recognizer = app.get(RECOGNIZER)
+    if recognizer is None or recognizer.backend != "embedded":
+        return
+    started = time.perf_counter()
+    turns = await rehearse(app[BOT].dialog)
+    logger.info("Rehearsed %d turns in %.2f s", turns, time.perf_counter() - started)
+
+
 async def tune_garbage_collector(app: web.Application) -> None:
     """After warm-up: the objects made so far (modules, recognizer models) live as long as
     the process, so the collector stops scanning them, and it runs less often. Under load
@@ -197,6 +211,7 @@ def main() -> None:
         config = DefaultConfig.from_env()
         use_log_format(config.LOG_FORMAT)
         app = create_app(config)
+        app.on_startup.append(rehearse_bookings)
         app.on_startup.append(tune_garbage_collector)
     except ConfigError as error:
         logger.error("Cannot start: %s", error)

@@ -4,7 +4,7 @@ from botbuilder import schema as models
 
 class Channels:
     console: str
-    directline: str
+    direct_line: str
     emulator: str
     ms_teams: str
     test: str

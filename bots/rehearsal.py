@@ -24,6 +24,7 @@ from botbuilder.schema import (
 
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
 from channel.turn_context import ShallowCopyTurnContext
+from helpers.datetime_helper import ordinal_suffix
 from storage.bot_state import ConversationState, UserState
 from storage.memory import MemoryStorage
 
@@ -48,13 +49,18 @@ class _Nowhere(BotAdapter):
         raise NotImplementedError
 
 
+def travel_day(today: date) -> date:
+    """The day the rehearsed bookings fly: weeks ahead, on a day whose `month/day/year` is
+    no other day's (`5/12/2027` would be two days, and the bot would ask which)."""
+    day = today + timedelta(days=45)
+    return day if day.day > 12 else day + timedelta(days=13)
+
+
 def bookings(today: date) -> list[list[str]]:
     """The messages of bookings as people make them, with every form of date the quick path
     reads, all of days to come."""
-    day = today + timedelta(days=45)
-    if day.day <= 12:  # `5/12/2027` would be two days, and the bot would ask which
-        day += timedelta(days=13)
-    nth = f"{day.day}{_suffix(day.day)}"
+    day = travel_day(today)
+    nth = f"{day.day}{ordinal_suffix(day.day)}"
     dates = [
         f"{day:%B} {nth} {day.year}",
         f"the {nth} of {day:%B} {day.year}",
@@ -71,12 +77,6 @@ def bookings(today: date) -> list[list[str]]:
             ["I need to get to New York", "from Berlin", "help", when, "yes please"],
         ]
     return plans
-
-
-def _suffix(day: int) -> str:
-    if 11 <= day <= 13:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
 async def rehearse(dialog: Dialog, adapter: BotAdapter | None = None) -> int:

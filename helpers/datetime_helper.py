@@ -69,3 +69,10 @@ def day_and_month_unclear(said: str) -> bool:
         first != second and int(first) <= 12 and int(second) <= 12
         for first, second, _ in _NUMERIC_DATE.findall(said)
     )
+
+
+def ordinal_suffix(day: int) -> str:
+    """English: `st` for 1, `nd` for 22, `th` for 11 and 13."""
+    if day % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")

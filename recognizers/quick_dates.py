@@ -26,6 +26,8 @@ from recognizers_number.resources.base_numbers import BaseNumbers
 from recognizers_number.resources.english_numeric import EnglishNumeric
 from recognizers_text import ModelResult
 
+from helpers.datetime_helper import ordinal_suffix
+
 # Common words that are, or begin like, words of recognizers-text's patterns, but only ever
 # join other words into a mention: no text made of them and words that are not anchors
 # holds a date.
@@ -202,7 +204,7 @@ def _resolve(match: re.Match[str], today: date) -> tuple[str, list[date]] | None
         month, day = (second, first) if first > 12 else (first, second)
         return _day(int(parts["y"]), month, day)
     day = int(parts["day"])
-    if "suffix" in parts and parts["suffix"] != _ordinal_suffix(day):
+    if "suffix" in parts and parts["suffix"] != ordinal_suffix(day):
         return None
     month = MONTHS[parts["month"]]
     if "year" in parts:
@@ -222,12 +224,6 @@ def _day(year: int, month: int, day: int) -> tuple[str, list[date]] | None:
     if not (1 <= month <= 12 and 1 <= day <= calendar.monthrange(year, month)[1]):
         return None
     return _exact(date(year, month, day))
-
-
-def _ordinal_suffix(day: int) -> str:
-    if day % 100 in (11, 12, 13):
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(day % 10, "th")
 
 
 def _result(match: re.Match[str], timex: str, days: list[date]) -> ModelResult:

@@ -57,8 +57,8 @@ def travel_day(today: date) -> date:
 
 
 def bookings(today: date) -> list[list[str]]:
-    """The messages of bookings as people make them, with every form of date the quick path
-    reads, all of days to come."""
+    """The messages of bookings as people make them, in the date forms they type most, all of
+    days to come."""
     day = travel_day(today)
     nth = f"{day.day}{ordinal_suffix(day.day)}"
     dates = [

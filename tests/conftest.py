@@ -27,6 +27,7 @@ from aiohttp import ClientError, ClientSession, web
 from aiohttp.test_utils import TestServer
 from botbuilder.core import (
     AutoSaveStateMiddleware,
+    BotAdapter,
     ConversationState,
     IntentScore,
     MemoryStorage,
@@ -35,7 +36,7 @@ from botbuilder.core import (
 )
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnResult, DialogTurnStatus
-from botbuilder.schema import Activity, ActivityTypes
+from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -297,6 +298,24 @@ def reset(writer: asyncio.StreamWriter) -> None:
     linger = struct.pack("ii", 1, 0)
     writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
     writer.transport.abort()
+
+
+class RecordingAdapter(BotAdapter):
+    """An adapter that keeps what the bot sends."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sent: list[Activity] = []
+
+    async def send_activities(self, context, activities):
+        self.sent.extend(activities)
+        return [ResourceResponse(id=f"reply-{len(self.sent)}") for _ in activities]
+
+    async def update_activity(self, context, activity):
+        raise NotImplementedError
+
+    async def delete_activity(self, context, reference):
+        raise NotImplementedError
 
 
 class RecordingProxy:

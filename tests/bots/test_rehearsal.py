@@ -6,33 +6,13 @@ from datetime import date
 
 import pytest
 from aiohttp import ClientSession
-from botbuilder.core import BotAdapter, TurnContext
-from botbuilder.schema import Activity, ResourceResponse
 
 from bots.rehearsal import bookings, rehearse, travel_day
 from config import DefaultConfig
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from flight_booking_recognizer import FlightBookingRecognizer
-from tests.conftest import EmulatorClient, StubConnector, start_app_process
-
-
-class Recording(BotAdapter):
-    def __init__(self) -> None:
-        super().__init__()
-        self.said: dict[str, list[str | None]] = defaultdict(list)
-
-    async def send_activities(
-        self, context: TurnContext, activities: list[Activity]
-    ) -> list[ResourceResponse]:
-        self.said[context.activity.conversation.id] += [activity.text for activity in activities]
-        return [ResourceResponse(id="") for _ in activities]
-
-    async def update_activity(self, context, activity):
-        raise NotImplementedError
-
-    async def delete_activity(self, context, reference):
-        raise NotImplementedError
+from tests.conftest import EmulatorClient, RecordingAdapter, StubConnector, start_app_process
 
 
 async def test_each_rehearsed_booking_goes_as_a_users_would() -> None:
@@ -40,13 +20,16 @@ async def test_each_rehearsed_booking_goes_as_a_users_would() -> None:
         FlightBookingRecognizer(DefaultConfig.from_env({"RECOGNIZER": "embedded"})),
         BookingDialog(),
     )
-    channel = Recording()
+    channel = RecordingAdapter()
     day = travel_day(date.today())
 
     turns = await rehearse(dialog, channel)
+    said = defaultdict(list)
+    for reply in channel.sent:
+        said[reply.conversation.id].append(reply.text)
 
     assert turns == sum(1 + len(texts) for texts in bookings(date.today())) == 84
-    assert channel.said["rehearsal-0"] == [
+    assert said["rehearsal-0"] == [
         None,  # the welcome card
         "What can I help you with today?",
         "From what city will you be travelling?",
@@ -55,12 +38,12 @@ async def test_each_rehearsed_booking_goes_as_a_users_would() -> None:
         f"I have you booked to Paris from Berlin on {day}",
         "What else can I do for you?",
     ]
-    assert channel.said["rehearsal-1"][-2:] == [
+    assert said["rehearsal-1"][-2:] == [
         f"Please confirm, I have you traveling to: Seattle from: London on: {day}.",
         "What else can I do for you?",
     ]
-    booked = [said for said in channel.said.values() if any("booked" in (t or "") for t in said)]
-    assert (len(channel.said), len(booked)) == (18, 12)
+    booked = [texts for texts in said.values() if any("booked" in (t or "") for t in texts)]
+    assert (len(said), len(booked)) == (18, 12)
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ activity as it was."""
 import gc
 
 import pytest
-from botbuilder.core import BotAdapter, MessageFactory, TurnContext
+from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
@@ -12,28 +12,12 @@ from botbuilder.schema import (
     CardAction,
     ChannelAccount,
     ConversationAccount,
-    ResourceResponse,
     SuggestedActions,
 )
 
 from channel.activity_json import to_json
 from channel.turn_context import ShallowCopyTurnContext
-
-
-class RecordingAdapter(BotAdapter):
-    def __init__(self) -> None:
-        super().__init__()
-        self.sent: list[Activity] = []
-
-    async def send_activities(self, context, activities):
-        self.sent.extend(activities)
-        return [ResourceResponse(id=f"reply-{len(self.sent)}") for _ in activities]
-
-    async def update_activity(self, context, activity):
-        raise NotImplementedError
-
-    async def delete_activity(self, context, reference):
-        raise NotImplementedError
+from tests.conftest import RecordingAdapter
 
 
 def incoming(delivery_mode: str | None = None) -> Activity:

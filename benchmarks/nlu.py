@@ -28,7 +28,7 @@ from typing import Any
 
 from booking_details import BookingDetails
 from helpers.airports import MODEL_FILE
-from helpers.datetime_helper import is_definite
+from helpers.datetime_helper import AS_OF, is_definite
 from helpers.luis_helper import Intent, booking_details, top_intent
 from recognizers.dates import find_dates
 from recognizers.embedded_recognizer import EmbeddedRecognizer
@@ -120,39 +120,51 @@ def evaluate(recognizer: EmbeddedRecognizer, rows: list[dict[str, Any]]) -> Repo
     report = Report()
     for row in rows:
         today = day_of(row)
-        started = time.perf_counter()
-        reading = recognizer.read(row["text"])
-        read_at = time.perf_counter()
-        dates = find_dates(reading.meant, datetime.combine(today, day_time(12)))
-        dated_at = time.perf_counter()
-        result = recognizer.interpret(reading, dates)
-        report.own_seconds.append(read_at - started + time.perf_counter() - dated_at)
-        report.date_seconds.append(dated_at - read_at)
-        tallies = (report.overall, report.kinds[row.get("kind", "all")])
-        intent = top_intent(result)
-        for tally in tallies:
-            tally.total += 1
-            tally.intents_right += intent.value == row["intent"]
-        if intent.value != row["intent"]:
-            report.misses.append(f"intent {intent.value} != {row['intent']}: {row['text']}")
-        if row["intent"] != Intent.BOOK_FLIGHT.value:
-            continue
-        details = booking_details(result)
-        want_date = expected_date(row["date"], today)
-        right = (
-            (details.destination, details.origin) == (row["to"], row["from"])
-            and sorted(details.unsupported_airports) == sorted(row["unsupported"])
-            and date_matches(details.travel_date, want_date)
-        )
-        for tally in tallies:
-            tally.bookings += 1
-            tally.entities_right += right
-        report.wrong_values += wrong_values(details, row, want_date)
-        if not right:
-            got = (details.destination, details.origin, details.unsupported_airports)
-            want = (row["to"], row["from"], row["unsupported"], want_date)
-            report.misses.append(f"entities {(*got, details.travel_date)} != {want}: {row['text']}")
+        # The message is read as of the day it was written on ("today", "yesterday").
+        as_of = AS_OF.set(today)
+        try:
+            evaluate_row(recognizer, row, today, report)
+        finally:
+            AS_OF.reset(as_of)
     return report
+
+
+def evaluate_row(
+    recognizer: EmbeddedRecognizer, row: dict[str, Any], today: date, report: Report
+) -> None:
+    """Read one message of a held-out set and tally what the recognizer made of it."""
+    started = time.perf_counter()
+    reading = recognizer.read(row["text"])
+    read_at = time.perf_counter()
+    dates = find_dates(reading.meant, datetime.combine(today, day_time(12)))
+    dated_at = time.perf_counter()
+    result = recognizer.interpret(reading, dates)
+    report.own_seconds.append(read_at - started + time.perf_counter() - dated_at)
+    report.date_seconds.append(dated_at - read_at)
+    tallies = (report.overall, report.kinds[row.get("kind", "all")])
+    intent = top_intent(result)
+    for tally in tallies:
+        tally.total += 1
+        tally.intents_right += intent.value == row["intent"]
+    if intent.value != row["intent"]:
+        report.misses.append(f"intent {intent.value} != {row['intent']}: {row['text']}")
+    if row["intent"] != Intent.BOOK_FLIGHT.value:
+        return
+    details = booking_details(result)
+    want_date = expected_date(row["date"], today)
+    right = (
+        (details.destination, details.origin) == (row["to"], row["from"])
+        and sorted(details.unsupported_airports) == sorted(row["unsupported"])
+        and date_matches(details.travel_date, want_date)
+    )
+    for tally in tallies:
+        tally.bookings += 1
+        tally.entities_right += right
+    report.wrong_values += wrong_values(details, row, want_date)
+    if not right:
+        got = (details.destination, details.origin, details.unsupported_airports)
+        want = (row["to"], row["from"], row["unsupported"], want_date)
+        report.misses.append(f"entities {(*got, details.travel_date)} != {want}: {row['text']}")
 
 
 def percentile(values: list[float], share: float) -> float:

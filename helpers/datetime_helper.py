@@ -1,7 +1,12 @@
 """Checks on TIMEX expressions (the date format the recognizers return)."""
 
 import re
+from contextvars import ContextVar
 from datetime import date
+
+# The day taken for today: the server's, unless messages are read as of another day (a
+# measurement of messages written on a known day: benchmarks.nlu).
+AS_OF: ContextVar[date | None] = ContextVar("corebot_as_of", default=None)
 
 # One calendar day: `2055-05-05`. Not a range (`(2055-05-05,2055-05-12,P1W)`), a week, a
 # month, a weekday (`XXXX-WXX-5`) or a day without its year (`XXXX-05-05`).
@@ -37,9 +42,14 @@ def is_date(timex: str) -> bool:
     return _DATE.match(timex) is not None
 
 
-def is_past(timex: str, today: date | None = None) -> bool:
-    """True when the TIMEX's calendar day is before today (the server's date)."""
-    return date_part(timex) < (today or date.today()).isoformat()
+def today() -> date:
+    """The server's date, or the day `AS_OF` holds."""
+    return AS_OF.get() or date.today()
+
+
+def is_past(timex: str, day: date | None = None) -> bool:
+    """True when the TIMEX's calendar day is before `day` (by default today)."""
+    return date_part(timex) < (day or today()).isoformat()
 
 
 def is_bookable(timex: str) -> bool:
@@ -47,19 +57,19 @@ def is_bookable(timex: str) -> bool:
     return is_definite(timex) and not is_past(timex)
 
 
-def passed_weekday(said: str, timex: str, today: date | None = None) -> str | None:
+def passed_weekday(said: str, timex: str, day: date | None = None) -> str | None:
     """The weekday TIMEX for `this friday` said after Friday has passed this week.
 
     recognizers-text reads `this friday` as this week's Friday even when it is over; a
     person saying it on Saturday means the next one. Which one is not certain, so the bot
     takes it as a weekday and asks (None: not such a case)."""
     words = said.lower().split()
-    if "this" not in words or not is_definite(timex) or not is_past(timex, today):
+    if "this" not in words or not is_definite(timex) or not is_past(timex, day):
         return None
-    day = date.fromisoformat(date_part(timex))
-    if not any(word.startswith(_WEEKDAY_NAMES[day.weekday()]) for word in words):
+    named = date.fromisoformat(date_part(timex))
+    if not any(word.startswith(_WEEKDAY_NAMES[named.weekday()]) for word in words):
         return None
-    return f"XXXX-WXX-{day.isoweekday()}"
+    return f"XXXX-WXX-{named.isoweekday()}"
 
 
 def day_and_month_unclear(said: str) -> bool:

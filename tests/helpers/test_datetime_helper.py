@@ -51,7 +51,7 @@ def test_date_part(timex: str, date: str) -> None:
     ],
 )
 def test_is_past(timex: str, past: bool) -> None:
-    assert is_past(timex, today=Date(2026, 11, 21)) is past
+    assert is_past(timex, Date(2026, 11, 21)) is past
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,30 @@
 """Where the bot keeps conversation and user state: `STORAGE` picks the store."""
 
-from typing import Protocol, runtime_checkable
-
-from botbuilder.core import Storage
+from typing import Any, Protocol, runtime_checkable
 
 from config import ConfigError, DefaultConfig
 from storage.memory import MemoryStorage
+
+
+class Storage(Protocol):
+    """A store of items: each a JSON object (plain JSON, nothing else) under a key, with an
+    e-tag that changes whenever the item is written. Every store of the bot keeps this
+    contract (`tests/storage/test_store_contract.py`), on either SDK.
+
+    - `read`: the items found (missing keys are left out), each a new dict holding the
+      stored JSON and its `e_tag`.
+    - `write`: each item under its key. An item whose `e_tag` is `*` overwrites; one with
+      another e-tag is written only if the stored item still has it; one with none only if
+      there is no item yet. Otherwise StateConflict: someone wrote it since it was read.
+      The written item gets its new `e_tag`.
+    - `delete`: the items, if there are any.
+    """
+
+    async def read(self, keys: list[str]) -> dict[str, dict[str, Any]]: ...
+
+    async def write(self, changes: dict[str, dict[str, Any]]) -> None: ...
+
+    async def delete(self, keys: list[str]) -> None: ...
 
 
 @runtime_checkable

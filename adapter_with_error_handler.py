@@ -5,45 +5,29 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
+from typing import Any, Protocol
 
 from aiohttp import web
-from botbuilder.core import (
-    Bot,
-    BotAdapter,
-    ConversationState,
-    InvokeResponse,
-    TurnContext,
-    serializer_helper,
-)
-from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import (
-    Activity,
-    ActivityTypes,
-    ConversationReference,
-    DeliveryModes,
-    ResourceResponse,
-)
-from botframework.connector import Channels
-from botframework.connector.aio import ConnectorClient
-from botframework.connector.auth import (
-    AppCredentials,
-    AuthenticateRequestResult,
-    BotFrameworkAuthentication,
-    ClaimsIdentity,
-    ConnectorFactory,
-    UserTokenClient,
-)
-from msrest.serialization import Model
 
 import telemetry
-from channel.activity_json import to_json
 from channel.connector import BotConnector, DeliveryFailed
 from channel.conversation_turns import REDELIVERED, ConversationTurns
 from channel.requests import InvalidRequest, error_response, read_activity, refused
-from channel.sdk_clients import SdkClients
 from channel.signing_keys import SigningKeysUnavailable
-from channel.turn_context import ShallowCopyTurnContext
 from helpers.message_helper import question
+from sdk import (
+    Activity,
+    ActivityTypes,
+    Authentication,
+    Channels,
+    ConversationReference,
+    DeliveryModes,
+    ResourceResponse,
+    SdkAdapter,
+    TurnContext,
+    activity_to_json,
+)
+from storage.bot_state import ConversationState
 from storage.errors import StateConflict, StorageUnreachable
 
 logger = logging.getLogger(__name__)
@@ -53,8 +37,16 @@ WITHHELD = "corebot.withheld_replies"  # turn_state: replies held until the stat
 CONFLICT = "corebot.state_conflict"  # turn_state: the StateConflict that ended the turn
 
 
-class AdapterWithErrorHandler(CloudAdapter):
-    """The SDK's CloudAdapter, hardened; replies go out through `connector`.
+class Bot(Protocol):
+    """What runs a turn: the bot (an ActivityHandler)."""
+
+    async def on_turn(self, turn_context: TurnContext) -> None: ...
+
+
+class AdapterWithErrorHandler(SdkAdapter):
+    """The SDK's CloudAdapter, hardened; replies go out through `connector`. What the SDKs do
+    differently (authentication, the turn context, the reply's token) is `SdkAdapter`'s,
+    in sdk/<build>/adapter.py; the rest is written once, here.
 
     `show_error_details`: send exception texts to the Emulator's inspector. Only for local
     development with authentication off; a deployed bot never reveals them.
@@ -62,7 +54,7 @@ class AdapterWithErrorHandler(CloudAdapter):
 
     def __init__(
         self,
-        auth: BotFrameworkAuthentication,
+        auth: Authentication,
         conversation_state: ConversationState,
         *,
         connector: BotConnector,
@@ -73,7 +65,6 @@ class AdapterWithErrorHandler(CloudAdapter):
         self.connector = connector
         self._show_error_details = show_error_details
         self.turns = ConversationTurns()
-        self._clients = SdkClients(auth)
         self.on_turn_error = self._on_turn_error
 
     # Without the SDK's ws_response: this adapter serves no web sockets.
@@ -106,28 +97,19 @@ class AdapterWithErrorHandler(CloudAdapter):
             if self.turns.is_repeat(conversation, activity.id):
                 return already_processed(activity)
             try:
-                invoke_response = await self.process_activity(authenticated, activity, bot.on_turn)
+                context = await self.run_turn(activity, authenticated, bot.on_turn)
             except Redelivered:
                 return already_processed(activity)
             except Exception:
                 # Errors inside the turn go to on_turn_error; this is the SDK's setup around it.
                 logger.exception("Could not set up a turn")
                 return error_response(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error")
-        if invoke_response is None:
-            return web.Response(status=HTTPStatus.CREATED)
-        body = invoke_response.body
-        if isinstance(body, Model):
-            body = serializer_helper(body)
-        return web.json_response(body, status=invoke_response.status)
+        return self.answer(context)
 
-    async def process_activity(
-        self,
-        auth_header_or_authenticate_request_result: str | AuthenticateRequestResult,
-        activity: Activity,
-        logic: Callable[[TurnContext], Awaitable],
-    ) -> InvokeResponse | None:
-        """As the SDK does, but with the turn's SDK clients reused across turns, replies
-        written to JSON by `to_json`, and races for the conversation's state handled.
+    async def run_turn(
+        self, activity: Activity, authenticated: Any, logic: Callable[[TurnContext], Awaitable]
+    ) -> TurnContext:
+        """Run the turn's logic through the middleware, and send its replies.
 
         Replies are held back until the turn's state is saved. When the save loses a race
         (another instance, or another turn, saved the conversation since this turn read it),
@@ -135,20 +117,8 @@ class AdapterWithErrorHandler(CloudAdapter):
         TURN_ATTEMPTS the user is asked to send the message again. Either way nothing the user
         sees comes from a turn whose state was not kept: a booking is never lost or made twice.
         """
-        result = auth_header_or_authenticate_request_result
-        if isinstance(result, str):
-            result = await self.bot_framework_authentication.authenticate_request(activity, result)
-        activity.caller_id = result.caller_id
         for attempt in range(1, TURN_ATTEMPTS + 1):
-            context = self._create_turn_context(
-                activity,
-                result.claims_identity,
-                result.audience,
-                await self._clients.connector_client(result, activity.service_url),
-                await self._clients.user_token_client(result.claims_identity),
-                logic,
-                result.connector_factory,
-            )
+            context = await self.turn_context(activity, authenticated, logic)
             context.turn_state[WITHHELD] = []
             await self.run_pipeline(context, logic)
             if context.turn_state.get(REDELIVERED):
@@ -182,34 +152,26 @@ class AdapterWithErrorHandler(CloudAdapter):
                 activity.conversation.id,
                 error,
             )
-        if activity.delivery_mode == DeliveryModes.expect_replies:
-            replies = [to_json(reply) for reply in context.buffered_reply_activities]
-            return InvokeResponse(status=HTTPStatus.OK, body={"activities": replies})
-        return self._process_turn_results(context)
-
-    def _create_turn_context(
-        self,
-        activity: Activity,
-        claims_identity: ClaimsIdentity,
-        oauth_scope: str,
-        connector_client: ConnectorClient,
-        user_token_client: UserTokenClient,
-        logic: Callable[[TurnContext], Awaitable],
-        connector_factory: ConnectorFactory,
-    ) -> TurnContext:
-        """As the SDK does, with our turn context."""
-        context = ShallowCopyTurnContext(self, activity)
-        context.turn_state[self.BOT_IDENTITY_KEY] = claims_identity
-        context.turn_state[self.BOT_CONNECTOR_CLIENT_KEY] = connector_client
-        context.turn_state[self.USER_TOKEN_CLIENT_KEY] = user_token_client
-        context.turn_state[self.BOT_CALLBACK_HANDLER_KEY] = logic
-        context.turn_state[self.CONNECTOR_FACTORY_KEY] = connector_factory
-        context.turn_state[self.BOT_OAUTH_SCOPE_KEY] = oauth_scope
         return context
 
-    async def _authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:
+    def answer(self, context: TurnContext) -> web.Response:
+        """The HTTP answer to the turn's request: its replies for `expectReplies`, an invoke's
+        response (501 when the bot gave none), else 201."""
+        activity = context.activity
+        if activity.delivery_mode == DeliveryModes.expect_replies:
+            replies = [activity_to_json(reply) for reply in context.buffered_reply_activities]
+            return web.json_response({"activities": replies}, status=HTTPStatus.OK)
+        if activity.type == ActivityTypes.invoke:
+            result = self.invoke_result(context)
+            if result is None:
+                return web.Response(status=HTTPStatus.NOT_IMPLEMENTED)
+            status, body = result
+            return web.json_response(body, status=status)
+        return web.Response(status=HTTPStatus.CREATED)
+
+    async def _authenticate(self, activity: Activity, header: str) -> Any:
         try:
-            return await self.bot_framework_authentication.authenticate_request(activity, header)
+            return await self.authenticate(activity, header)
         except SigningKeysUnavailable:
             raise InvalidRequest(
                 HTTPStatus.SERVICE_UNAVAILABLE,
@@ -217,7 +179,7 @@ class AdapterWithErrorHandler(CloudAdapter):
                 {"Retry-After": "30"},
             ) from None
         except Exception as error:
-            # The SDK signals a bad token with PermissionError, PyJWT errors and bare Exceptions.
+            # The SDKs signal a bad token with PermissionError, PyJWT errors and bare Exceptions.
             logger.warning("Authentication failed: %s", type(error).__name__)
             raise InvalidRequest(HTTPStatus.UNAUTHORIZED, "authentication failed") from None
 
@@ -238,24 +200,24 @@ class AdapterWithErrorHandler(CloudAdapter):
             if activity.type == "delay":
                 await asyncio.sleep((activity.value or 1000) / 1000)
             elif activity.type == ActivityTypes.invoke_response:
-                context.turn_state[self._INVOKE_RESPONSE_KEY] = activity
+                self.keep_invoke_response(context, activity)
             elif activity.type == ActivityTypes.trace and activity.channel_id != Channels.emulator:
                 pass  # traces are for the Emulator only
             else:
-                response = await self.connector.send(activity, _credentials(context))
+                response = await self.connector.send(activity, self.reply_auth(context))
             responses.append(response or ResourceResponse(id=""))
         return responses
 
-    async def update_activity(self, context: TurnContext, activity: Activity):
-        response = await self.connector.update(activity, _credentials(context))
+    async def update_activity(self, context: TurnContext, activity: Activity) -> Any:
+        response = await self.connector.update(activity, self.reply_auth(context))
         return response if response.id else None
 
-    async def delete_activity(self, context: TurnContext, reference: ConversationReference):
+    async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
         await self.connector.delete(
             reference.service_url or context.activity.service_url,
             reference.conversation.id,
             reference.activity_id,
-            _credentials(context),
+            self.reply_auth(context),
         )
 
     async def _release_replies(self, context: TurnContext) -> None:
@@ -274,7 +236,7 @@ class AdapterWithErrorHandler(CloudAdapter):
         """Tell the user, then forget the conversation so nobody stays stuck in a broken state.
 
         Whatever else fails on the way is added to the one log record of the error. A lost
-        race for the state is no error: `process_activity` runs the turn again. When the store
+        race for the state is no error: `run_turn` runs the turn again. When the store
         cannot be reached, the user is asked to try again and the stored state is kept.
         """
         if isinstance(error, StateConflict):
@@ -319,18 +281,10 @@ class AdapterWithErrorHandler(CloudAdapter):
 
     async def _forget_conversation(self, turn_context: TurnContext) -> str | None:
         try:
-            # BotState.delete forgets nothing unless the state was loaded this turn.
-            await self._conversation_state.load(turn_context)
             await self._conversation_state.delete(turn_context)
         except Exception as failure:
             return f"the conversation state could not be deleted: {failure}"
         return None
-
-
-def _credentials(context: TurnContext) -> AppCredentials | None:
-    """The credentials the SDK made for this turn's connector (empty when auth is off)."""
-    client = context.turn_state.get(BotAdapter.BOT_CONNECTOR_CLIENT_KEY)
-    return client.config.credentials if client is not None else None
 
 
 def error_trace(error: Exception) -> Activity:

@@ -8,6 +8,16 @@ if __name__ == "__main__":
     # scanned them again and again while they were made: a third of the time to start.
     # tune_garbage_collector freezes them and turns the collector back on.
     gc.disable()
+    import logging as _logging
+
+    from config import ConfigError
+
+    try:
+        import sdk
+    except ConfigError as _error:
+        _logging.basicConfig(format="%(levelname)s %(message)s")
+        _logging.getLogger("app").error("Cannot start: %s", _error)
+        raise SystemExit(2) from None
 
 import asyncio
 import contextlib
@@ -17,24 +27,17 @@ import time
 from collections.abc import AsyncIterator
 
 from aiohttp import web
-from botbuilder.core import Storage
-from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthentication
-from botframework.connector.auth import (
-    BotFrameworkAuthentication,
-    PasswordServiceClientCredentialFactory,
-)
 
+import sdk
 from adapter_with_error_handler import AdapterWithErrorHandler
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
 from bots.rehearsal import rehearse
-from channel import signing_keys
 from channel.conversation_turns import RecentActivities
 from channel.http_client import Proxies
 from config import ConfigError, DefaultConfig
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from flight_booking_recognizer import FlightBookingRecognizer
-from helpers.dialog_helper import make_dialog_memory_on_first_use
 from helpers.luis_helper import IntentRecognizer
 from recognizers import dates
 from recognizers.lexicon import lexicon
@@ -46,7 +49,7 @@ from serving import (
     allowed_connections,
     request_checks,
 )
-from storage import ConnectedStorage, create_storage
+from storage import ConnectedStorage, Storage, create_storage
 from storage.bot_state import ConversationState, UserState
 from storage.errors import StorageUnavailable
 from telemetry.logs import TEXT_FORMAT, use_log_format
@@ -69,12 +72,17 @@ def create_app(
     *,
     storage: Storage | None = None,
     recognizer: IntentRecognizer | None = None,
-    auth: BotFrameworkAuthentication | None = None,
+    auth: sdk.Authentication | None = None,
     recorder: Recorder | None = None,
 ) -> web.Application:
     """Wire the bot. By default: the storage `STORAGE` picks, the recognizer `RECOGNIZER`
     picks, Bot Framework authentication as the `MicrosoftApp*` settings say, and telemetry
     as its settings say (none: no cost)."""
+    if config.BOT_SDK != sdk.NAME:
+        raise ConfigError(
+            f"BOT_SDK is {config.BOT_SDK}, but this process runs the {sdk.NAME} build: "
+            "BOT_SDK is read once, as the process starts"
+        )
     connections = ConnectionLimit(config.MAX_CONNECTIONS)
     recorder = recorder or recorder_for(config)
     app = web.Application(
@@ -92,12 +100,10 @@ def create_app(
         recognizer = app[RECOGNIZER] = FlightBookingRecognizer(config)
         app.cleanup_ctx.append(recognizer_session)
     dialog = MainDialog(recorder.recognizer(recognizer), BookingDialog())
-    make_dialog_memory_on_first_use()
-
-    signing_keys.install(timeout=config.OUTBOUND_TIMEOUT)
+    sdk.patch_sdk(outbound_timeout=config.OUTBOUND_TIMEOUT)
     dates.recent.resize(config.RECOGNITION_CACHE_SIZE)
     app[ADAPTER] = AdapterWithErrorHandler(
-        auth or bot_authentication(config),
+        auth or sdk.authentication(config),
         conversation_state,
         connector=recorder.connector(
             timeout=config.OUTBOUND_TIMEOUT,
@@ -120,17 +126,6 @@ def create_app(
         app[DIRECT_LINE].add_routes(app.router)
     app.on_startup.append(warm_up)
     return app
-
-
-def bot_authentication(config: DefaultConfig) -> BotFrameworkAuthentication:
-    """Bot Framework authentication as the `MicrosoftApp*` settings say; none without an app
-    id (local development), whatever `MicrosoftAppType` says: botbuilder's SingleTenant and
-    UserAssignedMSI credentials refuse an empty app id."""
-    if config.APP_ID:
-        return ConfigurationBotFrameworkAuthentication(config)
-    return ConfigurationBotFrameworkAuthentication(
-        config, credentials_factory=PasswordServiceClientCredentialFactory()
-    )
 
 
 async def storage_session(app: web.Application) -> AsyncIterator[None]:

@@ -19,6 +19,27 @@ class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it."""
 
 
+SDKS = ("botbuilder", "agents")
+
+
+def bot_sdk(environ: Mapping[str, str] = os.environ) -> str:
+    """The SDK the bot runs on, `BOT_SDK`: `botbuilder` (the Bot Framework SDK, the default)
+    or `agents` (the Microsoft 365 Agents SDK). It is read once, when the `sdk` package is
+    first imported: the dialogs' classes derive from the chosen SDK's."""
+    return _Environment(environ).choice("BOT_SDK", SDKS, SDKS[0])
+
+
+@dataclass(frozen=True)
+class SdkSettings:
+    """The SDK the bot runs on (see `bot_sdk`)."""
+
+    BOT_SDK: str = SDKS[0]
+
+    @classmethod
+    def read(cls, env: "_Environment") -> Self:
+        return cls(BOT_SDK=env.choice("BOT_SDK", SDKS, cls.BOT_SDK))
+
+
 @dataclass(frozen=True)
 class ServingSettings:
     """Serving /api/messages."""
@@ -275,6 +296,7 @@ class TelemetrySettings:
 
 
 GROUPS = (
+    SdkSettings,
     ServingSettings,
     IdentitySettings,
     LanguageSettings,
@@ -286,6 +308,7 @@ GROUPS = (
 
 @dataclass(frozen=True)
 class DefaultConfig(
+    SdkSettings,
     ServingSettings,
     IdentitySettings,
     LanguageSettings,

@@ -2,16 +2,17 @@
 
 import logging
 
-from botbuilder.core import Recognizer, RecognizerResult, TurnContext
-
 from config import DefaultConfig
+from helpers.luis_helper import SupportsRecognize
 from recognizers.clu_recognizer import CluRecognizer
 from recognizers.embedded_recognizer import EmbeddedRecognizer
+from recognizers.result import RecognizerResult
+from sdk import TurnContext
 
 logger = logging.getLogger(__name__)
 
 
-class FlightBookingRecognizer(Recognizer):
+class FlightBookingRecognizer:
     """`auto` (the default): LUIS if its three settings are set, else CLU if its four are,
     else the embedded recognizer. `none` reproduces the original's "LUIS is not configured"."""
 
@@ -51,7 +52,7 @@ def choose_backend(config: DefaultConfig) -> str:
     return "embedded"
 
 
-def _create(backend: str, config: DefaultConfig) -> Recognizer | None:
+def _create(backend: str, config: DefaultConfig) -> SupportsRecognize | None:
     match backend:
         case "embedded":
             return EmbeddedRecognizer.from_file(remember=config.RECOGNITION_CACHE_SIZE)
@@ -67,8 +68,8 @@ def _create(backend: str, config: DefaultConfig) -> Recognizer | None:
     return None
 
 
-def _luis(config: DefaultConfig) -> Recognizer:
+def _luis(config: DefaultConfig) -> SupportsRecognize:
     # Imported only here: the LUIS client is large and only RECOGNIZER=luis needs it.
-    from recognizers.luis_recognizer import LuisRecognizer
+    from sdk.luis import LuisRecognizer
 
     return LuisRecognizer(config.LUIS_APP_ID, config.LUIS_API_KEY, config.LUIS_API_HOST_NAME)

@@ -4,12 +4,9 @@ import json
 from functools import cache
 from pathlib import Path
 
-from botbuilder.core import MessageFactory, TurnContext
-from botbuilder.schema import Attachment, ChannelAccount
-from botframework.connector import Channels
-
 from bots.dialog_bot import DialogBot
 from helpers.dialog_helper import repeat_question
+from sdk import Attachment, ChannelAccount, Channels, MessageFactory, TurnContext
 
 WELCOME_CARD = Path(__file__).resolve().parent.parent / "cards" / "welcomeCard.json"
 

@@ -3,21 +3,21 @@
 from http import HTTPStatus
 from typing import Any
 
-from botbuilder.core import (
-    ActivityHandler,
-    BotState,
-    ConversationState,
-    InvokeResponse,
-    TurnContext,
-    UserState,
-)
-from botbuilder.dialogs import Dialog
-from botbuilder.schema import Activity, ActivityTypes
-
 from channel.conversation_turns import RecentActivities
 from helpers.dialog_helper import repeat_question, run_dialog
 from helpers.message_helper import statement
 from helpers.user_text import clean, is_too_long
+from sdk import (
+    Activity,
+    ActivityHandler,
+    ActivityTypes,
+    Dialog,
+    InvokeResponse,
+    TurnContext,
+    entity_fields,
+)
+from storage.bot_state import BotState, ConversationState, UserState
+from storage.dialog_state import DialogStateCodec
 
 
 class DialogBot(ActivityHandler):
@@ -35,7 +35,9 @@ class DialogBot(ActivityHandler):
         self.conversation_state = conversation_state
         self.user_state = user_state
         self.dialog = dialog
-        self.dialog_state = conversation_state.create_property("DialogState")
+        self.dialog_state = conversation_state.create_property(
+            "DialogState", DialogStateCodec(dialog)
+        )
         self.recent_activities = recent_activities
 
     async def on_turn(self, turn_context: TurnContext) -> None:
@@ -90,8 +92,6 @@ class DialogBot(ActivityHandler):
         if sender is not None and sender.id:
             states.append(self.user_state)
         for state in states:
-            # BotState.delete forgets nothing unless the state was loaded this turn.
-            await state.load(turn_context)
             await state.delete(turn_context)
 
     async def save(self, turn_context: TurnContext) -> None:
@@ -113,7 +113,7 @@ def without_bot_mention(activity: Activity) -> str:
     for entity in activity.entities or []:
         if not bot_id or not isinstance(entity.type, str) or entity.type.lower() != "mention":
             continue
-        fields = entity.additional_properties or {}
+        fields = entity_fields(entity)
         mentioned, written = fields.get("mentioned"), fields.get("text")
         if isinstance(mentioned, dict) and mentioned.get("id") == bot_id and written:
             text = text.replace(str(written), "").strip()

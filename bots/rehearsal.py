@@ -11,20 +11,16 @@ Nothing leaves the process: the replies go nowhere, and the state is kept apart.
 import logging
 from datetime import date, timedelta
 
-from botbuilder.core import BotAdapter, TurnContext
-from botbuilder.dialogs import Dialog
-from botbuilder.schema import (
+from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
+from helpers.datetime_helper import ordinal_suffix
+from sdk import (
     Activity,
     ActivityTypes,
     ChannelAccount,
     ConversationAccount,
-    ConversationReference,
-    ResourceResponse,
+    Dialog,
+    RecordingAdapter,
 )
-
-from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
-from channel.turn_context import ShallowCopyTurnContext
-from helpers.datetime_helper import ordinal_suffix
 from storage.bot_state import ConversationState, UserState
 from storage.memory import MemoryStorage
 
@@ -32,21 +28,6 @@ logger = logging.getLogger(__name__)
 
 # A channel that shows suggested actions, as Web Chat and the Emulator do.
 CHANNEL = "directline"
-
-
-class _Nowhere(BotAdapter):
-    """An adapter whose replies go nowhere."""
-
-    async def send_activities(
-        self, context: TurnContext, activities: list[Activity]
-    ) -> list[ResourceResponse]:
-        return [ResourceResponse(id="") for _ in activities]
-
-    async def update_activity(self, context: TurnContext, activity: Activity) -> None:
-        raise NotImplementedError
-
-    async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
-        raise NotImplementedError
 
 
 def travel_day(today: date) -> date:
@@ -79,19 +60,19 @@ def bookings(today: date) -> list[list[str]]:
     return plans
 
 
-async def rehearse(dialog: Dialog, adapter: BotAdapter | None = None) -> int:
+async def rehearse(dialog: Dialog, adapter: RecordingAdapter | None = None) -> int:
     """Run `bookings` through a bot with `dialog` and state of its own, its replies to
     `adapter` (by default nowhere); the number of turns run."""
     storage = MemoryStorage()
     bot = DialogAndWelcomeBot(ConversationState(storage), UserState(storage), dialog)
-    adapter = adapter or _Nowhere()
+    adapter = adapter or RecordingAdapter(keep=False)
     turns = 0
     for number, texts in enumerate(bookings(date.today())):
         user = ChannelAccount(id=f"rehearsal-user-{number}")
         joined = _activity(number, user, ActivityTypes.conversation_update, members_added=[user])
         said = [_activity(number, user, ActivityTypes.message, text=text) for text in texts]
         for activity in (joined, *said):
-            await adapter.run_pipeline(ShallowCopyTurnContext(adapter, activity), bot.on_turn)
+            await adapter.run_pipeline(adapter.turn_context(activity), bot.on_turn)
             turns += 1
     return turns
 

@@ -12,14 +12,13 @@ import logging
 import os
 import socket
 import ssl
+from typing import Protocol
 from urllib.parse import quote
 
-from botbuilder.schema import Activity, ResourceResponse
-from botframework.connector.auth import AppCredentials, AuthenticationConstants
 from yarl import URL
 
-from channel.activity_json import to_json
 from channel.http_client import IDLE_TIMEOUT, MAX_RESPONSE_BODY, HttpClient, ProtocolError, Proxies
+from sdk import Activity, ResourceResponse, activity_to_json
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +31,13 @@ class DeliveryFailed(Exception):
         self.operation = operation
         self.host = host
         self.reason = reason
+
+
+class ReplyAuth(Protocol):
+    """What signs the bot's calls to the channel: the bot's token for it (each SDK gets it its
+    own way: sdk/<build>/adapter.py)."""
+
+    async def token(self) -> str | None: ...
 
 
 class BotConnector:
@@ -48,7 +54,6 @@ class BotConnector:
         self._idle_timeout = idle_timeout
         self._proxies = proxies
         self._client: HttpClient | None = None
-        self._credentials: dict[tuple[type, str, str], AppCredentials] = {}
 
     async def open(self) -> None:
         if self._client is not None:
@@ -64,29 +69,25 @@ class BotConnector:
             client, self._client = self._client, None
             await client.close()
 
-    async def send(
-        self, activity: Activity, credentials: AppCredentials | None = None
-    ) -> ResourceResponse:
+    async def send(self, activity: Activity, auth: ReplyAuth | None = None) -> ResourceResponse:
         conversation_id = activity.conversation.id
         if activity.reply_to_id:
             url = _activity_url(activity.service_url, conversation_id, activity.reply_to_id)
             # The SDK's reply_to_activity sends this header too.
             headers = {"x-ms-conversation-id": conversation_id}
             body = await self._call(
-                "reply_to_activity", "POST", url, credentials, to_json(activity), headers
+                "reply_to_activity", "POST", url, auth, activity_to_json(activity), headers
             )
         else:
             url = _activity_url(activity.service_url, conversation_id)
             body = await self._call(
-                "send_to_conversation", "POST", url, credentials, to_json(activity)
+                "send_to_conversation", "POST", url, auth, activity_to_json(activity)
             )
         return _resource_response(body)
 
-    async def update(
-        self, activity: Activity, credentials: AppCredentials | None = None
-    ) -> ResourceResponse:
+    async def update(self, activity: Activity, auth: ReplyAuth | None = None) -> ResourceResponse:
         url = _activity_url(activity.service_url, activity.conversation.id, activity.id)
-        body = await self._call("update_activity", "PUT", url, credentials, to_json(activity))
+        body = await self._call("update_activity", "PUT", url, auth, activity_to_json(activity))
         return _resource_response(body)
 
     async def delete(
@@ -94,17 +95,17 @@ class BotConnector:
         service_url: str,
         conversation_id: str,
         activity_id: str,
-        credentials: AppCredentials | None = None,
+        auth: ReplyAuth | None = None,
     ) -> None:
         url = _activity_url(service_url, conversation_id, activity_id)
-        await self._call("delete_activity", "DELETE", url, credentials)
+        await self._call("delete_activity", "DELETE", url, auth)
 
     async def _call(
         self,
         operation: str,
         method: str,
         url: URL,
-        credentials: AppCredentials | None,
+        auth: ReplyAuth | None,
         body: dict | None = None,
         headers: dict[str, str] | None = None,
     ) -> bytes:
@@ -120,7 +121,7 @@ class BotConnector:
         deadline = loop.time() + self._timeout
         try:
             async with asyncio.timeout_at(deadline):
-                if token := await self._token(operation, host, credentials):
+                if token := await self._token(operation, host, auth):
                     headers["Authorization"] = f"Bearer {token}"
                 for attempt in itertools.count():
                     # No redirects: the bearer token is for the Bot Connector alone.
@@ -147,17 +148,11 @@ class BotConnector:
             )
         return response.body
 
-    async def _token(
-        self, operation: str, host: str | None, credentials: AppCredentials | None
-    ) -> str | None:
-        if credentials is None or not _authenticates(credentials):
+    async def _token(self, operation: str, host: str | None, auth: ReplyAuth | None) -> str | None:
+        if auth is None:
             return None
-        key = (type(credentials), credentials.microsoft_app_id, credentials.oauth_scope)
-        # The SDK builds new credentials every turn; msal's token cache lives in the first ones.
-        credentials = self._credentials.setdefault(key, credentials)
         try:
-            # get_access_token blocks, and may call Azure AD through msal.
-            return await asyncio.to_thread(credentials.get_access_token)
+            return await auth.token()
         except Exception as error:
             reason = f"no access token ({type(error).__name__})"
             raise DeliveryFailed(operation, host, reason) from error
@@ -193,12 +188,6 @@ def _segment(identifier: str) -> str:
     if identifier in (".", ".."):
         return identifier.replace(".", "%2E")
     return quote(identifier, safe="")
-
-
-def _authenticates(credentials: AppCredentials) -> bool:
-    """Whether the SDK would sign a request with these credentials (AppCredentials.signed_session)."""
-    app_id = credentials.microsoft_app_id
-    return bool(app_id) and app_id != AuthenticationConstants.ANONYMOUS_SKILL_APP_ID
 
 
 def _resource_response(body: bytes) -> ResourceResponse:

@@ -7,7 +7,8 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from botbuilder.core import BotState, TurnContext
+from sdk import TurnContext
+from storage.bot_state import BotState
 
 REDELIVERED = "corebot.redelivered"  # turn_state: the stored state knows the activity's id
 

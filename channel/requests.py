@@ -8,12 +8,10 @@ from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from botbuilder.schema import Activity
-from msrest.exceptions import DeserializationError
 from yarl import URL
 
 import telemetry
-from channel.activity_json import from_json
+from sdk import Activity, activity_from_json
 
 # Refusals are logged under the adapter's name, where they were logged before this module
 # was split from it: operators' log filters key on it.
@@ -67,8 +65,8 @@ def parse_activity(body: object) -> Activity:
     if not isinstance(body, dict):
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body must be a JSON object (an Activity)")
     try:
-        activity = from_json(Activity, body)
-    except (DeserializationError, TypeError, ValueError, AttributeError):
+        activity = activity_from_json(body)
+    except ValueError:
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body is not a valid Activity") from None
     missing = [
         name

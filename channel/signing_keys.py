@@ -3,7 +3,8 @@
 botframework-connector reads the OpenID metadata and its key set with a synchronous
 `requests.get` that has no timeout, so while login.botframework.com is slow or unreachable
 the whole service stops. `OpenIdMetadata` does the same job with aiohttp, one deadline,
-one fetch shared by concurrent callers, and a pause after a failure.
+one fetch shared by concurrent callers, and a pause after a failure; each build's token
+check reads its keys through it (sdk/<build>/adapter.py).
 """
 
 import asyncio
@@ -15,7 +16,6 @@ from typing import Any
 
 import jwt
 from aiohttp import ClientError, ClientSession
-from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from jwt.algorithms import RSAAlgorithm
 
 KEYS_LIFETIME = 24 * 3600  # seconds; refresh keys this old before using them
@@ -110,22 +110,3 @@ async def _get_json(session: ClientSession, url: str) -> Any:
 
 def _signing_key(jwk: dict[str, Any]) -> SigningKey:
     return SigningKey(RSAAlgorithm.from_jwk(json.dumps(jwk)), jwk.get("endorsements", []))
-
-
-def install(*, timeout: float = 5.0) -> None:
-    """Make every JwtTokenExtractor read signing keys through `OpenIdMetadata`.
-
-    The SDK's own fetch blocks the event loop with no timeout, and botframework-connector
-    is end-of-life, so no fix will come upstream. Every validation path builds its
-    extractor through `JwtTokenExtractor.get_open_id_metadata`, so replacing it is enough.
-    Each call starts afresh, with no keys cached (the app calls it once as it is created).
-    """
-    registry: dict[str, OpenIdMetadata] = {}
-
-    def open_id_metadata(metadata_url: str) -> OpenIdMetadata:
-        metadata = registry.get(metadata_url)
-        if metadata is None:
-            metadata = registry[metadata_url] = OpenIdMetadata(metadata_url, timeout=timeout)
-        return metadata
-
-    JwtTokenExtractor.get_open_id_metadata = staticmethod(open_id_metadata)

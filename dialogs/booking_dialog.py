@@ -4,18 +4,6 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any, cast
 
-from botbuilder.dialogs import (
-    DialogContext,
-    DialogTurnResult,
-    WaterfallDialog,
-    WaterfallStepContext,
-)
-from botbuilder.dialogs.prompts import (
-    PromptOptions,
-    PromptValidatorContext,
-    TextPrompt,
-)
-
 import telemetry
 from booking_details import BookingDetails
 from dialogs.cancel_and_help_dialog import CancelAndHelpDialog
@@ -42,6 +30,15 @@ from helpers.phrases import (
 from helpers.user_text import MAX_ECHO_LENGTH, tidy
 from recognizers.cities import Role
 from recognizers.lexicon import lexicon
+from sdk import (
+    DialogContext,
+    DialogTurnResult,
+    PromptOptions,
+    PromptValidatorContext,
+    TextPrompt,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
 
 WATERFALL = "BookingWaterfall"
 CITY_PROMPT = "CityPrompt"
@@ -129,6 +126,11 @@ class BookingDialog(CancelAndHelpDialog):
 
     def fresh_options(self) -> BookingDetails:
         return BookingDetails()
+
+    def stored_options(self, dialog_id: str, data: Any) -> Any:
+        if dialog_id == WATERFALL and isinstance(data, dict):
+            return BookingDetails.from_json(data)
+        return data
 
     async def claim(self, interruption: Interruption, inner_dc: DialogContext) -> Handler | None:
         handler = await super().claim(interruption, inner_dc)

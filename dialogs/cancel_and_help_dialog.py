@@ -1,11 +1,10 @@
 """A component dialog the user can interrupt with help, cancel or start over at its prompts."""
 
-from botbuilder.dialogs import DialogContext, DialogTurnResult, DialogTurnStatus
-
 import telemetry
 from dialogs.interruptible_dialog import Handler, InterruptibleDialog, Interruption
 from helpers.message_helper import question, statement
 from helpers.phrases import Command
+from sdk import DialogContext, DialogTurnResult, DialogTurnStatus
 
 
 class CancelAndHelpDialog(InterruptibleDialog):

@@ -3,19 +3,19 @@
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 
-from botbuilder.core import TurnContext
-from botbuilder.dialogs.prompts import (
-    ConfirmPrompt,
-    PromptOptions,
-    PromptRecognizerResult,
-    PromptValidatorContext,
-)
-from botbuilder.schema import ActivityTypes
 from recognizers_choice import recognize_boolean
 
 from helpers.message_helper import statement
 from helpers.phrases import has_second_thoughts, yes_or_no
 from recognizers.dates import read
+from sdk import (
+    ActivityTypes,
+    ConfirmPrompt,
+    PromptOptions,
+    PromptRecognizerResult,
+    PromptValidatorContext,
+    TurnContext,
+)
 
 # The one short sentence for an answer that is neither yes nor no, from what was said.
 Aside = Callable[[PromptValidatorContext], Awaitable[str]]

@@ -1,12 +1,10 @@
 """A DateTimePrompt that treats any input it cannot resolve as "not a date"."""
 
-from botbuilder.core import TurnContext
-from botbuilder.dialogs.prompts import DateTimePrompt, PromptOptions, PromptRecognizerResult
-from botbuilder.schema import ActivityTypes
 from recognizers_text import Culture
 
 from recognizers.dates import recognize_off_loop
 from recognizers.lexicon import lexicon
+from sdk import ActivityTypes, DateTimePrompt, PromptOptions, PromptRecognizerResult, TurnContext
 
 
 class DatePrompt(DateTimePrompt):

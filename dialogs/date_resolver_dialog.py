@@ -1,13 +1,5 @@
 """Asks for the travel date until the user gives one calendar day, today or later."""
 
-from botbuilder.dialogs import (
-    DialogContext,
-    DialogTurnResult,
-    WaterfallDialog,
-    WaterfallStepContext,
-)
-from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
-
 from dialogs.cancel_and_help_dialog import CancelAndHelpDialog
 from dialogs.date_prompt import DatePrompt
 from dialogs.interruptible_dialog import (
@@ -25,6 +17,14 @@ from helpers.datetime_helper import (
 )
 from helpers.message_helper import question, statement
 from helpers.phrases import Topic
+from sdk import (
+    DialogContext,
+    DialogTurnResult,
+    PromptOptions,
+    PromptValidatorContext,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
 
 WATERFALL = "DateResolverWaterfall"
 DATE_PROMPT = "DatePrompt"

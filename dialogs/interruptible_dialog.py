@@ -10,16 +10,7 @@ answer.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-
-from botbuilder.core import TurnContext
-from botbuilder.dialogs import (
-    ComponentDialog,
-    Dialog,
-    DialogContext,
-    DialogTurnResult,
-    DialogTurnStatus,
-)
-from botbuilder.schema import ActivityTypes
+from typing import Any
 
 import telemetry
 from booking_details import BookingDetails
@@ -35,6 +26,15 @@ from helpers.luis_helper import (
 )
 from helpers.message_helper import statement
 from helpers.phrases import Command, Topic, asks_about, command_in
+from sdk import (
+    ActivityTypes,
+    ComponentDialog,
+    Dialog,
+    DialogContext,
+    DialogTurnResult,
+    DialogTurnStatus,
+    TurnContext,
+)
 
 Handler = Callable[[DialogContext], Awaitable[DialogTurnResult]]
 
@@ -236,6 +236,11 @@ class InterruptibleDialog(ComponentDialog):
     def fresh_options(self) -> object:
         """The options the dialog starts with when the user starts over."""
         return None
+
+    def stored_options(self, dialog_id: str, data: Any) -> Any:
+        """The options of the waterfall `dialog_id`, read back from the stored state (where
+        they are plain JSON: storage/dialog_state.py)."""
+        return data
 
     async def start_over(self, inner_dc: DialogContext) -> DialogTurnResult:
         await inner_dc.cancel_all_dialogs()

@@ -1,16 +1,5 @@
 """The top of the conversation: asks what the user wants and starts the booking."""
 
-from botbuilder.core import MessageFactory
-from botbuilder.dialogs import (
-    Dialog,
-    DialogContext,
-    DialogTurnResult,
-    WaterfallDialog,
-    WaterfallStepContext,
-)
-from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
-from botbuilder.schema import InputHints
-
 from booking_details import BookingDetails
 from dialogs.interruptible_dialog import (
     Handler,
@@ -22,6 +11,17 @@ from helpers.airports import airports_served
 from helpers.luis_helper import Intent, IntentRecognizer, execute_luis_query
 from helpers.message_helper import question, statement, warn_unsupported_airports
 from helpers.phrases import Command, Topic
+from sdk import (
+    Dialog,
+    DialogContext,
+    DialogTurnResult,
+    InputHints,
+    MessageFactory,
+    PromptOptions,
+    TextPrompt,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
 
 WATERFALL = "MainWaterfall"
 WEATHER = "TODO: get weather flow here"

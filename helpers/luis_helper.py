@@ -5,8 +5,6 @@ from enum import Enum
 from itertools import pairwise
 from typing import Any, Protocol
 
-from botbuilder.core import RecognizerResult, TurnContext
-
 from booking_details import BookingDetails
 from helpers.datetime_helper import (
     date_part,
@@ -17,6 +15,8 @@ from helpers.datetime_helper import (
 )
 from helpers.user_text import echo
 from recognizers.places import place_name
+from recognizers.result import RecognizerResult
+from sdk import TurnContext
 
 logger = logging.getLogger(__name__)
 

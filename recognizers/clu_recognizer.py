@@ -9,9 +9,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiohttp import ClientSession, ClientTimeout
-from botbuilder.core import IntentScore, Recognizer, RecognizerResult, TurnContext
 
 from config import ConfigError
+from recognizers.result import IntentScore, RecognizerResult
+from sdk import TurnContext
 
 API_VERSION = "2024-11-01"
 TIMEOUT_SECONDS = 5
@@ -23,7 +24,7 @@ class CluError(RuntimeError):
     """CLU answered, but not with a prediction we can use."""
 
 
-class CluRecognizer(Recognizer):
+class CluRecognizer:
     def __init__(
         self,
         endpoint: str,

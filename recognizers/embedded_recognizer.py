@@ -13,8 +13,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from botbuilder.core import IntentScore, Recognizer, RecognizerResult, TurnContext
-
 from helpers.airports import MODEL_FILE
 from helpers.luis_helper import GUESSED_ROLE
 from recognizers.cities import City, Words
@@ -35,6 +33,8 @@ from recognizers.language_model import (
 )
 from recognizers.reading import Reading
 from recognizers.recent import Recent
+from recognizers.result import IntentScore, RecognizerResult
+from sdk import TurnContext
 
 # Words that leave a message of cities and dates a message of values (`Paris please`).
 VALUE_FILLER = frozenset(
@@ -45,7 +45,7 @@ VALUE_FILLER = frozenset(
 )
 
 
-class EmbeddedRecognizer(Recognizer):
+class EmbeddedRecognizer:
     """`remember`: how many recent messages' results to keep (those that stay true all day),
     for the next user who types the same."""
 

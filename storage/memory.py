@@ -72,6 +72,10 @@ class MemoryStorage:
         for key in keys:
             self._items.pop(key, None)
 
+    def stored_keys(self) -> list[str]:
+        """The keys of the items kept, for measurements and tests."""
+        return list(self._items)
+
     def stored_bytes(self, key: str) -> int:
         """The size of one item as kept (UTF-8), for measurements."""
         return len(self._items[key][1].encode())

@@ -17,9 +17,6 @@ from time import perf_counter
 from typing import Any, TypeVar
 
 from aiohttp import web
-from botbuilder.core import RecognizerResult, TurnContext
-from botbuilder.dialogs import ComponentDialog, DialogContext, WaterfallDialog
-from botbuilder.schema import Activity
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 from opentelemetry.context import Context
@@ -35,6 +32,8 @@ from yarl import URL
 from channel.connector import BotConnector
 from config import DefaultConfig
 from helpers.luis_helper import IntentRecognizer
+from recognizers.result import RecognizerResult
+from sdk import Activity, ComponentDialog, DialogContext, TurnContext, WaterfallDialog
 from telemetry import CURRENT, Turn
 from telemetry.recorder import LogRecorder
 

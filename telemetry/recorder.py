@@ -12,12 +12,12 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
-from botbuilder.core import BotAdapter, TurnContext
-from botbuilder.core import Middleware as BotMiddleware
 
 from channel.connector import BotConnector
 from config import DefaultConfig
 from helpers.luis_helper import IntentRecognizer
+from sdk import BotAdapter, TurnContext
+from sdk import Middleware as BotMiddleware
 from telemetry import CURRENT, Turn
 
 # The routes whose requests are turns: the channel's, and the local Direct Line's.

@@ -25,18 +25,6 @@ import jwt
 import pytest
 from aiohttp import ClientError, ClientSession, web
 from aiohttp.test_utils import TestServer
-from botbuilder.core import (
-    AutoSaveStateMiddleware,
-    BotAdapter,
-    ConversationState,
-    IntentScore,
-    MemoryStorage,
-    RecognizerResult,
-    TurnContext,
-)
-from botbuilder.core.adapters import TestAdapter
-from botbuilder.dialogs import Dialog, DialogSet, DialogTurnResult, DialogTurnStatus
-from botbuilder.schema import Activity, ActivityTypes, ResourceResponse
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -46,6 +34,20 @@ from yarl import URL
 from app import create_app
 from config import DefaultConfig
 from helpers.luis_helper import booking_details, top_intent
+from recognizers.result import IntentScore, RecognizerResult
+from sdk import (
+    Activity,
+    ActivityTypes,
+    Dialog,
+    DialogSet,
+    DialogTurnResult,
+    DialogTurnStatus,
+    TurnContext,
+)
+from sdk.testing import TestAdapter
+from storage.bot_state import ConversationState
+from storage.dialog_state import DialogStateCodec
+from storage.memory import MemoryStorage
 
 
 @pytest.fixture
@@ -64,23 +66,28 @@ def day_after_tomorrow() -> str:
 
 
 class DialogTestClient:
-    """Runs one dialog on botbuilder's TestAdapter, turn by turn, as botbuilder-testing does."""
+    """Runs one dialog on the SDK's test adapter, turn by turn, as botbuilder-testing does;
+    its state is stored (as JSON, in memory) after every turn."""
 
     def __init__(self, dialog: Dialog, options: Any = None, channel_id: str = "test") -> None:
-        self.conversation_state = ConversationState(MemoryStorage())
-        dialogs = DialogSet(self.conversation_state.create_property("DialogState"))
+        self.storage = MemoryStorage()
+        self.conversation_state = ConversationState(self.storage)
+        dialogs = DialogSet(
+            self.conversation_state.create_property("DialogState", DialogStateCodec(dialog))
+        )
         dialogs.add(dialog)
         self._result: DialogTurnResult | None = None
+        self._key: str | None = None
 
         async def turn(turn_context: TurnContext) -> None:
             dialog_context = await dialogs.create_context(turn_context)
             self._result = result = await dialog_context.continue_dialog()
             if result.status == DialogTurnStatus.Empty:
                 self._result = await dialog_context.begin_dialog(dialog.id, options)
+            await self.conversation_state.save_changes(turn_context)
+            self._key = self.conversation_state.storage_key(turn_context)
 
-        self.adapter = TestAdapter(turn)
-        self.adapter.template.channel_id = channel_id
-        self.adapter.use(AutoSaveStateMiddleware([self.conversation_state]))
+        self.adapter = TestAdapter(turn, channel_id=channel_id)
 
     @property
     def result(self) -> DialogTurnResult:
@@ -90,13 +97,25 @@ class DialogTestClient:
 
     async def send(self, activity: str | Activity) -> list[Activity]:
         """Send one user message and return every reply of that turn."""
-        await self.adapter.receive_activity(activity)
-        replies, self.adapter.activity_buffer = self.adapter.activity_buffer, []
-        return replies
+        return await self.adapter.send(activity)
+
+    async def stored(self) -> dict[str, Any]:
+        """The conversation's record, as the store keeps it."""
+        assert self._key is not None, "no turn has run yet"
+        return (await self.storage.read([self._key]))[self._key]
 
     async def say(self, activity: str | Activity) -> list[str | None]:
         """Send one user message and return the texts of the replies, exactly as sent."""
         return [reply.text for reply in await self.send(activity)]
+
+
+async def _no_logic(turn_context: TurnContext) -> None:
+    pass
+
+
+def turn_context_of(activity: Activity) -> TurnContext:
+    """A turn context for `activity`, as the SDK's test adapter makes one."""
+    return TestAdapter(_no_logic).turn_context(activity)
 
 
 class StubRecognizer:
@@ -148,8 +167,23 @@ def dev_config() -> DefaultConfig:
     return DefaultConfig.from_env({"HOST": "127.0.0.1", "PORT": "0"})
 
 
-class FailingStorage(MemoryStorage):
-    """Memory storage whose next write fails, as a real store can."""
+class SharedMemoryStorage(MemoryStorage):
+    """Memory storage that presents itself as a store behind a connection, as Blob Storage
+    and Cosmos DB do (open, close, problem): the bot reads and writes it as it does those,
+    its calls traced and its activities remembered in the state."""
+
+    async def open(self) -> None:
+        pass
+
+    async def close(self) -> None:
+        pass
+
+    async def problem(self) -> str | None:
+        return None
+
+
+class FailingStorage(SharedMemoryStorage):
+    """A store whose next write fails, as a real store's can."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -298,24 +332,6 @@ def reset(writer: asyncio.StreamWriter) -> None:
     linger = struct.pack("ii", 1, 0)
     writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, linger)
     writer.transport.abort()
-
-
-class RecordingAdapter(BotAdapter):
-    """An adapter that keeps what the bot sends."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.sent: list[Activity] = []
-
-    async def send_activities(self, context, activities):
-        self.sent.extend(activities)
-        return [ResourceResponse(id=f"reply-{len(self.sent)}") for _ in activities]
-
-    async def update_activity(self, context, activity):
-        raise NotImplementedError
-
-    async def delete_activity(self, context, reference):
-        raise NotImplementedError
 
 
 class RecordingProxy:

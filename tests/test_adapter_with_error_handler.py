@@ -1,16 +1,14 @@
 """An unhandled error: the user is told, and the conversation starts afresh."""
 
 import pytest
-from botbuilder.core import ConversationState, MemoryStorage, TurnContext
-from botbuilder.core.adapters import TestAdapter
-from botbuilder.schema import ActivityTypes
-from botframework.connector.auth import PasswordServiceClientCredentialFactory
-from botframework.connector.auth.bot_framework_authentication_factory import (
-    BotFrameworkAuthenticationFactory,
-)
 
 from adapter_with_error_handler import AdapterWithErrorHandler
 from channel.connector import BotConnector, DeliveryFailed
+from config import DefaultConfig
+from sdk import ActivityTypes, TurnContext, authentication
+from sdk.testing import TestAdapter
+from storage.bot_state import ConversationState
+from storage.memory import MemoryStorage
 
 ERROR_REPLIES = [
     "The bot encountered an error or bug.",
@@ -19,11 +17,8 @@ ERROR_REPLIES = [
 
 
 def error_handler(conversation_state: ConversationState, *, show_error_details: bool = True):
-    auth = BotFrameworkAuthenticationFactory.create(
-        credential_factory=PasswordServiceClientCredentialFactory()
-    )
     adapter = AdapterWithErrorHandler(
-        auth,
+        authentication(DefaultConfig.from_env({})),
         conversation_state,
         connector=BotConnector(),
         show_error_details=show_error_details,
@@ -52,13 +47,13 @@ async def test_the_user_is_told_and_the_state_is_deleted(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     adapter, storage = bot_failing_on("boom", RuntimeError("something broke"))
-    await adapter.receive_activity("step one")
-    assert len(storage.memory) == 1
+    await adapter.send("step one")
+    assert storage.stored_keys() != []
 
-    await adapter.receive_activity("boom")
+    replies = await adapter.send("boom")
 
-    assert [reply.text for reply in adapter.activity_buffer] == ERROR_REPLIES
-    assert storage.memory == {}
+    assert [reply.text for reply in replies] == ERROR_REPLIES
+    assert storage.stored_keys() == []
     (record,) = [r for r in caplog.records if r.name == "adapter_with_error_handler"]
     assert record.exc_info is not None
     assert "RuntimeError: something broke" in caplog.text
@@ -71,13 +66,12 @@ async def test_the_emulator_also_gets_a_trace() -> None:
         await conversation_state.load(turn_context)
         raise RuntimeError("something broke")
 
-    adapter = TestAdapter(turn, send_trace_activities=True)
-    adapter.template.channel_id = "emulator"
+    adapter = TestAdapter(turn, channel_id="emulator", send_trace_activities=True)
     adapter.on_turn_error = error_handler(conversation_state)
 
-    await adapter.receive_activity("hi")
+    replies = await adapter.send("hi")
 
-    *messages, trace = adapter.activity_buffer
+    *messages, trace = replies
     assert [message.text for message in messages] == ERROR_REPLIES
     assert trace.type == ActivityTypes.trace
     assert (trace.name, trace.label) == ("on_turn_error Trace", "TurnError")
@@ -94,9 +88,9 @@ async def test_other_channels_get_no_trace() -> None:
     adapter = TestAdapter(turn, send_trace_activities=True)
     adapter.on_turn_error = error_handler(conversation_state)
 
-    await adapter.receive_activity("hi")
+    replies = await adapter.send("hi")
 
-    assert [reply.type for reply in adapter.activity_buffer] == ["message", "message"]
+    assert [reply.type for reply in replies] == ["message", "message"]
 
 
 async def test_a_deployed_bot_sends_no_error_details_even_to_the_emulator() -> None:
@@ -105,13 +99,12 @@ async def test_a_deployed_bot_sends_no_error_details_even_to_the_emulator() -> N
     async def turn(turn_context: TurnContext) -> None:
         raise RuntimeError("something broke")
 
-    adapter = TestAdapter(turn, send_trace_activities=True)
-    adapter.template.channel_id = "emulator"
+    adapter = TestAdapter(turn, channel_id="emulator", send_trace_activities=True)
     adapter.on_turn_error = error_handler(conversation_state, show_error_details=False)
 
-    await adapter.receive_activity("hi")
+    replies = await adapter.send("hi")
 
-    assert [reply.text for reply in adapter.activity_buffer] == ERROR_REPLIES
+    assert [reply.text for reply in replies] == ERROR_REPLIES
 
 
 async def test_an_unreachable_channel_is_logged_in_one_line_and_the_state_deleted(
@@ -119,13 +112,13 @@ async def test_an_unreachable_channel_is_logged_in_one_line_and_the_state_delete
 ) -> None:
     unreachable = DeliveryFailed("reply_to_activity", "127.0.0.1:9", "timed out")
     adapter, storage = bot_failing_on("unreachable", unreachable)
-    await adapter.receive_activity("step one")
-    assert len(storage.memory) == 1
+    await adapter.send("step one")
+    assert storage.stored_keys() != []
 
-    await adapter.receive_activity("unreachable")
+    replies = await adapter.send("unreachable")
 
-    assert adapter.activity_buffer == []
-    assert storage.memory == {}
+    assert replies == []
+    assert storage.stored_keys() == []
     (record,) = [r for r in caplog.records if r.name == "adapter_with_error_handler"]
     assert record.exc_info is None
     assert record.getMessage() == (

@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from botbuilder.core import MemoryStorage
 
 from app import tune_garbage_collector
 from config import DefaultConfig
+from storage.memory import MemoryStorage
 from tests.conftest import (
     FailingStorage,
     StartBot,
@@ -340,7 +340,7 @@ async def test_an_error_tells_the_user_and_starts_the_conversation_afresh(
     trace = replies[-1]
     assert (trace["type"], trace["label"]) == ("trace", "TurnError")
     assert trace["value"] == "storage unreachable"
-    assert not any(key.endswith("/conversations/conversation-1") for key in storage.memory)
+    assert not any(key.endswith("/conversations/conversation-1") for key in storage.stored_keys())
     assert await emulator.say("hi") == ["What can I help you with today?"]
 
 

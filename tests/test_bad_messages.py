@@ -7,8 +7,8 @@ import time
 from typing import Any
 
 import pytest
-from botbuilder.core import MemoryStorage
 
+from storage.memory import MemoryStorage
 from tests.conftest import EmulatorClient, StartBot
 
 TOO_LONG = "Sorry, that message is too long for me. Please keep it under 1000 characters."
@@ -153,14 +153,14 @@ async def test_delete_user_data_forgets_the_user_and_the_conversation(
     await at_the_date_prompt(emulator)
     # The bot keeps nothing per user itself; a user-state entry stands in for what it could.
     await storage.write({"emulator/users/user-1": {"name": "User"}})
-    assert set(storage.memory) == {
+    assert set(storage.stored_keys()) == {
         "emulator/conversations/conversation-1",
         "emulator/users/user-1",
     }
 
     assert await emulator.post(emulator.activity(type="deleteUserData")) == []
 
-    assert storage.memory == {}
+    assert storage.stored_keys() == []
     assert await emulator.say("tomorrow") == ["What can I help you with today?"]
 
 
@@ -181,7 +181,7 @@ async def test_delete_user_data_from_nobody_forgets_the_conversation_quietly(
     )
 
     # Whose user state it would be is not known: it stays.
-    assert set(storage.memory) == {"emulator/users/user-1"}
+    assert set(storage.stored_keys()) == {"emulator/users/user-1"}
     assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
     assert await emulator.say("tomorrow") == ["What can I help you with today?"]
 

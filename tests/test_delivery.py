@@ -7,9 +7,9 @@ import time
 from typing import Any
 
 import pytest
-from botbuilder.core import MemoryStorage
 
 from config import DefaultConfig
+from storage.memory import MemoryStorage
 from tests.conftest import EmulatorClient, StartBot
 
 

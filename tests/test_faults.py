@@ -7,10 +7,10 @@ import time
 from typing import Any
 
 import pytest
-from botbuilder.core import MemoryStorage
 
 from config import DefaultConfig
 from storage.errors import StorageUnreachable
+from storage.memory import MemoryStorage
 from tests.conftest import (
     EmulatorClient,
     HangingConnector,

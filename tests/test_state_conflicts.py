@@ -20,12 +20,12 @@ class RacingStorage(MemoryStorage):
         super().__init__()
         self.races = 0
 
-    def write_pickled(self, key: str, item: Any, data: bytes) -> None:
-        if self.races and key == CONVERSATION:
+    async def write(self, changes: dict[str, dict[str, Any]]) -> None:
+        if self.races and CONVERSATION in changes:
             self.races -= 1
-            theirs, their_data = self.read_pickled([CONVERSATION])[CONVERSATION]
-            super().write_pickled(CONVERSATION, theirs, their_data)
-        super().write_pickled(key, item, data)
+            theirs = (await self.read([CONVERSATION]))[CONVERSATION]
+            await super().write({CONVERSATION: theirs})
+        await super().write(changes)
 
 
 async def test_a_turn_that_lost_the_race_runs_again_on_fresh_state(

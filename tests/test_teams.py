@@ -3,8 +3,8 @@
 from typing import Any
 
 import pytest
-from botbuilder.schema import ActivityTypes
 
+from sdk import ActivityTypes
 from tests.conftest import EmulatorClient, StartBot
 
 TENANT = "9b2e6f1c-4d7a-4c1e-8f3b-2a5d6c7e8f90"

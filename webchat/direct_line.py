@@ -21,11 +21,10 @@ from http import HTTPStatus
 from typing import Any
 
 from aiohttp import web
-from botbuilder.core import Bot
-from botbuilder.schema import ActivityTypes
 
-from adapter_with_error_handler import AdapterWithErrorHandler
+from adapter_with_error_handler import AdapterWithErrorHandler, Bot
 from channel.requests import InvalidRequest, parse_activity, refused
+from sdk import ActivityTypes
 from serving import AccessLog
 from webchat.conversations import Conversation, Conversations, TooManyConversations
 

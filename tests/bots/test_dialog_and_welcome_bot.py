@@ -4,14 +4,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from botbuilder.core import ConversationState, MemoryStorage, UserState
-from botbuilder.core.adapters import TestAdapter
-from botbuilder.dialogs import ComponentDialog, DialogContext
-from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
-
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
+from sdk import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ComponentDialog,
+    DialogContext,
+    activity_to_json,
+)
+from sdk.testing import TestAdapter
+from storage.bot_state import ConversationState, UserState
+from storage.memory import MemoryStorage
 from tests.conftest import StubRecognizer
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
@@ -26,10 +32,11 @@ class MockRootDialog(ComponentDialog):
         return await dialog_context.end_dialog()
 
 
-def make_bot(dialog: Any) -> tuple[DialogAndWelcomeBot, TestAdapter]:
+def make_bot(dialog: Any) -> TestAdapter:
+    """A test adapter talking to the bot with `dialog`."""
     storage = MemoryStorage()
     bot = DialogAndWelcomeBot(ConversationState(storage), UserState(storage), dialog)
-    return bot, TestAdapter(bot.on_turn)
+    return TestAdapter(bot.on_turn)
 
 
 def members_added(*ids: str) -> Activity:
@@ -40,11 +47,9 @@ def members_added(*ids: str) -> Activity:
 
 
 async def test_a_new_user_gets_the_card_then_the_dialog() -> None:
-    bot, adapter = make_bot(MockRootDialog())
+    adapter = make_bot(MockRootDialog())
 
-    await adapter.process_activity(members_added("theUser"), bot.on_turn)
-
-    card, dialog_reply = adapter.activity_buffer
+    card, dialog_reply = await adapter.send(members_added("theUser"))
     assert card.text is None
     assert [attachment.content_type for attachment in card.attachments] == [ADAPTIVE_CARD]
     assert card.attachments[0].content["type"] == "AdaptiveCard"
@@ -52,45 +57,40 @@ async def test_a_new_user_gets_the_card_then_the_dialog() -> None:
 
 
 async def test_only_the_bot_joining_sends_nothing() -> None:
-    bot, adapter = make_bot(MockRootDialog())
+    adapter = make_bot(MockRootDialog())
 
-    await adapter.process_activity(members_added("bot"), bot.on_turn)
-
-    assert adapter.activity_buffer == []
+    assert await adapter.send(members_added("bot")) == []
 
 
 async def test_many_joining_at_once_get_one_greeting() -> None:
-    bot, adapter = make_bot(MockRootDialog())
+    adapter = make_bot(MockRootDialog())
 
-    await adapter.process_activity(members_added("bot", "ann", "bob", "cy"), bot.on_turn)
+    replies = await adapter.send(members_added("bot", "ann", "bob", "cy"))
 
-    assert [reply.text for reply in adapter.activity_buffer] == [
+    assert [reply.text for reply in replies] == [
         None,
         "mockRootDialog mock invoked",
     ]
 
 
 async def test_other_conversation_updates_send_nothing() -> None:
-    bot, adapter = make_bot(MockRootDialog())
+    adapter = make_bot(MockRootDialog())
 
-    await adapter.process_activity(
+    replies = await adapter.send(
         Activity(
             type=ActivityTypes.conversation_update,
             members_removed=[ChannelAccount(id="theUser")],
-        ),
-        bot.on_turn,
+        )
     )
 
-    assert adapter.activity_buffer == []
+    assert replies == []
 
 
 async def test_with_the_real_dialog_and_no_recognizer() -> None:
     dialog = MainDialog(StubRecognizer(configured=False), BookingDialog())
-    bot, adapter = make_bot(dialog)
+    adapter = make_bot(dialog)
 
-    await adapter.process_activity(members_added("theUser"), bot.on_turn)
-
-    card, note, question = adapter.activity_buffer
+    card, note, question = await adapter.send(members_added("theUser"))
     assert card.attachments[0].content_type == ADAPTIVE_CARD
     assert note.text.startswith("NOTE: LUIS is not configured.")
     assert question.text == "Where would you like to travel to?"
@@ -102,12 +102,11 @@ WRITTEN_CARD = json.loads(
 
 
 async def test_every_greeting_carries_the_whole_card_as_written() -> None:
-    bot, adapter = make_bot(MockRootDialog())
+    adapter = make_bot(MockRootDialog())
 
-    await adapter.process_activity(members_added("ann"), bot.on_turn)
-    await adapter.process_activity(members_added("bob"), bot.on_turn)
+    replies = await adapter.send(members_added("ann")) + await adapter.send(members_added("bob"))
 
-    cards = [reply for reply in adapter.activity_buffer if reply.attachments]
+    cards = [reply for reply in replies if reply.attachments]
     assert len(cards) == 2
     for card in cards:
-        assert card.serialize()["attachments"][0]["content"] == WRITTEN_CARD
+        assert activity_to_json(card)["attachments"][0]["content"] == WRITTEN_CARD

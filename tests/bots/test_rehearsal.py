@@ -12,7 +12,8 @@ from config import DefaultConfig
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from flight_booking_recognizer import FlightBookingRecognizer
-from tests.conftest import EmulatorClient, RecordingAdapter, StubConnector, start_app_process
+from sdk import RecordingAdapter
+from tests.conftest import EmulatorClient, StubConnector, start_app_process
 
 
 async def test_each_rehearsed_booking_goes_as_a_users_would() -> None:

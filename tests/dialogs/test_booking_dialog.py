@@ -1,13 +1,12 @@
 """BookingDialog asks only for what it does not know, then confirms."""
 
 import pytest
-from botbuilder.dialogs import DialogTurnStatus
-from botbuilder.schema import Activity, InputHints
 from recognizers_choice import recognize_boolean
 
 from booking_details import BookingDetails
 from dialogs import confirm_prompt
 from dialogs.booking_dialog import BookingDialog
+from sdk import Activity, DialogTurnStatus, InputHints
 from tests.conftest import DialogTestClient
 
 DESTINATION = "Where would you like to travel to?"

@@ -3,16 +3,6 @@ each prompt's policy says what may interrupt it, and the innermost dialog that c
 interruption handles it."""
 
 import pytest
-from botbuilder.core import IntentScore, RecognizerResult, TurnContext
-from botbuilder.dialogs import (
-    DialogContext,
-    DialogTurnResult,
-    DialogTurnStatus,
-    WaterfallDialog,
-    WaterfallStepContext,
-)
-from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
-from botbuilder.schema import Activity, Attachment, InputHints
 
 from dialogs.cancel_and_help_dialog import CancelAndHelpDialog
 from dialogs.interruptible_dialog import (
@@ -24,6 +14,20 @@ from dialogs.interruptible_dialog import (
     answer_and_ask_again,
 )
 from helpers.message_helper import question
+from recognizers.result import IntentScore, RecognizerResult
+from sdk import (
+    Activity,
+    Attachment,
+    DialogContext,
+    DialogTurnResult,
+    DialogTurnStatus,
+    InputHints,
+    PromptOptions,
+    TextPrompt,
+    TurnContext,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
 from tests.conftest import DialogTestClient, StubRecognizer
 
 

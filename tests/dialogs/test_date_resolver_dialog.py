@@ -1,10 +1,9 @@
 """DateResolverDialog insists on a definite date."""
 
 import pytest
-from botbuilder.dialogs import DialogTurnStatus
-from botbuilder.schema import Activity
 
 from dialogs.date_resolver_dialog import DateResolverDialog
+from sdk import Activity, DialogTurnStatus
 from tests.conftest import DialogTestClient
 
 DATE = "On what date would you like to travel?"

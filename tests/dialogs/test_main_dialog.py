@@ -3,14 +3,12 @@
 from typing import Any
 
 import pytest
-from botbuilder.dialogs import DialogContext
-from botbuilder.dialogs.prompts import PromptOptions, TextPrompt
-from botbuilder.schema import InputHints
 
 from booking_details import BookingDetails
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from helpers.message_helper import question
+from sdk import DialogContext, InputHints, PromptOptions, TextPrompt
 from tests.conftest import DialogTestClient, StubRecognizer, flight_result, luis_result
 
 INTRO = "What can I help you with today?"
@@ -259,11 +257,14 @@ async def test_not_configured_loop_restarts_with_the_note(tomorrow: str) -> None
 
 
 def stack_depth(dialog_state: Any) -> int:
-    """How deeply dialogs are nested in a saved DialogState."""
+    """How deeply dialogs are nested in a stored DialogState."""
     if dialog_state is None:
         return 0
     return max(
-        (1 + stack_depth(instance.state.get("dialogs")) for instance in dialog_state.dialog_stack),
+        (
+            1 + stack_depth(instance["state"].get("dialogs"))
+            for instance in dialog_state["dialogStack"]
+        ),
         default=0,
     )
 
@@ -272,14 +273,12 @@ async def test_the_stack_stays_the_same_depth_over_200_cycles() -> None:
     client = DialogTestClient(
         MainDialog(StubRecognizer(luis_result("BookFlight")), BookingDialog())
     )
-    state = client.conversation_state.create_property("DialogState")
     await client.say("Hi")
 
     depths = set()
     for _ in range(200):
         assert await client.say("book") == ["Where would you like to travel to?"]
         assert await client.say("cancel") == ["Cancelling", RESTART]
-        turn_context = client.adapter.create_turn_context(client.adapter.template)
-        depths.add(stack_depth(await state.get(turn_context)))
+        depths.add(stack_depth((await client.stored())["DialogState"]))
 
     assert depths == {2}

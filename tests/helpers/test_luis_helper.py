@@ -1,9 +1,9 @@
 """Reading intents and booking details out of a LUIS-shaped result."""
 
 import pytest
-from botbuilder.core import IntentScore, RecognizerResult
 
 from helpers.luis_helper import Intent, booking_details, only_entities, top_intent, top_score
+from recognizers.result import IntentScore, RecognizerResult
 from tests.conftest import flight_result, luis_result
 
 

@@ -8,14 +8,12 @@ from typing import Any
 
 import pytest
 from aiohttp import web
-from botbuilder.core import TurnContext
-from botbuilder.core.adapters import TestAdapter
-from botbuilder.schema import Activity
 
 from config import ConfigError, DefaultConfig
 from helpers.luis_helper import Intent, execute_luis_query, top_intent
 from recognizers.clu_recognizer import CluRecognizer
-from tests.conftest import StartBot, booking_of, served
+from sdk import Activity, TurnContext
+from tests.conftest import StartBot, booking_of, served, turn_context_of
 
 QUERY = "book a flight from Paris to Tokyo on march 3rd 2027 ✈️"
 MODELS = Path(__file__).resolve().parent.parent.parent / "cognitive_models"
@@ -127,7 +125,7 @@ async def recognizer(clu: tuple[CluStandIn, str]) -> AsyncIterator[CluRecognizer
 
 
 def turn(text: str) -> TurnContext:
-    return TurnContext(TestAdapter(), Activity(type="message", text=text))
+    return turn_context_of(Activity(type="message", text=text))
 
 
 async def test_the_request(clu: tuple[CluStandIn, str], recognizer: CluRecognizer) -> None:

@@ -5,14 +5,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from botbuilder.core import TurnContext
-from botbuilder.core.adapters import TestAdapter
-from botbuilder.schema import Activity
 
 from benchmarks.nlu import evaluate, held_out_sets, load_set
 from helpers.luis_helper import Intent, booking_details, top_intent
 from recognizers.embedded_recognizer import MODEL_FILE, EmbeddedRecognizer
 from recognizers.language_model import LanguageModel
+from sdk import Activity, TurnContext
+from tests.conftest import turn_context_of
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +170,7 @@ def test_the_data_file_decides_what_is_understood(tmp_path: Path) -> None:
 
 
 def turn(text: str) -> TurnContext:
-    return TurnContext(TestAdapter(), Activity(type="message", text=text))
+    return turn_context_of(Activity(type="message", text=text))
 
 
 async def test_a_text_read_before_on_the_same_day_is_not_read_again() -> None:

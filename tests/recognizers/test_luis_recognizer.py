@@ -7,18 +7,17 @@ from typing import Any
 
 import pytest
 from aiohttp import ClientSession, web
-from botbuilder.core import TurnContext
-from botbuilder.core.adapters import TestAdapter
-from botbuilder.schema import Activity
 
 from helpers.luis_helper import Intent, execute_luis_query
-from recognizers.luis_recognizer import LuisRecognizer
+from sdk import Activity, TurnContext
+from sdk.luis import LuisRecognizer
 from tests.conftest import (
     EmulatorClient,
     StubConnector,
     booking_of,
     served,
     start_app_process,
+    turn_context_of,
 )
 
 APP_ID = "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10"
@@ -97,7 +96,7 @@ async def luis() -> AsyncIterator[tuple[LuisStandIn, str]]:
 
 
 def turn(text: str) -> TurnContext:
-    return TurnContext(TestAdapter(), Activity(type="message", text=text))
+    return turn_context_of(Activity(type="message", text=text))
 
 
 async def test_a_prediction_in_luis_shape(luis: tuple[LuisStandIn, str]) -> None:

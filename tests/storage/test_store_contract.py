@@ -5,8 +5,8 @@ import uuid
 from collections.abc import AsyncIterator
 
 import pytest
-from botbuilder.core import Storage
 
+from storage import Storage
 from storage.blob import AzureBlobStorage
 from storage.cosmos import AzureCosmosStorage
 from storage.errors import StateConflict

@@ -4,9 +4,14 @@ from typing import Any
 
 import pytest
 from aiohttp import ClientSession
-from botbuilder.core import MemoryStorage
 
-from tests.conftest import EmulatorClient, FailingStorage, Recorded, StartBot
+from tests.conftest import (
+    EmulatorClient,
+    FailingStorage,
+    Recorded,
+    SharedMemoryStorage,
+    StartBot,
+)
 from tests.test_state_conflicts import RacingStorage
 
 # sha256 of "emulator/conversation-1", its first 16 hex digits.
@@ -36,9 +41,9 @@ async def post_with_traceparent(
 async def test_a_full_booking(
     start_bot: StartBot, recorded: Recorded, http_session: ClientSession, tomorrow: str
 ) -> None:
-    # botbuilder's memory storage: a store the bot reaches through the Storage calls, as it
-    # reaches Blob Storage and Cosmos DB (its own memory storage has no state spans).
-    emulator = await start_bot(recorder=recorded.recorder, storage=MemoryStorage())
+    # A store behind a connection, as Blob Storage and Cosmos DB are (the memory storage, in
+    # the process, has no state spans).
+    emulator = await start_bot(recorder=recorded.recorder, storage=SharedMemoryStorage())
     await emulator.join()
     await post_with_traceparent(http_session, emulator, "I want to book a flight to Paris")
     assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
@@ -103,7 +108,7 @@ async def test_a_full_booking(
     ]
     assert attributes(children[0]) == {
         "corebot.state": "ConversationState",
-        "corebot.storage": "MemoryStorage",
+        "corebot.storage": "SharedMemoryStorage",
     }
     assert attributes(children[1])["corebot.recognizer"] == "embedded"
     assert all(hex_ids(child)[0] == hex_ids(turn)[0] for child in children)
@@ -145,7 +150,7 @@ async def test_a_full_booking(
 
 
 async def test_nothing_the_user_wrote_is_recorded(start_bot: StartBot, recorded: Recorded) -> None:
-    emulator = await start_bot(recorder=recorded.recorder, storage=MemoryStorage())
+    emulator = await start_bot(recorder=recorded.recorder, storage=SharedMemoryStorage())
     await emulator.join()
     said = ["I want to fly from Paris to Berlin tomorrow", "where am I flying to?", "Yes"]
     for text in said:

@@ -1,8 +1,8 @@
 from collections.abc import Awaitable, Callable, Sequence
 from enum import Enum
-from typing import Any
+from typing import Any, Protocol
 
-from botbuilder.core import ComponentRegistration, StatePropertyAccessor, TurnContext
+from botbuilder.core import ComponentRegistration, TurnContext
 from botbuilder.dialogs.memory import DialogStateManager
 from botbuilder.dialogs.prompts import PromptOptions as PromptOptions
 from botbuilder.dialogs.prompts import TextPrompt as TextPrompt
@@ -31,6 +31,7 @@ class DialogTurnResult:
 class DialogInstance:
     id: str
     state: dict[str, Any]
+    def __init__(self, id: str | None = None, state: dict[str, Any] | None = None) -> None: ...
 
 class DialogState:
     def __init__(self, stack: list[DialogInstance] | None = None) -> None: ...
@@ -62,8 +63,14 @@ class Dialog:
         self, dialog_context: DialogContext, dialog_event: DialogEvent
     ) -> bool: ...
 
+class _DialogStateAccessor(Protocol):
+    """What DialogSet reads its state through (duck-typed: it calls `get`)."""
+
+    async def get(self, turn_context: TurnContext, default_value_or_factory: Any = ...) -> Any: ...
+
 class DialogSet:
-    def __init__(self, dialog_state: StatePropertyAccessor | None = None) -> None: ...
+    def __init__(self, dialog_state: _DialogStateAccessor | None = None) -> None: ...
+    def find_dialog(self, dialog_id: str) -> Dialog | None: ...
     def add(self, dialog: Dialog) -> DialogSet: ...
     async def create_context(self, turn_context: TurnContext) -> DialogContext: ...
     async def find(self, dialog_id: str) -> Dialog | None: ...

@@ -8,6 +8,8 @@ from botbuilder.schema import Activity
 class PromptOptions:
     prompt: Activity
     retry_prompt: Activity
+    choices: list[Any] | None
+    style: Any
     validations: object
     number_of_attempts: int
     def __init__(
@@ -60,6 +62,12 @@ class ConfirmPrompt(Prompt):
         default_locale: str | None = None,
         choice_defaults: dict[str, object] | None = None,
     ) -> None: ...
+
+class DateTimeResolution:
+    value: str | None
+    start: str | None
+    end: str | None
+    timex: str | None
 
 class DateTimePrompt(Prompt):
     default_locale: str | None

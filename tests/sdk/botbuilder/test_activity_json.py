@@ -4,8 +4,6 @@ from datetime import UTC, datetime, timedelta, timezone
 from enum import Enum
 
 import pytest
-from botbuilder.core import ConversationState, MemoryStorage, UserState
-from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import (
     Activity,
     ActivityTypes,
@@ -20,10 +18,13 @@ from msrest.serialization import Model
 
 from adapter_with_error_handler import error_trace
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
-from channel.activity_json import to_json
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from recognizers.embedded_recognizer import EmbeddedRecognizer
+from sdk.botbuilder.activity_json import to_json
+from sdk.testing import TestAdapter
+from storage.bot_state import ConversationState, UserState
+from storage.memory import MemoryStorage
 
 
 async def everything_the_bot_says() -> list[Activity]:
@@ -31,13 +32,12 @@ async def everything_the_bot_says() -> list[Activity]:
     dialog = MainDialog(EmbeddedRecognizer.from_file(), BookingDialog())
     bot = DialogAndWelcomeBot(ConversationState(storage), UserState(storage), dialog)
     adapter = TestAdapter(bot.on_turn)
-    await adapter.process_activity(
-        Activity(type=ActivityTypes.conversation_update, members_added=[ChannelAccount(id="u")]),
-        bot.on_turn,
+    replies = await adapter.send(
+        Activity(type=ActivityTypes.conversation_update, members_added=[ChannelAccount(id="u")])
     )
     for text in ["book a flight to Paris", "?", "Berlin", "tomorrow", "no", "hi", "quit"]:
-        await adapter.send(text)
-    return list(adapter.activity_buffer)
+        replies += await adapter.send(text)
+    return replies
 
 
 async def test_every_reply_of_a_conversation_is_written_as_msrest_writes_it(

@@ -4,7 +4,7 @@ import pytest
 from botbuilder.schema import Activity
 from msrest.serialization import Model
 
-from channel.activity_json import from_json
+from sdk.botbuilder.activity_json import from_json
 
 EMULATOR_MESSAGE = {
     "type": "message",

@@ -1,5 +1,5 @@
-"""LUIS (v2 prediction API), for LUIS-compatible endpoints (LUIS itself was retired on
-2026-03-31)."""
+"""LUIS (v2 prediction API) through botbuilder-ai, for LUIS-compatible endpoints (LUIS itself
+was retired on 2026-03-31)."""
 
 import asyncio
 import importlib.util
@@ -24,15 +24,16 @@ _load_luis_client_package()
 from azure.cognitiveservices.language.luis.runtime import LUISRuntimeClient
 from botbuilder.ai.luis import LuisApplication
 from botbuilder.ai.luis.luis_util import LuisUtil
-from botbuilder.core import Recognizer, RecognizerResult, TurnContext
+from botbuilder.core import TurnContext
 from msrest.authentication import CognitiveServicesCredentials
 
 from config import ConfigError
+from recognizers.result import IntentScore, RecognizerResult
 
 TIMEOUT_SECONDS = 5
 
 
-class LuisRecognizer(Recognizer):
+class LuisRecognizer:
     """botbuilder-ai's LUIS v2 recognizer, minus its flaw: its HTTP call is synchronous and
     would stop every conversation while LUIS answers. Here it runs in a worker thread, with
     a timeout. The result is mapped by botbuilder-ai's own LuisUtil, as before."""
@@ -55,10 +56,11 @@ class LuisRecognizer(Recognizer):
             asyncio.to_thread(self._runtime.prediction.resolve, self._app_id, text, verbose=True),
             self._timeout + 1,
         )
+        intents = LuisUtil.get_intents(luis_result)
         return RecognizerResult(
             text=text,
             altered_text=luis_result.altered_query,
-            intents=LuisUtil.get_intents(luis_result),
+            intents={name: IntentScore(score=found.score) for name, found in intents.items()},
             entities=LuisUtil.extract_entities_and_metadata(
                 luis_result.entities, luis_result.composite_entities, True
             ),

@@ -8,8 +8,8 @@ import jsonpickle
 import pytest
 from botbuilder.schema import Activity
 
-from channel.activity_json import to_json
 from helpers.message_helper import question, statement
+from sdk.botbuilder.activity_json import to_json
 
 
 @pytest.mark.parametrize(

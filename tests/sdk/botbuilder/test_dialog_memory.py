@@ -14,11 +14,8 @@ from botbuilder.dialogs import (
 )
 from botbuilder.dialogs.memory import DialogStateManager
 
-from helpers.dialog_helper import (
-    make_dialog_memory_on_first_use,
-    memory_configuration,
-    run_dialog,
-)
+from helpers.dialog_helper import run_dialog
+from sdk.botbuilder.dialog_memory import make_dialog_memory_on_first_use, memory_configuration
 
 
 def described(scopes_or_resolvers: list) -> list[tuple[str, str | None]]:

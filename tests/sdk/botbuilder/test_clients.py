@@ -4,9 +4,9 @@ from botframework.connector.auth import (
     ClaimsIdentity,
 )
 
-from app import bot_authentication
-from channel.sdk_clients import SdkClients, bot_app_id
 from config import DefaultConfig
+from sdk.botbuilder.adapter import authentication as bot_authentication
+from sdk.botbuilder.clients import SdkClients, bot_app_id
 
 AUTH = bot_authentication(DefaultConfig.from_env({}))
 

@@ -15,9 +15,9 @@ from botbuilder.schema import (
     SuggestedActions,
 )
 
-from channel.activity_json import to_json
-from channel.turn_context import ShallowCopyTurnContext
-from tests.conftest import RecordingAdapter
+from sdk.botbuilder.activity_json import to_json
+from sdk.botbuilder.adapter import RecordingAdapter
+from sdk.botbuilder.turn_context import ShallowCopyTurnContext
 
 
 def incoming(delivery_mode: str | None = None) -> Activity:

@@ -78,11 +78,6 @@ def create_app(
     """Wire the bot. By default: the storage `STORAGE` picks, the recognizer `RECOGNIZER`
     picks, Bot Framework authentication as the `MicrosoftApp*` settings say, and telemetry
     as its settings say (none: no cost)."""
-    if config.BOT_SDK != sdk.NAME:
-        raise ConfigError(
-            f"BOT_SDK is {config.BOT_SDK}, but this process runs the {sdk.NAME} build: "
-            "BOT_SDK is read once, as the process starts"
-        )
     connections = ConnectionLimit(config.MAX_CONNECTIONS)
     recorder = recorder or recorder_for(config)
     app = web.Application(

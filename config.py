@@ -30,17 +30,6 @@ def bot_sdk(environ: Mapping[str, str] = os.environ) -> str:
 
 
 @dataclass(frozen=True)
-class SdkSettings:
-    """The SDK the bot runs on (see `bot_sdk`)."""
-
-    BOT_SDK: str = SDKS[0]
-
-    @classmethod
-    def read(cls, env: "_Environment") -> Self:
-        return cls(BOT_SDK=env.choice("BOT_SDK", SDKS, cls.BOT_SDK))
-
-
-@dataclass(frozen=True)
 class ServingSettings:
     """Serving /api/messages."""
 
@@ -296,7 +285,6 @@ class TelemetrySettings:
 
 
 GROUPS = (
-    SdkSettings,
     ServingSettings,
     IdentitySettings,
     LanguageSettings,
@@ -308,7 +296,6 @@ GROUPS = (
 
 @dataclass(frozen=True)
 class DefaultConfig(
-    SdkSettings,
     ServingSettings,
     IdentitySettings,
     LanguageSettings,

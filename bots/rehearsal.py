@@ -10,6 +10,7 @@ Nothing leaves the process: the replies go nowhere, and the state is kept apart.
 
 import logging
 from datetime import date, timedelta
+from typing import Any
 
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
 from helpers.datetime_helper import ordinal_suffix
@@ -77,18 +78,10 @@ async def rehearse(dialog: Dialog, adapter: RecordingAdapter | None = None) -> i
     return turns
 
 
-def _activity(
-    number: int,
-    user: ChannelAccount,
-    kind: str,
-    *,
-    text: str | None = None,
-    members_added: list[ChannelAccount] | None = None,
-) -> Activity:
+def _activity(number: int, user: ChannelAccount, kind: str, **fields: Any) -> Activity:
     return Activity(
         type=kind,
-        text=text,
-        members_added=members_added,
+        **fields,
         channel_id=CHANNEL,
         service_url="http://127.0.0.1/",
         conversation=ConversationAccount(id=f"rehearsal-{number}"),

@@ -136,7 +136,7 @@ def message(
     conversation_id: str = TEAMS_CONVERSATION_ID,
     reply_to_id: str | None = None,
 ) -> Activity:
-    return Activity(
+    activity = Activity(
         type=ActivityTypes.message,
         text="What can I help you with today?",
         input_hint=InputHints.expecting_input,
@@ -145,8 +145,10 @@ def message(
         conversation=ConversationAccount(id=conversation_id),
         from_property=ChannelAccount(id="bot", name="Bot"),
         recipient=ChannelAccount(id="user", name="User"),
-        reply_to_id=reply_to_id,
     )
+    if reply_to_id is not None:
+        activity.reply_to_id = reply_to_id
+    return activity
 
 
 @pytest.mark.parametrize("trailing_slash", [True, False], ids=["slash", "no-slash"])

@@ -1,0 +1,161 @@
+"""The bot on the Microsoft 365 Agents SDK for Python (`BOT_SDK=agents`).
+
+The names the rest of the bot takes from its SDK, and what this SDK needs done its own way:
+activities to and from JSON (pydantic), the turn context, the adapter's glue (adapter.py),
+the test adapter (testing.py), the LUIS client (luis.py). Nothing outside `sdk/` imports
+microsoft_agents.
+"""
+
+import logging
+from importlib.metadata import version
+from typing import Any
+
+from microsoft_agents.activity import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    CardAction,
+    ChannelAccount,
+    Channels,
+    ConversationAccount,
+    ConversationReference,
+    DeliveryModes,
+    Entity,
+    InputHints,
+    InvokeResponse,
+    ResourceResponse,
+    SuggestedActions,
+)
+from microsoft_agents.hosting.core import (
+    ActivityHandler,
+    MessageFactory,
+    Middleware,
+    TurnContext,
+)
+from microsoft_agents.hosting.core import ChannelAdapter as BotAdapter
+from microsoft_agents.hosting.dialogs import (
+    ComponentDialog,
+    ConfirmPrompt,
+    DateTimePrompt,
+    DateTimeResolution,
+    Dialog,
+    DialogContext,
+    DialogInstance,
+    DialogSet,
+    DialogState,
+    DialogTurnResult,
+    DialogTurnStatus,
+    Prompt,
+    PromptOptions,
+    PromptRecognizerResult,
+    PromptValidatorContext,
+    TextPrompt,
+    WaterfallDialog,
+    WaterfallStepContext,
+)
+
+from sdk.agents.adapter import (
+    Authentication,
+    RecordingAdapter,
+    SdkAdapter,
+    authentication,
+    patch_sdk,
+)
+
+NAME = "agents"
+VERSION = version("microsoft-agents-hosting-core")
+# What the SDK's own connector client says it is (its get_product_info names a package that
+# does not exist, and says `agents-sdk-py/unknown`).
+USER_AGENT_PRODUCT = f"agents-sdk-py/{VERSION}"
+
+__all__ = [
+    "NAME",
+    "USER_AGENT_PRODUCT",
+    "VERSION",
+    "Activity",
+    "ActivityHandler",
+    "ActivityTypes",
+    "Attachment",
+    "Authentication",
+    "BotAdapter",
+    "CardAction",
+    "ChannelAccount",
+    "Channels",
+    "ComponentDialog",
+    "ConfirmPrompt",
+    "ConversationAccount",
+    "ConversationReference",
+    "DateTimePrompt",
+    "DateTimeResolution",
+    "DeliveryModes",
+    "Dialog",
+    "DialogContext",
+    "DialogInstance",
+    "DialogSet",
+    "DialogState",
+    "DialogTurnResult",
+    "DialogTurnStatus",
+    "Entity",
+    "InputHints",
+    "InvokeResponse",
+    "MessageFactory",
+    "Middleware",
+    "Prompt",
+    "PromptOptions",
+    "PromptRecognizerResult",
+    "PromptValidatorContext",
+    "RecordingAdapter",
+    "ResourceResponse",
+    "SdkAdapter",
+    "SuggestedActions",
+    "TextPrompt",
+    "TurnContext",
+    "WaterfallDialog",
+    "WaterfallStepContext",
+    "activity_from_json",
+    "activity_to_json",
+    "authentication",
+    "entity_fields",
+    "message",
+    "patch_sdk",
+    "prepare_dialog_turn",
+    "stored_activity",
+]
+
+# The SDK logs every activity it cannot read with its traceback, at ERROR; the bot refuses
+# such a request with one line of its own (channel/requests.py).
+logging.getLogger("microsoft_agents.activity.activity").setLevel(logging.CRITICAL)
+
+
+def activity_from_json(data: dict[str, Any]) -> Activity:
+    """The activity a JSON object holds; ValueError if it is not a well-formed one."""
+    try:
+        return Activity.model_validate(data)
+    except (TypeError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+        raise ValueError(f"not an Activity: {type(error).__name__}") from None
+
+
+def activity_to_json(activity: Activity) -> dict[str, Any]:
+    """The activity's Bot Framework JSON, as the SDK's connector client writes it."""
+    return activity.model_dump(mode="json", by_alias=True, exclude_unset=True, exclude_none=True)
+
+
+def message(text: str, hint: InputHints | str) -> Activity:
+    """A message activity: `text`, spoken as written, with its input hint."""
+    return Activity(type=ActivityTypes.message, text=text, speak=text, input_hint=hint)
+
+
+def stored_activity(data: dict[str, Any]) -> Activity:
+    """An activity of the stored state (a question the bot asked)."""
+    return activity_from_json(data)
+
+
+def entity_fields(entity: Entity) -> dict[str, Any]:
+    """The fields of an entity beyond its type (a mention's `mentioned` and `text`)."""
+    fields = entity.model_dump(mode="json", by_alias=True, exclude_none=True)
+    fields.pop("type", None)
+    return fields
+
+
+def prepare_dialog_turn(turn_context: TurnContext) -> None:
+    """Nothing to prepare: the SDK's dialog contexts need nothing from the turn."""

@@ -1,0 +1,108 @@
+"""What the adapter does the Agents SDK's way: authentication (auth.py), the turn context,
+the token the replies are signed with, the invoke response a handler left in the turn."""
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from microsoft_agents.activity import Activity, ConversationReference, ResourceResponse
+from microsoft_agents.hosting.aiohttp import CloudAdapter
+from microsoft_agents.hosting.core import (
+    ChannelAdapter,
+    ChannelServiceClientFactoryBase,
+    ClaimsIdentity,
+    TurnContext,
+)
+
+from sdk.agents.auth import Authenticated, Authentication, authentication
+from sdk.agents.turn_context import ShallowCopyTurnContext
+
+__all__ = [
+    "Authentication",
+    "RecordingAdapter",
+    "SdkAdapter",
+    "authentication",
+    "patch_sdk",
+]
+
+
+def patch_sdk(*, outbound_timeout: float) -> None:
+    """Nothing of the Agents SDK is changed for the whole process: what the bot does its own
+    way (the turn context, the token check's keys) it does through its own objects."""
+
+
+class _NoChannelClients(ChannelServiceClientFactoryBase):
+    """The SDK's CloudAdapter wants a factory of connector clients; the bot's adapter sends
+    every reply through its own connector (channel/connector.py), so none is ever made."""
+
+    async def create_connector_client(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("replies go through channel.connector.BotConnector")
+
+    async def create_user_token_client(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError("the bot signs nobody in")
+
+
+class SdkAdapter(CloudAdapter):
+    """The Agents SDK's CloudAdapter, as the bot's adapter (adapter_with_error_handler.py)
+    uses it: the steps of a turn that are the SDK's."""
+
+    def __init__(self, auth: Authentication) -> None:
+        super().__init__(channel_service_client_factory=_NoChannelClients())
+        self.auth = auth
+
+    async def authenticate(self, activity: Activity, header: str) -> Authenticated:
+        """The request's claims; raises SigningKeysUnavailable, or another exception for a
+        token that does not hold."""
+        return await self.auth.authenticate(activity, header)
+
+    async def turn_context(
+        self,
+        activity: Activity,
+        authenticated: Authenticated,
+        logic: Callable[[TurnContext], Awaitable],
+    ) -> TurnContext:
+        return ShallowCopyTurnContext(self, activity, authenticated.claims)
+
+    def reply_auth(self, context: TurnContext) -> Any:
+        """What signs this turn's replies (None when authentication is off)."""
+        return self.auth.reply_auth(context.activity.service_url)
+
+    def invoke_result(self, context: TurnContext) -> tuple[int, Any] | None:
+        """The status and body of the invoke response the turn's handler sent, if any."""
+        activity = context.turn_state.get(self.INVOKE_RESPONSE_KEY)
+        if not isinstance(activity, Activity) or activity.value is None:
+            return None
+        value = activity.value
+        if isinstance(value, dict):
+            return value.get("status"), value.get("body")
+        return value.status, value.body
+
+    def keep_invoke_response(self, context: TurnContext, activity: Activity) -> None:
+        """Where the turn's invoke response waits for the HTTP answer."""
+        context.turn_state[self.INVOKE_RESPONSE_KEY] = activity
+
+
+class RecordingAdapter(ChannelAdapter):
+    """An adapter whose replies stay in the process: kept in `sent`, or with `keep=False`
+    dropped (the rehearsal's). `turn_context` makes the turn context the bot's adapter
+    makes."""
+
+    def __init__(self, *, keep: bool = True) -> None:
+        super().__init__()
+        self.keep = keep
+        self.sent: list[Activity] = []
+
+    def turn_context(self, activity: Activity) -> TurnContext:
+        return ShallowCopyTurnContext(self, activity, ClaimsIdentity({}, False))
+
+    async def send_activities(
+        self, context: TurnContext, activities: list[Activity]
+    ) -> list[ResourceResponse]:
+        if self.keep:
+            self.sent.extend(activities)
+        return [ResourceResponse(id=f"reply-{len(self.sent)}") for _ in activities]
+
+    async def update_activity(self, context: TurnContext, activity: Activity) -> None:
+        raise NotImplementedError
+
+    async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
+        raise NotImplementedError

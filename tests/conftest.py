@@ -43,7 +43,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from yarl import URL
 
-from app import create_app
 from config import DefaultConfig
 from helpers.luis_helper import booking_details, top_intent
 
@@ -630,6 +629,10 @@ async def start_bot(
     http_session: ClientSession,
 ) -> AsyncIterator[StartBot]:
     """Start the real app on 127.0.0.1; return an Emulator-like client for it."""
+    # Imported here, by the tests that start the app: a test of one part (a store) does not
+    # depend on the whole bot importing.
+    from app import create_app
+
     stub, service_url = connector
     async with AsyncExitStack() as stack:
 

@@ -31,6 +31,7 @@ class DialogTurnResult:
 class DialogInstance:
     id: str
     state: dict[str, Any]
+    def __init__(self, id: str | None = None, state: dict[str, Any] | None = None) -> None: ...
 
 class DialogState:
     def __init__(self, stack: list[DialogInstance] | None = None) -> None: ...

@@ -8,6 +8,8 @@ from botbuilder.schema import Activity
 class PromptOptions:
     prompt: Activity
     retry_prompt: Activity
+    choices: list[Any]
+    style: Any
     validations: object
     number_of_attempts: int
     def __init__(

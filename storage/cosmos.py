@@ -88,18 +88,20 @@ class AzureCosmosStorage:
         self._ca_file = ca_file
         self._client: CosmosClient | None = None
         self._container: ContainerProxy | None = None
+        self._opening = asyncio.Lock()
         self._calls = StoreCalls("Cosmos DB", timeout, self._probe)
 
     async def open(self) -> None:
         """Connect, and create the database and container if they are missing;
         StorageUnavailable naming the setting if that fails."""
-        if self._container is not None:
-            return
-        try:
-            self._container = await self._connect_in_time()
-        except Exception:
-            await self.close()
-            raise
+        async with self._opening:  # calls made before open() must not connect twice
+            if self._container is not None:
+                return
+            try:
+                self._container = await self._connect_in_time()
+            except Exception:
+                await self.close()
+                raise
 
     async def _connect_in_time(self) -> ContainerProxy:
         endpoint = self.endpoint

@@ -120,6 +120,26 @@ async def test_a_document_that_holds_no_json_object_is_refused_and_may_be_writte
     assert (await storage.read(["a/b"]))["a/b"]["version"] == 1
 
 
+async def test_calls_made_at_once_before_the_store_is_open_connect_once(
+    cosmos_db: tuple[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clients: list[CosmosClient] = []
+
+    def counted(*args: Any, **options: Any) -> CosmosClient:
+        clients.append(CosmosClient(*args, **options))
+        return clients[-1]
+
+    monkeypatch.setattr("storage.cosmos.CosmosClient", counted)
+    storage = cosmos_storage(cosmos_db)
+    try:
+        await asyncio.gather(storage.write({"a": {"n": 1}}), storage.write({"b": {"n": 2}}))
+        assert [item["n"] for item in (await storage.read(["a", "b"])).values()] == [1, 2]
+    finally:
+        await storage.close()
+
+    assert len(clients) == 1
+
+
 async def test_saving_an_item_deleted_meanwhile_is_a_conflict(
     storage: AzureCosmosStorage,
 ) -> None:

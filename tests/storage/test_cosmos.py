@@ -378,7 +378,7 @@ async def test_with_no_key_the_state_round_trips_on_a_managed_identity_token(
     read = await written_and_read(storage, "emulator/conversations/c 1", {"booking": "Paris"})
 
     assert read["booking"] == "Paris"
-    # azure-cosmos 4.7 asks for its endpoint's own host as the token's audience.
+    # azure-cosmos (4.7 as 4.17) asks for its endpoint's own host as the token's audience.
     assert endpoint.requests == [("https://127.0.0.1", None)]
 
 

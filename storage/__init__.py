@@ -47,12 +47,12 @@ def create_storage(config: DefaultConfig) -> Storage:
         from storage.blob import AzureBlobStorage
 
         if config.BLOB_SERVICE_URL:
-            from azure.identity.aio import DefaultAzureCredential as AsyncDefaultAzureCredential
+            from azure.identity.aio import DefaultAzureCredential
 
             return AzureBlobStorage(
                 config.BLOB_SERVICE_URL,
                 config.BLOB_CONTAINER_NAME,
-                credential=AsyncDefaultAzureCredential(**_identity(config)),
+                credential=DefaultAzureCredential(**_identity(config)),
                 timeout=config.STORAGE_TIMEOUT,
             )
         try:
@@ -68,7 +68,7 @@ def create_storage(config: DefaultConfig) -> Storage:
 
         credential = None
         if not config.COSMOS_DB_AUTH_KEY:
-            from azure.identity import DefaultAzureCredential
+            from azure.identity.aio import DefaultAzureCredential
 
             credential = DefaultAzureCredential(**_identity(config))
         return AzureCosmosStorage(

@@ -1,6 +1,7 @@
-"""Bot state in Azure Blob Storage: botbuilder-azure's BlobStorage, made safe to share."""
+"""Bot state in Azure Blob Storage: one blob per item, holding its JSON text."""
 
 import asyncio
+import contextlib
 import json
 from typing import Any
 
@@ -12,25 +13,33 @@ from azure.core.exceptions import (
     HttpResponseError,
     ResourceExistsError,
     ResourceModifiedError,
+    ResourceNotFoundError,
 )
-from azure.storage.blob.aio import BlobServiceClient, LinearRetry, StorageStreamDownloader
-from botbuilder.azure import BlobStorage
-from jsonpickle.unpickler import Unpickler
+from azure.storage.blob import ContentSettings
+from azure.storage.blob.aio import BlobServiceClient, LinearRetry
 
 from storage.deadline import StoreCalls
-from storage.errors import StateConflict, StorageUnavailable, first_line
-from storage.items import e_tag_of, with_e_tag
+from storage.errors import CorruptRecord, StateConflict, StorageUnavailable, first_line
+from storage.memory import to_text
+
+JSON = ContentSettings(content_type="application/json")
 
 
-class AzureBlobStorage(BlobStorage):
-    """One blob per state item, in the SDK's format (jsonpickle JSON), so other Bot Framework
-    bots read it the same way. Unlike the SDK's class:
+class AzureBlobStorage:
+    """One blob per item, named by its key, holding the item's JSON text (UTF-8,
+    `application/json`) without its e-tag, which is the blob's `ETag`. It keeps the contract
+    of `storage.Storage`:
 
-    - a write conflicts (StateConflict) not only when the e-tag it carries is stale, but also
-      when it carries none and the blob exists: someone created it since this turn read it;
-    - a write gives the writer's item its new e-tag;
-    - `open()` checks at start that the container can be used, `close()` closes the HTTP
-      session, which the SDK never does;
+    - a write conflicts (StateConflict) when the e-tag it carries is stale (HTTP 412, the
+      blob changed or was deleted), or when it carries none and the blob exists (409:
+      someone created it since this turn read it); `*` overwrites;
+    - a write gives the writer's item its new e-tag; only plain JSON is written (anything
+      else raises TypeError or ValueError before any blob is touched);
+    - a blob that holds no JSON object (not UTF-8, not JSON, NaN, or JSON that is an array,
+      a string...) raises CorruptRecord naming the key and carrying the blob's e-tag: the
+      read fails, not the process, and the caller may write a new record under that e-tag;
+    - `open()` checks at start that the container can be used (creating it if missing),
+      `close()` closes the HTTP session;
     - every read, write and delete ends within `timeout` seconds, retries included, or
       raises StorageUnreachable; `problem()` says whether the store can be used.
     """
@@ -54,15 +63,16 @@ class AzureBlobStorage(BlobStorage):
         # left unanswered is given up halfway, so that a second try fits.
         options: dict[str, Any] = {
             "retry_policy": LinearRetry(
-                backoff=timeout / 10, random_jitter_range=timeout / 20, retry_total=2
+                # Declared int, but seconds that the policy draws a float between.
+                backoff=timeout / 10,  # type: ignore[arg-type]
+                random_jitter_range=timeout / 20,  # type: ignore[arg-type]
+                retry_total=2,
             ),
             "connection_timeout": timeout / 2,
             "read_timeout": timeout / 2,
         }
         if ca_file:
             options["connection_verify"] = ca_file
-        # Not the SDK's __init__: it keeps only the container client, whose close() leaves the
-        # service client's HTTP session open. The base class reads its private client.
         if credential is None:
             self._setting = "BlobConnectionString"
             self._service = BlobServiceClient.from_connection_string(account, **options)
@@ -71,7 +81,6 @@ class AzureBlobStorage(BlobStorage):
             self._service = BlobServiceClient(account, credential=credential, **options)
         self._credential = credential
         self._container = self._service.get_container_client(container_name)
-        self._BlobStorage__container_client = self._container
         self._start_timeout = start_timeout
         self._opened = False
         self._calls = StoreCalls("blob storage", timeout, self._container.get_container_properties)
@@ -134,29 +143,37 @@ class AzureBlobStorage(BlobStorage):
     async def problem(self) -> str | None:
         return await self._calls.problem()
 
-    async def _initialize(self) -> bool:
+    async def read(self, keys: list[str]) -> dict[str, dict[str, Any]]:
+        return await self._calls.run(self._read(keys))
+
+    async def _read(self, keys: list[str]) -> dict[str, dict[str, Any]]:
         await self.open()
-        return True
+        items = {}
+        for key in keys:
+            try:
+                blob = await self._container.download_blob(key)
+                data = await blob.readall()
+            except ResourceNotFoundError:
+                continue
+            e_tag = (blob.properties.etag or "").strip('"')
+            items[key] = {**parse_record(key, data, e_tag), "e_tag": e_tag}
+        return items
 
-    async def read(self, keys: list[str]) -> dict[str, Any]:
-        return await self._calls.run(super().read(keys))
-
-    async def delete(self, keys: list[str]) -> None:
-        await self._calls.run(super().delete(keys))
-
-    async def write(self, changes: dict[str, Any]) -> None:
+    async def write(self, changes: dict[str, dict[str, Any]]) -> None:
         if changes is None:
             raise ValueError("AzureBlobStorage.write(): changes are required")
-        await self._calls.run(self._write(changes))
-
-    async def _write(self, changes: dict[str, Any]) -> None:
-        await self._initialize()
+        # Every item is checked before any is written: a batch is not left half written.
+        texts = {}
         for key, item in changes.items():
-            e_tag = e_tag_of(item)
-            if e_tag == "":
+            if item.get("e_tag") == "":
                 raise ValueError("AzureBlobStorage.write(): etag missing")
-            blob = self._container.get_blob_client(key)
-            data = self._store_item_to_str(item)
+            texts[key] = to_text(item).encode()
+        await self._calls.run(self._write(changes, texts))
+
+    async def _write(self, changes: dict[str, dict[str, Any]], texts: dict[str, bytes]) -> None:
+        await self.open()
+        for key, item in changes.items():
+            e_tag = item.get("e_tag")
             if e_tag == "*":
                 condition: dict[str, Any] = {"overwrite": True}
             elif e_tag:
@@ -164,16 +181,38 @@ class AzureBlobStorage(BlobStorage):
             else:
                 condition = {}  # create only: If-None-Match: *
             try:
-                result = await blob.upload_blob(data, **condition)
+                blob = self._container.get_blob_client(key)
+                result = await blob.upload_blob(texts[key], content_settings=JSON, **condition)
             except (ResourceModifiedError, ResourceExistsError) as error:
-                # 412 for a stale e-tag (reported as ResourceExistsError), 409 for a blob
-                # created meanwhile.
+                # 412 for a stale e-tag (which the SDK reports as ResourceExistsError), 409
+                # for a blob created meanwhile.
                 raise StateConflict(f"{key} has changed since it was read") from error
-            with_e_tag(item, result["etag"].strip('"'))
+            item["e_tag"] = result["etag"].strip('"')
 
-    @staticmethod
-    async def _blob_to_store_item(blob: StorageStreamDownloader) -> object:
-        """As the SDK reads a blob, without the download call it deprecated."""
-        item = json.loads(await blob.readall())
-        item["e_tag"] = blob.properties.etag.replace('"', "")
-        return Unpickler().restore(item)
+    async def delete(self, keys: list[str]) -> None:
+        await self._calls.run(self._delete(keys))
+
+    async def _delete(self, keys: list[str]) -> None:
+        await self.open()
+        for key in keys:
+            with contextlib.suppress(ResourceNotFoundError):  # already gone
+                await self._container.delete_blob(key)
+
+
+_JSON_KINDS = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}
+
+
+def parse_record(key: str, data: bytes, e_tag: str = "") -> dict[str, Any]:
+    """A stored item's JSON text as the object it must be; CorruptRecord if it is not one."""
+    try:
+        record = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:  # UnicodeDecodeError is a ValueError
+        raise CorruptRecord(key, f"not JSON ({first_line(error)})", e_tag) from error
+    if type(record) is not dict:
+        kind = _JSON_KINDS.get(type(record), "a number")
+        raise CorruptRecord(key, f"{kind}, not a JSON object", e_tag)
+    return record
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from azure.core.exceptions import AzureError, ClientAuthenticationError, HttpResponseError
 
-from storage.errors import StateConflict, StorageUnreachable, first_line
+from storage.errors import CorruptRecord, StateConflict, StorageUnreachable, first_line
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +24,9 @@ class StoreCalls:
     remembers whether the latest call reached the store.
 
     A call that fails (connection refused or broken, an HTTP error, no answer in time) raises
-    StorageUnreachable naming the store and the reason. A lost race (StateConflict) is an
-    answer: the store is reachable. `probe` is a cheap call that asks the store whether it
-    is there, for when no recent call tells.
+    StorageUnreachable naming the store and the reason. A lost race (StateConflict) or an
+    item that cannot be read (CorruptRecord) is an answer: the store is reachable. `probe` is
+    a cheap call that asks the store whether it is there, for when no recent call tells.
     """
 
     def __init__(
@@ -49,7 +49,7 @@ class StoreCalls:
         try:
             async with asyncio.timeout(self.timeout):
                 result = await call
-        except StateConflict:
+        except (StateConflict, CorruptRecord):
             self._reached()
             raise
         except TimeoutError as error:

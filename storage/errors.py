@@ -9,6 +9,20 @@ class StateConflict(Exception):
     """
 
 
+class CorruptRecord(Exception):
+    """A stored item is not a JSON object: it cannot be read, however often it is asked for.
+
+    Blob or Cosmos DB hold what anyone put there. The message names the key and what is
+    wrong, never the content; `e_tag` is the item's e-tag, under which a new record may be
+    written over it (or "" when the store gave none).
+    """
+
+    def __init__(self, key: str, reason: str, e_tag: str = "") -> None:
+        super().__init__(f"{key}: {reason}")
+        self.key = key
+        self.e_tag = e_tag
+
+
 class StorageUnavailable(Exception):
     """The store cannot be used at start; the message names the setting to look at."""
 

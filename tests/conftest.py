@@ -779,13 +779,14 @@ class LocalService:
 def azurite_command(port: int, *storage: str) -> list[str]:
     """Azurite's blob service on 127.0.0.1:`port`, keeping its data as `storage` says.
 
-    `--loose`: azure-storage-blob 12.7.0 sends an encryption header Azurite otherwise refuses.
+    `--skipApiVersionCheck`: azure-storage-blob 12.31 sends the service's API version
+    2026-10-06, one newer than Azurite 3.37 knows (2026-06-06), which it otherwise refuses.
     """
     return [
         str(NODE_BIN / "azurite-blob"),
         *("--blobHost", "127.0.0.1", "--blobPort", str(port)),
         *storage,
-        *("--loose", "--silent", "--disableTelemetry"),
+        *("--skipApiVersionCheck", "--silent", "--disableTelemetry"),
     ]
 
 

@@ -1,15 +1,17 @@
 """Blob storage against Azurite: what a turn reads and writes, e-tags, and the check at start."""
 
+import json
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession
 from azure.identity.aio import DefaultAzureCredential
+from azure.storage.blob.aio import ContainerClient
 
-from booking_details import BookingDetails
 from storage.blob import AzureBlobStorage
-from storage.errors import StorageUnavailable
+from storage.errors import CorruptRecord, StorageUnavailable
 from tests.conftest import (
     EmulatorClient,
     ManagedIdentityEndpoint,
@@ -20,17 +22,39 @@ from tests.conftest import (
     written_and_read,
 )
 
+RECORDS = Path(__file__).parent.parent / "data" / "legacy_state" / "records.json"
+
 
 @pytest.fixture
-async def storage(azurite: int) -> AsyncIterator[AzureBlobStorage]:
-    storage = AzureBlobStorage(blob_connection_string(azurite), f"test-{uuid.uuid4().hex[:16]}")
+def container_name() -> str:
+    return f"test-{uuid.uuid4().hex[:16]}"
+
+
+@pytest.fixture
+async def storage(azurite: int, container_name: str) -> AsyncIterator[AzureBlobStorage]:
+    storage = AzureBlobStorage(blob_connection_string(azurite), container_name)
     await storage.open()
     yield storage
     await storage.close()
 
 
+@pytest.fixture
+async def container(azurite: int, container_name: str) -> AsyncIterator[ContainerClient]:
+    """The storage's container, as any other client of the account sees it."""
+    async with ContainerClient.from_connection_string(
+        blob_connection_string(azurite), container_name
+    ) as client:
+        yield client
+
+
+async def uploaded(container: ContainerClient, name: str, body: bytes) -> str:
+    """`body` put in blob `name` by another client; the blob's e-tag."""
+    blob = await container.upload_blob(name, body)
+    return (await blob.get_blob_properties()).etag.strip('"')
+
+
 async def test_state_round_trips_with_its_e_tag(storage: AzureBlobStorage) -> None:
-    written = {"booking": BookingDetails(destination="Paris", origin="Berlin")}
+    written = {"booking": {"destination": "Paris", "origin": "Berlin"}}
     assert await storage.read(["emulator/conversations/c 1"]) == {}
 
     await storage.write({"emulator/conversations/c 1": written})
@@ -38,9 +62,77 @@ async def test_state_round_trips_with_its_e_tag(storage: AzureBlobStorage) -> No
         "emulator/conversations/c 1"
     ]
 
-    assert (read["booking"].destination, read["booking"].origin) == ("Paris", "Berlin")
+    assert read == {"booking": {"destination": "Paris", "origin": "Berlin"}, "e_tag": read["e_tag"]}
     assert read["e_tag"] == written["e_tag"]
     assert read["e_tag"].startswith("0x")
+
+
+async def test_an_item_is_kept_as_its_json_text_and_its_e_tag_as_the_blobs(
+    storage: AzureBlobStorage, container: ContainerClient
+) -> None:
+    written = {"version": 1, "said": "Zürich → 東京"}
+    await storage.write({"emulator/conversations/c 1": written})
+
+    blob = await container.download_blob("emulator/conversations/c 1")
+    text = (await blob.readall()).decode("utf-8")
+
+    assert json.loads(text) == {"version": 1, "said": "Zürich → 東京"}
+    assert "Zürich → 東京" in text
+    assert blob.properties.content_settings.content_type == "application/json"
+    assert blob.properties.etag == f'"{written["e_tag"]}"'
+
+
+async def test_a_blob_the_bot_wrote_before_is_read_as_the_json_it_holds(
+    storage: AzureBlobStorage, container: ContainerClient
+) -> None:
+    record = next(
+        record for record in json.loads(RECORDS.read_text())["records"] if record["store"] == "blob"
+    )
+    e_tag = await uploaded(container, record["key"], record["body"].encode())
+
+    (read,) = (await storage.read([record["key"]])).values()
+
+    # Its own stale "e_tag" gives way to the blob's.
+    assert read == {**json.loads(record["body"]), "e_tag": e_tag}
+    assert read["DialogState"]["py/object"] == "botbuilder.dialogs.dialog_state.DialogState"
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (
+            b"\xff\xfe{}",
+            "not JSON ('utf-8' codec can't decode byte 0xff in position 0: invalid start byte)",
+        ),
+        (b'{"DialogState": ', "not JSON (Expecting value: line 1 column 17 (char 16))"),
+        (b'{"turns": NaN}', "not JSON (NaN is not JSON)"),
+        (
+            b"[" * 100_000 + b"]" * 100_000,
+            "not JSON (maximum recursion depth exceeded while decoding a JSON array from a unicode string)",
+        ),
+        (b"[]", "an array, not a JSON object"),
+        (b'"DialogState"', "a string, not a JSON object"),
+        (b"3", "a number, not a JSON object"),
+        (b"null", "null, not a JSON object"),
+    ],
+    ids=["not-utf-8", "cut-short", "nan", "too-deep", "array", "string", "number", "null"],
+)
+async def test_a_blob_that_holds_no_json_object_is_refused_and_may_be_written_over(
+    storage: AzureBlobStorage, container: ContainerClient, body: bytes, reason: str
+) -> None:
+    e_tag = await uploaded(container, "emulator/conversations/c 1", body)
+
+    with pytest.raises(CorruptRecord) as raised:
+        await storage.read(["emulator/conversations/c 1"])
+    assert str(raised.value) == f"emulator/conversations/c 1: {reason}"
+    assert raised.value.key == "emulator/conversations/c 1"
+    assert raised.value.e_tag == e_tag
+    assert await storage.problem() is None  # the store answered
+
+    await storage.write({"emulator/conversations/c 1": {"version": 1, "e_tag": raised.value.e_tag}})
+    assert (await storage.read(["emulator/conversations/c 1"]))["emulator/conversations/c 1"][
+        "version"
+    ] == 1
 
 
 async def test_an_unreachable_account_is_named_at_start() -> None:

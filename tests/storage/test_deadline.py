@@ -11,7 +11,7 @@ from azure.core.exceptions import (
 )
 
 from storage.deadline import StoreCalls
-from storage.errors import StateConflict, StorageUnreachable
+from storage.errors import CorruptRecord, StateConflict, StorageUnreachable
 
 
 class Probe:
@@ -82,14 +82,21 @@ async def test_a_failed_call_names_the_store_and_the_reason_and_no_address(
     assert str(raised.value) == f"Cosmos DB: {reason}"
 
 
-async def test_a_lost_race_is_an_answer_and_other_errors_pass_unchanged() -> None:
+@pytest.mark.parametrize(
+    "answer",
+    [StateConflict("a has changed since it was read"), CorruptRecord("a", "not JSON")],
+    ids=["lost-race", "unreadable-item"],
+)
+async def test_a_lost_race_or_an_unreadable_item_is_an_answer_and_other_errors_pass_unchanged(
+    answer: Exception,
+) -> None:
     probe = Probe()
     probe.error = ServiceRequestError("refused")
     calls = StoreCalls("blob storage", 3.0, probe)
     assert await calls.problem() == "blob storage: connection failed"
 
-    with pytest.raises(StateConflict):
-        await calls.run(fail(StateConflict("a has changed since it was read")))
+    with pytest.raises(type(answer)):
+        await calls.run(fail(answer))
     with pytest.raises(ValueError, match="etag missing"):
         await calls.run(fail(ValueError("etag missing")))
 

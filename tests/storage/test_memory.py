@@ -5,14 +5,15 @@ from storage.memory import MemoryStorage
 
 async def test_a_read_hands_out_a_copy_that_the_store_does_not_share() -> None:
     storage = MemoryStorage()
-    await storage.write({"a": {"booking": {"destination": "Paris"}}})
+    await storage.write({"a": {"booking": {"destination": "Paris", "unsupportedAirports": []}}})
 
     first = await storage.read(["a", "missing"])
     first["a"]["booking"]["destination"] = "Berlin"
+    first["a"]["booking"]["unsupportedAirports"].append("Rome")
     second = await storage.read(["a"])
 
     assert list(first) == ["a"]
-    assert second["a"]["booking"]["destination"] == "Paris"
+    assert second["a"]["booking"] == {"destination": "Paris", "unsupportedAirports": []}
 
 
 async def test_a_write_stores_a_copy_of_what_was_written() -> None:

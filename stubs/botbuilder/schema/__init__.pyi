@@ -30,6 +30,12 @@ class InputHints(str, Enum):
     ignoring_input = "ignoringInput"
     expecting_input = "expectingInput"
 
+class ActionTypes(str, Enum):
+    open_url = "openUrl"
+    im_back = "imBack"
+    post_back = "postBack"
+    message_back = "messageBack"
+
 class ChannelAccount(Model):
     id: str
     name: str
@@ -118,6 +124,51 @@ class Attachment(Model):
 class Entity(Model):
     type: str
     def __init__(self, *, type: str | None = None, **kwargs: Any) -> None: ...
+
+class Mention(Model):
+    mentioned: ChannelAccount
+    text: str
+    type: str
+    def __init__(
+        self,
+        *,
+        mentioned: ChannelAccount | None = None,
+        text: str | None = None,
+        type: str | None = None,
+        **kwargs: Any,
+    ) -> None: ...
+
+class CardImage(Model):
+    url: str
+    alt: str
+    tap: CardAction
+    def __init__(
+        self,
+        *,
+        url: str | None = None,
+        alt: str | None = None,
+        tap: CardAction | None = None,
+        **kwargs: Any,
+    ) -> None: ...
+
+class HeroCard(Model):
+    title: str
+    subtitle: str
+    text: str
+    images: list[CardImage]
+    buttons: list[CardAction]
+    tap: CardAction
+    def __init__(
+        self,
+        *,
+        title: str | None = None,
+        subtitle: str | None = None,
+        text: str | None = None,
+        images: list[CardImage] | None = None,
+        buttons: list[CardAction] | None = None,
+        tap: CardAction | None = None,
+        **kwargs: Any,
+    ) -> None: ...
 
 class ResourceResponse(Model):
     id: str

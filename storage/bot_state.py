@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import telemetry
 from sdk import TurnContext
 from storage import ConnectedStorage, Storage
+from storage.errors import CorruptRecord
 from storage.legacy import UnreadableRecord, read_record
 
 logger = logging.getLogger(__name__)
@@ -70,9 +71,15 @@ class BotState:
         read: Awaitable[dict[str, dict[str, Any]]] = self.storage.read([key])
         if self._traced:
             read = telemetry.state("load", type(self).__name__, self.storage, read)
-        found = (await read).get(key)
         e_tag = None
         record: dict[str, Any] = {}
+        try:
+            found = (await read).get(key)
+        except CorruptRecord as error:
+            # Written over (under its e-tag) when the turn saves: the conversation starts
+            # afresh rather than failing on every message.
+            logger.warning("State %s could not be read, and is started afresh: %s", key, error)
+            found, e_tag = None, error.e_tag or "*"
         if found is not None:
             e_tag = found.pop("e_tag", None)
             try:

@@ -193,7 +193,7 @@ class AdapterWithErrorHandler(SdkAdapter):
         for activity in activities:
             if withheld is not None and activity.type != ActivityTypes.invoke_response:
                 withheld.append(activity)
-                responses.append(ResourceResponse(id=""))
+                responses.append(ResourceResponse())
                 continue
             activity.id = None
             response = None
@@ -205,7 +205,7 @@ class AdapterWithErrorHandler(SdkAdapter):
                 pass  # traces are for the Emulator only
             else:
                 response = await self.connector.send(activity, self.reply_auth(context))
-            responses.append(response or ResourceResponse(id=""))
+            responses.append(response or ResourceResponse())
         return responses
 
     async def update_activity(self, context: TurnContext, activity: Activity) -> Any:

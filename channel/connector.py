@@ -195,7 +195,8 @@ def _resource_response(body: bytes) -> ResourceResponse:
         data = json.loads(body)
     except ValueError:
         return ResourceResponse()
-    return ResourceResponse(id=data.get("id")) if isinstance(data, dict) else ResourceResponse()
+    found = data.get("id") if isinstance(data, dict) else None
+    return ResourceResponse(id=found) if isinstance(found, str) and found else ResourceResponse()
 
 
 def _describe(error: Exception) -> str:

@@ -61,49 +61,51 @@ async def read_activity(request: web.Request) -> Activity:
 
 
 def parse_activity(body: object) -> Activity:
-    """The activity in a parsed JSON body, or InvalidRequest naming what is wrong with it."""
+    """The activity in a parsed JSON body, or InvalidRequest naming what is wrong with it.
+
+    The JSON is checked before the SDK reads it, so that both builds refuse the same requests
+    with the same reasons (msrest turns a number into text where pydantic refuses it)."""
     if not isinstance(body, dict):
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body must be a JSON object (an Activity)")
-    try:
-        activity = activity_from_json(body)
-    except ValueError:
-        raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body is not a valid Activity") from None
+    conversation = body.get("conversation")
     missing = [
         name
         for name, value in (
-            ("type", activity.type),
-            ("channelId", activity.channel_id),
-            ("serviceUrl", activity.service_url),
-            ("conversation.id", activity.conversation and activity.conversation.id),
+            ("type", body.get("type")),
+            ("channelId", body.get("channelId")),
+            ("serviceUrl", body.get("serviceUrl")),
+            ("conversation.id", conversation.get("id") if isinstance(conversation, dict) else None),
         )
-        if not isinstance(value, str) or not value
+        if value is None or value == "" or (name != "serviceUrl" and not isinstance(value, str))
     ]
     if missing:
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, f"the Activity lacks {', '.join(missing)}")
-    _check_addresses(body, activity)
-    return activity
+    _check_addresses(body)
+    try:
+        return activity_from_json(body)
+    except ValueError:
+        raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body is not a valid Activity") from None
 
 
 CHANNEL_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
-def _check_addresses(body: dict[str, Any], activity: Activity) -> None:
+def _check_addresses(body: dict[str, Any]) -> None:
     """Refuse, before any turn runs, what the turn could not be stored under or answered at."""
     # A channel id is part of the state's keys (`{channelId}/conversations/{id}`): with a
     # "/" in it, two conversations could share one state.
-    if not CHANNEL_ID.fullmatch(activity.channel_id):
+    if not CHANNEL_ID.fullmatch(body["channelId"]):
         raise InvalidRequest(
             HTTPStatus.BAD_REQUEST, "channelId must be a name of letters, digits, '.', '_' and '-'"
         )
-    # The raw value: msrest turns a number or a list into text.
-    if not is_http_url(body.get("serviceUrl")):
+    if not is_http_url(body["serviceUrl"]):
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, "serviceUrl must be an http(s) URL")
     ids = {
-        "id": activity.id,
-        "conversation.id": activity.conversation.id,
-        "from.id": activity.from_property and activity.from_property.id,
-        "recipient.id": activity.recipient and activity.recipient.id,
-        "replyToId": activity.reply_to_id,
+        "id": body.get("id"),
+        "conversation.id": body["conversation"]["id"],
+        "from.id": _account_id(body.get("from")),
+        "recipient.id": _account_id(body.get("recipient")),
+        "replyToId": body.get("replyToId"),
     }
     unusable = [
         name for name, value in ids.items() if isinstance(value, str) and not is_unicode(value)
@@ -112,6 +114,10 @@ def _check_addresses(body: dict[str, Any], activity: Activity) -> None:
         raise InvalidRequest(
             HTTPStatus.BAD_REQUEST, f"{', '.join(unusable)}: not valid Unicode (a lone surrogate)"
         )
+
+
+def _account_id(account: object) -> object:
+    return account.get("id") if isinstance(account, dict) else None
 
 
 def is_http_url(value: object) -> bool:

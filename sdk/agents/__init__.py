@@ -128,11 +128,41 @@ logging.getLogger("microsoft_agents.activity.activity").setLevel(logging.CRITICA
 
 
 def activity_from_json(data: dict[str, Any]) -> Activity:
-    """The activity a JSON object holds; ValueError if it is not a well-formed one."""
+    """The activity a JSON object holds; ValueError if it is not a well-formed one.
+
+    The SDK's schema is stricter than botbuilder's in two ways that would refuse what
+    channels send and the botbuilder build takes: an empty id (`"from": {"id": ""}`) is
+    read as none, and an entity the SDK cannot read (a mention whose `mentioned` is not an
+    account, a `null`) is left out, as botbuilder's reader leaves it unread.
+    """
     try:
         return Activity.model_validate(data)
-    except (TypeError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+    except (TypeError, ValueError):  # pydantic's ValidationError is a ValueError
+        pass
+    try:
+        return Activity.model_validate(_as_botbuilder_reads(data))
+    except (TypeError, ValueError) as error:
         raise ValueError(f"not an Activity: {type(error).__name__}") from None
+
+
+def _as_botbuilder_reads(data: dict[str, Any]) -> dict[str, Any]:
+    read = dict(data)
+    for account in ("from", "recipient"):
+        if isinstance(read.get(account), dict) and read[account].get("id") == "":
+            read[account] = {key: value for key, value in read[account].items() if key != "id"}
+    if read.get("replyToId") == "":
+        del read["replyToId"]
+    if isinstance(read.get("entities"), list):
+        read["entities"] = [entity for entity in read["entities"] if _readable(entity)]
+    return read
+
+
+def _readable(entity: Any) -> bool:
+    try:
+        Activity.model_validate({"type": ActivityTypes.message, "entities": [entity]})
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def activity_to_json(activity: Activity) -> dict[str, Any]:

@@ -12,9 +12,12 @@ from microsoft_agents.hosting.core import (
     ClaimsIdentity,
     TurnContext,
 )
+from microsoft_agents.hosting.dialogs import DialogContext
+from microsoft_agents.hosting.dialogs.memory import DialogStateManager
 
 from sdk.agents.auth import Authenticated, Authentication, authentication
 from sdk.agents.turn_context import ShallowCopyTurnContext
+from sdk.dialog_memory import on_first_use
 
 __all__ = [
     "Authentication",
@@ -26,8 +29,9 @@ __all__ = [
 
 
 def patch_sdk(*, outbound_timeout: float) -> None:
-    """Nothing of the Agents SDK is changed for the whole process: what the bot does its own
-    way (the turn context, the token check's keys) it does through its own objects."""
+    """What this build changes in the Agents SDK, for the whole process: dialog contexts make
+    their memory when first asked for it (sdk/dialog_memory.py)."""
+    on_first_use(DialogContext, DialogStateManager)
 
 
 class _NoChannelClients(ChannelServiceClientFactoryBase):

@@ -5,7 +5,10 @@ The SDK's TurnContext.send_activities deep-copies every activity (a pydantic mod
 whole tree) before addressing it, so that the caller's object stays as it was. Addressing
 only sets the activity's own fields, so a shallow copy protects the caller as well. The
 SDK buffers the replies of an `expectReplies` turn in its adapter; botbuilder, and so the
-bot's adapter (written once for both), expects the turn context to.
+bot's adapter (written once for both), expects the turn context to. And replies are
+addressed as botbuilder addresses them, so that the channel gets the same requests from
+either build: as new activities of the conversation, not replies to one, on Direct Line and
+Web Chat and to a conversation update (the Agents SDK replies to messages there).
 """
 
 from copy import copy
@@ -13,6 +16,7 @@ from copy import copy
 from microsoft_agents.activity import (
     Activity,
     ActivityTypes,
+    Channels,
     ConversationReference,
     DeliveryModes,
     InputHints,
@@ -27,13 +31,13 @@ class ShallowCopyTurnContext(TurnContext):
     async def send_activities(self, activities: list[Activity]) -> list[ResourceResponse]:
         if self._on_send_activities:
             # Handlers may change a send's addresses: each send gets its own, as in the SDK.
-            reference = self.activity.get_conversation_reference()
+            reference = reply_reference(self.activity)
             outgoing = [_addressed(copy(activity), reference) for activity in activities]
             return await self._emit(
                 self._on_send_activities, outgoing, lambda: self._deliver(outgoing)
             )
         if self._reference is None:
-            self._reference = self.activity.get_conversation_reference()
+            self._reference = reply_reference(self.activity)
         return await self._deliver([_addressed(copy(a), self._reference) for a in activities])
 
     async def _deliver(self, activities: list[Activity]) -> list[ResourceResponse]:
@@ -48,6 +52,18 @@ class ShallowCopyTurnContext(TurnContext):
         if any(activity.type != ActivityTypes.trace for activity in activities):
             self.responded = True
         return responses
+
+
+def reply_reference(activity: Activity) -> ConversationReference:
+    """Where replies to `activity` go: its conversation; in reply to it, unless it is a
+    conversation update or came through Direct Line or Web Chat (botbuilder's rule)."""
+    reference = activity.get_conversation_reference()
+    if activity.type == ActivityTypes.conversation_update or activity.channel_id in (
+        Channels.direct_line,
+        Channels.webchat,
+    ):
+        reference.activity_id = None
+    return reference
 
 
 def _addressed(activity: Activity, reference: ConversationReference) -> Activity:

@@ -1,11 +1,15 @@
-# `make run` starts the bot, `make test` runs lint, the type check and the test suite on Python
-# 3.11 and 3.13 (the oldest and the newest supported), `make test-all` on 3.11, 3.12 and 3.13.
-# `make run` builds .venv (Python 3.11) with requirements.txt alone, as a deployment has it;
-# the tests build one venv per Python, .venv-test (3.11) and .venv-test-3.12, .venv-test-3.13,
-# with the test tools too (Selenium brings trio, which msrest imports when it is there: a tenth
-# of the bot's start). A new venv first gets the pip and setuptools of VENV_TOOLS (the
-# interpreters' own, pip 23.2.1 and setuptools 65.5, carry known advisories). Each venv is
-# refreshed when its requirements change.
+# `make run` starts the bot, `make test` runs lint, the type checks and the test suite on each
+# build: BOT_SDK=botbuilder (the Bot Framework SDK, the default) on Python 3.11 and
+# BOT_SDK=agents (the Microsoft 365 Agents SDK) on Python 3.13 (the oldest and the newest
+# supported); `make test-all` runs the suite on both builds on 3.11, 3.12 and 3.13.
+# `make run` (BOT_SDK=agents make run, or make run BOT_SDK=agents, for the other build) builds
+# the build's venv, .venv (botbuilder) or .venv-agents, with its requirements alone
+# (requirements.txt or requirements-agents.txt, each with requirements-common.txt), as a
+# deployment has it. The tests build one venv per build and Python, .venv-test-<build>-<X.Y>,
+# with the test tools too (requirements-dev.txt; the agents build's test adapter,
+# requirements-dev-agents.txt). A new venv first gets the pip and setuptools of VENV_TOOLS
+# (the interpreters' own, pip 23.2.1 and setuptools 65.5, carry known advisories). Each venv
+# is refreshed when its requirements change.
 # node_modules comes from package-lock.json: `make run` installs package.json's dependencies
 # alone (Web Chat, for the chat page); `make test` its devDependencies too (the storage
 # stand-ins Azurite and a Cosmos DB server, the Teams manifest schema). `npm ci` empties
@@ -14,13 +18,14 @@
 # `make test` also installs Chromium.
 # `make teams-package` builds the Teams app package (README, "Microsoft Teams").
 VENV_TOOLS := pip==26.3 setuptools==84.2.1
+BUILDS := botbuilder agents
+BOT_SDK ?= botbuilder
 RUN_PYTHON := 3.11
-TEST_PYTHONS := 3.11 3.13
 ALL_PYTHONS := 3.11 3.12 3.13
-VENV := .venv
-BIN := $(VENV)/bin
-TEST_VENV := .venv-test
-TEST_BIN := $(TEST_VENV)/bin
+# Each build once, on the oldest and the newest Python.
+TEST_RUNS := botbuilder-3.11 agents-3.13
+ALL_RUNS := $(foreach build,$(BUILDS),$(foreach version,$(ALL_PYTHONS),$(build)-$(version)))
+LINT_RUN := botbuilder-3.11
 
 # Python $(1) (X.Y): pythonX.Y from PATH if it runs (pyenv's shim runs only the versions
 # pyenv has selected), else pyenv's newest X.Y. Only a rule that needs it looks for it.
@@ -28,46 +33,57 @@ python = $(or \
 	$(shell python$(1) -c '' >/dev/null 2>&1 && echo python$(1)), \
 	$(shell pyenv prefix $(1) 2>/dev/null | sed 's|$$|/bin/python|'), \
 	$(error Python $(1) not found: put python$(1) on PATH, or install it with pyenv (pyenv install $(1))))
-# The test venv of Python $(1).
-test_venv = $(TEST_VENV)$(if $(filter-out 3.11,$(1)),-$(1))
+# A build's requirements, its run venv, and the test venv of a run (<build>-<X.Y>).
+requirements = $(if $(filter agents,$(1)),requirements-agents.txt,requirements.txt)
+dev_requirements = requirements-dev.txt $(if $(filter agents,$(1)),requirements-dev-agents.txt)
+run_venv = $(if $(filter agents,$(1)),.venv-agents,.venv)
+build_of = $(firstword $(subst -, ,$(1)))
+python_of = $(lastword $(subst -, ,$(1)))
+test_venv = .venv-test-$(1)
 
-.PHONY: run test test-all lint typecheck browser teams-package clean $(ALL_PYTHONS:%=pytest-%)
+.PHONY: run test test-all lint typecheck browser teams-package clean check-bot-sdk \
+	$(ALL_RUNS:%=pytest-%)
 
-run: $(VENV)/.installed node_modules/.installed-run
-	$(BIN)/python app.py
+run: check-bot-sdk $(call run_venv,$(BOT_SDK))/.installed node_modules/.installed-run
+	BOT_SDK=$(BOT_SDK) $(call run_venv,$(BOT_SDK))/bin/python app.py
 
-test: lint typecheck $(TEST_PYTHONS:%=pytest-%)
+check-bot-sdk:
+	@$(if $(filter $(BOT_SDK),$(BUILDS)),true,echo "BOT_SDK must be botbuilder or agents, got '$(BOT_SDK)'" >&2; exit 2)
 
-test-all: lint typecheck $(ALL_PYTHONS:%=pytest-%)
+test: lint typecheck $(TEST_RUNS:%=pytest-%)
 
-lint: $(TEST_VENV)/.installed
-	$(TEST_BIN)/ruff check .
-	$(TEST_BIN)/ruff format --check .
+test-all: lint typecheck $(ALL_RUNS:%=pytest-%)
 
-# mypy over the code and the tests, with the settings and the stubs/ folder of pyproject.toml.
-typecheck: $(TEST_VENV)/.installed
-	$(TEST_BIN)/mypy
+lint: $(call test_venv,$(LINT_RUN))/.installed
+	$(call test_venv,$(LINT_RUN))/bin/ruff check .
+	$(call test_venv,$(LINT_RUN))/bin/ruff format --check .
 
-# A venv in $(2) for Python $(1) with requirements file $(3).
+# mypy over the code and the tests of each build: pyproject.toml's [tool.mypy] (and the
+# stubs/ folder) for botbuilder, mypy-agents.ini for agents.
+typecheck: $(call test_venv,botbuilder-3.11)/.installed $(call test_venv,agents-3.13)/.installed
+	$(call test_venv,botbuilder-3.11)/bin/mypy
+	$(call test_venv,agents-3.13)/bin/mypy --config-file mypy-agents.ini
+
+# A venv in $(2) for Python $(1) with requirements files $(3).
 define VENV_RULES
 $(2)/bin/python:
 	$$(call python,$(1)) -m venv $(2)
 	$(2)/bin/python -m pip install --quiet $(VENV_TOOLS)
 
-$(2)/.installed: requirements.txt $(3) | $(2)/bin/python
-	$(2)/bin/python -m pip install --quiet -r $(3)
+$(2)/.installed: requirements-common.txt $(3) | $(2)/bin/python
+	$(2)/bin/python -m pip install --quiet $(addprefix -r ,$(3))
 	touch $$@
 endef
 
-# The whole test suite on Python $(1).
+# The whole test suite of run $(1) (<build>-<X.Y>).
 define PYTEST_RULE
 pytest-$(1): $(call test_venv,$(1))/.installed node_modules/.installed-test browser
-	$(call test_venv,$(1))/bin/python -m pytest
+	BOT_SDK=$(call build_of,$(1)) $(call test_venv,$(1))/bin/python -m pytest
 endef
 
-$(eval $(call VENV_RULES,$(RUN_PYTHON),$(VENV),requirements.txt))
-$(foreach version,$(ALL_PYTHONS),$(eval $(call VENV_RULES,$(version),$(call test_venv,$(version)),requirements-dev.txt)))
-$(foreach version,$(ALL_PYTHONS),$(eval $(call PYTEST_RULE,$(version))))
+$(foreach build,$(BUILDS),$(eval $(call VENV_RULES,$(RUN_PYTHON),$(call run_venv,$(build)),$(call requirements,$(build)))))
+$(foreach run,$(ALL_RUNS),$(eval $(call VENV_RULES,$(call python_of,$(run)),$(call test_venv,$(run)),$(call requirements,$(call build_of,$(run))) $(call dev_requirements,$(call build_of,$(run))))))
+$(foreach run,$(ALL_RUNS),$(eval $(call PYTEST_RULE,$(run))))
 
 node_modules/.installed-run: package.json package-lock.json
 	npm ci --omit=dev --no-audit --no-fund --ignore-scripts
@@ -89,4 +105,4 @@ browser:
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver; }
 
 clean:
-	rm -rf $(VENV) $(foreach version,$(ALL_PYTHONS),$(call test_venv,$(version))) node_modules .pytest_cache .ruff_cache .mypy_cache test-artifacts appPackage/build
+	rm -rf .venv .venv-agents .venv-test-* node_modules .pytest_cache .ruff_cache .mypy_cache test-artifacts appPackage/build

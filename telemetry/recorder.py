@@ -16,7 +16,7 @@ from aiohttp.typedefs import Handler, Middleware
 from channel.connector import BotConnector
 from config import DefaultConfig
 from helpers.luis_helper import IntentRecognizer
-from sdk import BotAdapter, TurnContext
+from sdk import BotAdapter, TurnContext, call_next
 from sdk import Middleware as BotMiddleware
 from telemetry import CURRENT, Turn
 
@@ -93,11 +93,11 @@ class LogRecorder(Recorder):
 
 
 class TurnActivity(BotMiddleware):
-    async def on_turn(self, context: TurnContext, logic: Callable[[], Awaitable[None]]) -> None:
+    async def on_turn(self, context: TurnContext, logic: Callable[..., Awaitable[None]]) -> None:
         turn = CURRENT.get()
         if turn is not None:
             turn.activity(context.activity)
-        await logic()
+        await call_next(logic, context)
         if turn is not None:
             turn.ran(context)
 

@@ -107,11 +107,12 @@ class DirectLine:
             if conversation.started:
                 return web.json_response(self._describe(conversation))
             conversation.user = _user(body.get("user"))
-            joined = {
+            joined: dict[str, Any] = {
                 "type": ActivityTypes.conversation_update,
                 "membersAdded": [BOT_ACCOUNT, conversation.user],
-                "locale": body.get("locale") if isinstance(body.get("locale"), str) else None,
             }
+            if isinstance(body.get("locale"), str) and body["locale"]:
+                joined["locale"] = body["locale"]
             activity = _to_bot(conversation, joined, _own_url(request))
             activity["id"] = f"{conversation.id}|start"
             await self._deliver(conversation, activity)

@@ -7,6 +7,7 @@ microsoft_agents.
 """
 
 import logging
+from collections.abc import Awaitable, Callable
 from importlib.metadata import version
 from typing import Any
 
@@ -115,6 +116,7 @@ __all__ = [
     "activity_from_json",
     "activity_to_json",
     "authentication",
+    "call_next",
     "entity_fields",
     "message",
     "patch_sdk",
@@ -189,3 +191,8 @@ def entity_fields(entity: Entity) -> dict[str, Any]:
 
 def prepare_dialog_turn(turn_context: TurnContext) -> None:
     """Nothing to prepare: the SDK's dialog contexts need nothing from the turn."""
+
+
+def call_next(logic: Callable[..., Awaitable[Any]], context: TurnContext) -> Awaitable[Any]:
+    """What a middleware calls to run the rest of the turn (the SDKs' signatures differ)."""
+    return logic(context)

@@ -5,6 +5,7 @@ activities to and from JSON, the bot's lean messages, the adapter's glue (adapte
 test adapter (testing.py). Nothing outside `sdk/` imports botbuilder.
 """
 
+from collections.abc import Awaitable, Callable
 from importlib.metadata import version
 from typing import Any
 
@@ -119,6 +120,7 @@ __all__ = [
     "activity_from_json",
     "activity_to_json",
     "authentication",
+    "call_next",
     "entity_fields",
     "message",
     "patch_sdk",
@@ -149,3 +151,8 @@ def stored_activity(data: dict[str, Any]) -> Activity:
 def entity_fields(entity: Entity) -> dict[str, Any]:
     """The fields of an entity beyond its type (a mention's `mentioned` and `text`)."""
     return dict(entity.additional_properties or {})
+
+
+def call_next(logic: Callable[..., Awaitable[Any]], context: TurnContext) -> Awaitable[Any]:
+    """What a middleware calls to run the rest of the turn (the SDKs' signatures differ)."""
+    return logic()

@@ -68,7 +68,7 @@ class AdapterWithErrorHandler(SdkAdapter):
         self.on_turn_error = self._on_turn_error
 
     # Without the SDK's ws_response: this adapter serves no web sockets.
-    async def process(self, request: web.Request, bot: Bot) -> web.Response:  # type: ignore[override]
+    async def process(self, request: web.Request, bot: Bot) -> web.Response:  # type: ignore[override, unused-ignore]
         """Handle one POST to /api/messages.
 
         Unlike the SDK's version: a malformed or unauthenticated request gets a 4xx with a
@@ -188,7 +188,7 @@ class AdapterWithErrorHandler(SdkAdapter):
     ) -> list[ResourceResponse]:
         """As the SDK does, but through our connector: bounded in time, no thread per call.
         While the turn's replies are held back, they are only collected."""
-        withheld = context.turn_state.get(WITHHELD)
+        withheld = _withheld(context)
         responses = []
         for activity in activities:
             if withheld is not None and activity.type != ActivityTypes.invoke_response:
@@ -198,7 +198,8 @@ class AdapterWithErrorHandler(SdkAdapter):
             activity.id = None
             response = None
             if activity.type == "delay":
-                await asyncio.sleep((activity.value or 1000) / 1000)
+                milliseconds = activity.value if isinstance(activity.value, int | float) else 1000
+                await asyncio.sleep(milliseconds / 1000)
             elif activity.type == ActivityTypes.invoke_response:
                 self.keep_invoke_response(context, activity)
             elif activity.type == ActivityTypes.trace and activity.channel_id != Channels.emulator:
@@ -213,6 +214,8 @@ class AdapterWithErrorHandler(SdkAdapter):
         return response if response.id else None
 
     async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
+        if not reference.activity_id or reference.conversation is None:
+            raise TypeError("delete_activity: the reference names no activity")
         await self.connector.delete(
             reference.service_url or context.activity.service_url,
             reference.conversation.id,
@@ -222,7 +225,8 @@ class AdapterWithErrorHandler(SdkAdapter):
 
     async def _release_replies(self, context: TurnContext) -> None:
         """Send the replies held back during the turn."""
-        withheld = context.turn_state.pop(WITHHELD, None)
+        withheld = _withheld(context)
+        context.turn_state.pop(WITHHELD, None)
         if withheld:
             await self.send_activities(context, withheld)
 
@@ -285,6 +289,12 @@ class AdapterWithErrorHandler(SdkAdapter):
         except Exception as failure:
             return f"the conversation state could not be deleted: {failure}"
         return None
+
+
+def _withheld(context: TurnContext) -> list[Activity] | None:
+    """The turn's replies held back until its state is saved; None once they are released."""
+    withheld = context.turn_state.get(WITHHELD)
+    return withheld if isinstance(withheld, list) else None
 
 
 def error_trace(error: Exception) -> Activity:

@@ -18,6 +18,7 @@ from sdk import (
     Activity,
     ActivityTypes,
     ChannelAccount,
+    ChannelId,
     ConversationAccount,
     Dialog,
     RecordingAdapter,
@@ -82,7 +83,7 @@ def _activity(number: int, user: ChannelAccount, kind: str, **fields: Any) -> Ac
     return Activity(
         type=kind,
         **fields,
-        channel_id=CHANNEL,
+        channel_id=ChannelId(CHANNEL),
         service_url="http://127.0.0.1/",
         conversation=ConversationAccount(id=f"rehearsal-{number}"),
         from_property=user,

@@ -71,11 +71,11 @@ class BookingDialog(CancelAndHelpDialog):
                 ],
             )
         )
-        self.initial_dialog_id = WATERFALL
+        self.starts_with(WATERFALL)
 
     async def destination_step(self, step_context: WaterfallStepContext):
         """Where to, unless already known."""
-        details: BookingDetails = step_context.options
+        details = booking_of(step_context)
         if details.destination is None:
             return await ask_city(
                 step_context, "Where would you like to travel to?", Role.TO, details.origin
@@ -84,8 +84,8 @@ class BookingDialog(CancelAndHelpDialog):
 
     async def origin_step(self, step_context: WaterfallStepContext):
         """Where from, unless already known."""
-        details: BookingDetails = step_context.options
-        details.destination = step_context.result
+        details = booking_of(step_context)
+        details.destination = said(step_context)
         if details.origin is not None and details.origin == details.destination:
             await step_context.context.send_activity(statement(same_city(details.origin)))
             details.origin = None
@@ -100,16 +100,16 @@ class BookingDialog(CancelAndHelpDialog):
 
     async def travel_date_step(self, step_context: WaterfallStepContext):
         """When, unless a day from today on is already known."""
-        details: BookingDetails = step_context.options
-        details.origin = step_context.result
+        details = booking_of(step_context)
+        details.origin = said(step_context)
         if details.travel_date is None or not is_bookable(details.travel_date):
             return await step_context.begin_dialog(DateResolverDialog.__name__, details.travel_date)
         return await step_context.next(details.travel_date)
 
     async def confirm_step(self, step_context: WaterfallStepContext):
         """Read the booking back and ask for a yes or no."""
-        details: BookingDetails = step_context.options
-        details.travel_date = step_context.result
+        details = booking_of(step_context)
+        details.travel_date = said(step_context)
         text = (
             f"Please confirm, I have you traveling to: {details.destination} "
             f"from: {details.origin} on: {details.travel_date}."
@@ -120,7 +120,7 @@ class BookingDialog(CancelAndHelpDialog):
 
     async def final_step(self, step_context: WaterfallStepContext):
         """End with the details if confirmed, or None if declined."""
-        details: BookingDetails | None = step_context.options if step_context.result else None
+        details = booking_of(step_context) if step_context.result else None
         telemetry.booking("completed" if details else "declined")
         return await step_context.end_dialog(details)
 
@@ -181,6 +181,16 @@ class BookingDialog(CancelAndHelpDialog):
         await warn_unsupported_airports(inner_dc.context, unsupported)
         await inner_dc.cancel_all_dialogs()
         return await inner_dc.begin_dialog(WATERFALL, details)
+
+
+def booking_of(step_context: WaterfallStepContext) -> BookingDetails:
+    """The details the booking's waterfall is filling in (its options)."""
+    return cast(BookingDetails, step_context.options)
+
+
+def said(step_context: WaterfallStepContext) -> str | None:
+    """What the previous step or question gave: a city, or a date."""
+    return cast(str | None, step_context.result)
 
 
 def booking_in(inner_dc: DialogContext) -> BookingDetails:
@@ -257,7 +267,7 @@ async def is_airport(prompt_context: PromptValidatorContext) -> bool:
     recognized = prompt_context.recognized
     if not recognized.succeeded:
         return False
-    said = tidy(recognized.value)
+    said = tidy(str(recognized.value))
     if not 0 < len(said) <= MAX_ECHO_LENGTH:
         return False
     cities = lexicon().cities_in(said)
@@ -278,7 +288,8 @@ async def is_airport(prompt_context: PromptValidatorContext) -> bool:
     else:
         await context.send_activity(statement(airports_served()))
     # The prompt says nothing more once the turn has replied: the question is asked here.
-    await context.send_activity(prompt_context.options.prompt)
+    if prompt_context.options.prompt is not None:
+        await context.send_activity(prompt_context.options.prompt)
     return False
 
 

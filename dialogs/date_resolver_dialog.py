@@ -1,5 +1,7 @@
 """Asks for the travel date until the user gives one calendar day, today or later."""
 
+from typing import cast
+
 from dialogs.cancel_and_help_dialog import CancelAndHelpDialog
 from dialogs.date_prompt import DatePrompt
 from dialogs.interruptible_dialog import (
@@ -18,6 +20,7 @@ from helpers.datetime_helper import (
 from helpers.message_helper import question, statement
 from helpers.phrases import Topic
 from sdk import (
+    DateTimeResolution,
     DialogContext,
     DialogTurnResult,
     PromptOptions,
@@ -48,11 +51,11 @@ class DateResolverDialog(CancelAndHelpDialog):
         super().__init__(dialog_id or DateResolverDialog.__name__)
         self.add_prompt(DatePrompt(DATE_PROMPT, is_bookable_date), FORM_PROMPT)
         self.add_dialog(WaterfallDialog(WATERFALL, [self.date_step, self.final_step]))
-        self.initial_dialog_id = WATERFALL
+        self.starts_with(WATERFALL)
 
     async def date_step(self, step_context: WaterfallStepContext):
         """Ask for the date, unless the one given is already definite and not past."""
-        timex: str | None = step_context.options
+        timex = cast(str | None, step_context.options)
         if timex and is_definite(timex):
             if is_bookable(timex):
                 return await step_context.end_dialog(date_part(timex))
@@ -67,7 +70,8 @@ class DateResolverDialog(CancelAndHelpDialog):
 
     async def final_step(self, step_context: WaterfallStepContext):
         """Return the date the user gave."""
-        return await step_context.end_dialog(date_part(step_context.result[0].timex))
+        resolutions = cast(list[DateTimeResolution], step_context.result)
+        return await step_context.end_dialog(date_part(str(resolutions[0].timex)))
 
     async def claim(self, interruption: Interruption, inner_dc: DialogContext) -> Handler | None:
         if interruption.prompt_id == DATE_PROMPT and interruption.asks_about(Topic.DATES):
@@ -83,12 +87,15 @@ async def is_bookable_date(prompt_context: PromptValidatorContext) -> bool:
     a span (`next week`), a weekday gone by (`this friday` on a Saturday) or a date in
     numbers whose day and month could be swapped (`05/12/2026`) is no one day."""
     recognized = prompt_context.recognized
-    if not recognized.succeeded or not is_definite(recognized.value[0].timex):
+    if not recognized.succeeded:
         return False
-    said = prompt_context.context.activity.text
-    if passed_weekday(said, recognized.value[0].timex) or day_and_month_unclear(said):
+    timex = str(cast(list[DateTimeResolution], recognized.value)[0].timex)
+    if not is_definite(timex):
         return False
-    if not is_bookable(recognized.value[0].timex):
+    said = prompt_context.context.activity.text or ""
+    if passed_weekday(said, timex) or day_and_month_unclear(said):
+        return False
+    if not is_bookable(timex):
         # The prompt sends no retry once the turn has replied, so the question is asked here.
         await prompt_context.context.send_activities([statement(IN_THE_PAST), question(ASK_DATE)])
         return False

@@ -10,7 +10,7 @@ answer.
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import telemetry
 from booking_details import BookingDetails
@@ -37,6 +37,8 @@ from sdk import (
 )
 
 Handler = Callable[[DialogContext], Awaitable[DialogTurnResult]]
+# Which dialog handles the turn's message, and how.
+Claim = tuple["InterruptibleDialog", Handler]
 
 # Where the outermost dialog leaves, for this turn, which dialog handles the message and how.
 _CLAIM = "corebot.interruption.claim"
@@ -107,7 +109,7 @@ class Interruption:
         recognizer: IntentRecognizer | None,
     ) -> None:
         self.context = context
-        self.text: str = context.activity.text
+        self.text = context.activity.text or ""
         self.prompt_id = prompt_id
         self.policy = policy
         self.dialogs = dialogs  # outermost first; the last one owns the prompt
@@ -190,15 +192,13 @@ class InterruptibleDialog(ComponentDialog):
 
     async def _continue(self, inner_dc: DialogContext) -> DialogTurnResult:
         turn_state = inner_dc.context.turn_state
-        claim = turn_state[_CLAIM]
+        claim = cast(Claim | None, turn_state[_CLAIM])
         if claim is not None and claim[0] is self:
             turn_state[_CLAIM] = None
             return await claim[1](inner_dc)
         return await super().on_continue_dialog(inner_dc)
 
-    async def _find_claim(
-        self, inner_dc: DialogContext
-    ) -> tuple["InterruptibleDialog", Handler] | None:
+    async def _find_claim(self, inner_dc: DialogContext) -> "Claim | None":
         activity = inner_dc.context.activity
         # Attachments and card submits carry no text: they are not interruptions.
         if activity.type != ActivityTypes.message or not isinstance(activity.text, str):
@@ -208,7 +208,7 @@ class InterruptibleDialog(ComponentDialog):
         while True:
             levels.append((dialog, dc))
             active = dc.active_dialog
-            if active is None:
+            if active is None or active.id is None:
                 return None
             child = dc.find_dialog_sync(active.id)
             if not isinstance(child, InterruptibleDialog):
@@ -242,9 +242,14 @@ class InterruptibleDialog(ComponentDialog):
         they are plain JSON: storage/dialog_state.py)."""
         return data
 
+    def starts_with(self, dialog_id: str) -> None:
+        """The dialog this one begins with (its waterfall)."""
+        # The Agents SDK declares the attribute as None, set later.
+        self.initial_dialog_id = dialog_id  # type: ignore[assignment, unused-ignore]
+
     async def start_over(self, inner_dc: DialogContext) -> DialogTurnResult:
         await inner_dc.cancel_all_dialogs()
-        return await inner_dc.begin_dialog(self.initial_dialog_id, self.fresh_options())
+        return await inner_dc.begin_dialog(str(self.initial_dialog_id), self.fresh_options())
 
 
 async def answer_and_ask_again(inner_dc: DialogContext, text: str) -> DialogTurnResult:

@@ -1,5 +1,7 @@
 """The top of the conversation: asks what the user wants and starts the booking."""
 
+from typing import cast
+
 from booking_details import BookingDetails
 from dialogs.interruptible_dialog import (
     Handler,
@@ -48,7 +50,7 @@ class MainDialog(InterruptibleDialog):
         self.add_dialog(
             WaterfallDialog(WATERFALL, [self.intro_step, self.act_step, self.final_step])
         )
-        self.initial_dialog_id = WATERFALL
+        self.starts_with(WATERFALL)
 
     async def intro_step(self, step_context: WaterfallStepContext):
         """Ask what the user wants, or explain that we cannot understand free text."""
@@ -57,7 +59,7 @@ class MainDialog(InterruptibleDialog):
                 MessageFactory.text(NOT_CONFIGURED, input_hint=InputHints.ignoring_input)
             )
             return await step_context.next(None)
-        text = step_context.options or "What can I help you with today?"
+        text = cast(str | None, step_context.options) or "What can I help you with today?"
         return await step_context.prompt(TEXT_PROMPT, PromptOptions(prompt=question(text)))
 
     async def act_step(self, step_context: WaterfallStepContext):
@@ -79,7 +81,7 @@ class MainDialog(InterruptibleDialog):
 
     async def final_step(self, step_context: WaterfallStepContext):
         """Confirm a booking, then start over with a fresh waterfall (constant stack depth)."""
-        details: BookingDetails | None = step_context.result
+        details = cast(BookingDetails | None, step_context.result)
         if details is not None:
             await step_context.context.send_activity(
                 statement(

@@ -10,7 +10,17 @@ class StateProperty(Protocol):
     """Where the dialog stack is kept (storage.bot_state.StateProperty; the SDKs' dialog
     sets read it through `get`)."""
 
-    async def get(self, turn_context: TurnContext, default_value_or_factory: Any = None) -> Any: ...
+    async def get(
+        self,
+        turn_context: TurnContext,
+        default_value_or_factory: Any = None,
+        *,
+        target_cls: Any = None,
+    ) -> Any: ...
+
+    async def set(self, turn_context: TurnContext, value: Any) -> None: ...
+
+    async def delete(self, turn_context: TurnContext) -> None: ...
 
 
 async def run_dialog(dialog: Dialog, turn_context: TurnContext, accessor: StateProperty) -> None:

@@ -179,9 +179,16 @@ class StateProperty:
         self.state = state
         self.name = name
 
-    async def get(self, turn_context: TurnContext, default_value_or_factory: Any = None) -> Any:
+    async def get(
+        self,
+        turn_context: TurnContext,
+        default_value_or_factory: Any = None,
+        *,
+        target_cls: Any = None,
+    ) -> Any:
         """The value, or (when the record has none) the default: a factory's product, which
-        is kept, or a copy of a plain default."""
+        is kept, or a copy of a plain default. (`target_cls`: the Agents SDK's accessors
+        take it; here a property's codec says what its value is.)"""
         await self.state.load(turn_context)
         default = default_value_or_factory
         factory = default if callable(default) or default is None else lambda: _copy(default)

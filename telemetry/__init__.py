@@ -16,9 +16,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from botbuilder.core import TurnContext
-    from botbuilder.dialogs import DialogContext
-    from botbuilder.schema import Activity
+    from sdk import Activity, DialogContext, TurnContext
 
 T = TypeVar("T")
 

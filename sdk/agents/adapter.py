@@ -4,7 +4,12 @@ the token the replies are signed with, the invoke response a handler left in the
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from microsoft_agents.activity import Activity, ConversationReference, ResourceResponse
+from microsoft_agents.activity import (
+    Activity,
+    ConversationReference,
+    InvokeResponse,
+    ResourceResponse,
+)
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
     ChannelAdapter,
@@ -76,9 +81,12 @@ class SdkAdapter(CloudAdapter):
         if not isinstance(activity, Activity) or activity.value is None:
             return None
         value = activity.value
-        if isinstance(value, dict):
-            return value.get("status"), value.get("body")
-        return value.status, value.body
+        if isinstance(value, InvokeResponse):
+            return value.status, value.body
+        if isinstance(value, dict) and isinstance(value.get("status"), int):
+            # What the SDK's ActivityHandler sends: the InvokeResponse's JSON.
+            return value["status"], value.get("body")
+        return None
 
     def keep_invoke_response(self, context: TurnContext, activity: Activity) -> None:
         """Where the turn's invoke response waits for the HTTP answer."""
@@ -96,7 +104,7 @@ class RecordingAdapter(ChannelAdapter):
         self.sent: list[Activity] = []
 
     def turn_context(self, activity: Activity) -> TurnContext:
-        return ShallowCopyTurnContext(self, activity, ClaimsIdentity({}, False))
+        return ShallowCopyTurnContext(self, activity, ClaimsIdentity({}))
 
     async def send_activities(
         self, context: TurnContext, activities: list[Activity]

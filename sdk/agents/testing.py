@@ -38,7 +38,7 @@ class TestAdapter:
         addresses filled in as the adapter's conversation); the replies it sent."""
         if isinstance(activity, str):
             activity = Activity(type=ActivityTypes.message, text=activity)
-        await self._adapter.process_activity(ClaimsIdentity({}, False), activity, self._logic)
+        await self._adapter.process_activity(ClaimsIdentity({}), activity, self._logic)
         replies = list(self._adapter.activity_queue)
         self._adapter.activity_queue.clear()
         return [reply for reply in replies if self._traces or reply.type != ActivityTypes.trace]

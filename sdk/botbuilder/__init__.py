@@ -67,6 +67,9 @@ from sdk.botbuilder.adapter import (
 from sdk.botbuilder.dialog_memory import prepare_dialog_turn
 from sdk.botbuilder.message import Message, message
 
+# A channel's id: a string here (the Agents SDK has a class for it).
+ChannelId = str
+
 NAME = "botbuilder"
 VERSION = version("botbuilder-core")
 # What the SDK's own connector client says it is (msrest's and botframework-connector's
@@ -85,6 +88,7 @@ __all__ = [
     "BotAdapter",
     "CardAction",
     "ChannelAccount",
+    "ChannelId",
     "Channels",
     "ComponentDialog",
     "ConfirmPrompt",

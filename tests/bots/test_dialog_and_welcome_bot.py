@@ -2,7 +2,7 @@
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
 from dialogs.booking_dialog import BookingDialog
@@ -52,7 +52,7 @@ async def test_a_new_user_gets_the_card_then_the_dialog() -> None:
     card, dialog_reply = await adapter.send(members_added("theUser"))
     assert card.text is None
     assert [attachment.content_type for attachment in card.attachments] == [ADAPTIVE_CARD]
-    assert card.attachments[0].content["type"] == "AdaptiveCard"
+    assert cast(dict[str, Any], card.attachments[0].content)["type"] == "AdaptiveCard"
     assert dialog_reply.text == "mockRootDialog mock invoked"
 
 
@@ -92,7 +92,7 @@ async def test_with_the_real_dialog_and_no_recognizer() -> None:
 
     card, note, question = await adapter.send(members_added("theUser"))
     assert card.attachments[0].content_type == ADAPTIVE_CARD
-    assert note.text.startswith("NOTE: LUIS is not configured.")
+    assert (note.text or "").startswith("NOTE: LUIS is not configured.")
     assert question.text == "Where would you like to travel to?"
 
 

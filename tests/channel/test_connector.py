@@ -12,7 +12,14 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from channel.connector import BotConnector, DeliveryFailed
-from sdk import Activity, ActivityTypes, ChannelAccount, ConversationAccount, InputHints
+from sdk import (
+    Activity,
+    ActivityTypes,
+    ChannelAccount,
+    ChannelId,
+    ConversationAccount,
+    InputHints,
+)
 
 # Shaped like a Teams channel thread and an Emulator conversation and activity.
 TEAMS_CONVERSATION_ID = "19:abc@thread.tacv2;messageid=1699999999"
@@ -141,7 +148,7 @@ def message(
         text="What can I help you with today?",
         input_hint=InputHints.expecting_input,
         service_url=service_url,
-        channel_id="emulator",
+        channel_id=ChannelId("emulator"),
         conversation=ConversationAccount(id=conversation_id),
         from_property=ChannelAccount(id="bot", name="Bot"),
         recipient=ChannelAccount(id="user", name="User"),

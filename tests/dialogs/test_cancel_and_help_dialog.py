@@ -40,7 +40,7 @@ class AskingDialog(CancelAndHelpDialog):
         super().__init__(dialog_id)
         self.add_prompt(TextPrompt("Ask"), interruptions)
         self.add_dialog(WaterfallDialog("Steps", [self.ask, self.finish]))
-        self.initial_dialog_id = "Steps"
+        self.starts_with("Steps")
 
     async def ask(self, step_context: WaterfallStepContext):
         return await step_context.prompt("Ask", PromptOptions(prompt=question("Hi there")))
@@ -154,7 +154,7 @@ class OuterDialog(InterruptibleDialog):
         super().__init__("OuterDialog", recognizer)
         self.add_dialog(inner)
         self.add_dialog(WaterfallDialog("OuterSteps", [self.run_inner, self.finish]))
-        self.initial_dialog_id = "OuterSteps"
+        self.starts_with("OuterSteps")
         self.inner_id = inner.id
 
     async def run_inner(self, step_context: WaterfallStepContext):
@@ -230,7 +230,7 @@ async def test_cancel_in_a_nested_dialog_cancels_the_outermost_cancel_and_help_d
             super().__init__(dialog_id="Form")
             self.add_dialog(AskingDialog())
             self.add_dialog(WaterfallDialog("FormSteps", [self.nested, self.go_on]))
-            self.initial_dialog_id = "FormSteps"
+            self.starts_with("FormSteps")
 
         async def nested(self, step_context: WaterfallStepContext):
             return await step_context.begin_dialog("AskingDialog")

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from booking_details import BookingDetails
-from sdk import Activity, ChannelAccount, ConversationAccount, TurnContext
+from sdk import Activity, ChannelAccount, ChannelId, ConversationAccount, TurnContext
 from storage.bot_state import ConversationState, UserState
 from storage.errors import StateConflict
 from storage.memory import MemoryStorage
@@ -39,7 +39,7 @@ class Booking:
 def turn() -> TurnContext:
     activity = Activity(
         type="message",
-        channel_id="test",
+        channel_id=ChannelId("test"),
         conversation=ConversationAccount(id="c1"),
         from_property=ChannelAccount(id="u1"),
         text="hi",

@@ -1,6 +1,8 @@
 """run_dialog gives every turn one shared dialog memory configuration."""
 
-from botbuilder.core import ConversationState, MemoryStorage, MessageFactory, TurnContext
+from botbuilder.core import ConversationState as SdkConversationState
+from botbuilder.core import MemoryStorage as SdkMemoryStorage
+from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.dialogs import (
     ComponentDialog,
@@ -16,6 +18,9 @@ from botbuilder.dialogs.memory import DialogStateManager
 
 from helpers.dialog_helper import run_dialog
 from sdk.botbuilder.dialog_memory import make_dialog_memory_on_first_use, memory_configuration
+from storage.bot_state import ConversationState
+from storage.dialog_state import DialogStateCodec
+from storage.memory import MemoryStorage
 
 
 def described(scopes_or_resolvers: list) -> list[tuple[str, str | None]]:
@@ -26,7 +31,7 @@ async def test_the_shared_configuration_is_the_one_the_sdk_gathers() -> None:
     gathered = {}
 
     async def turn(turn_context: TurnContext) -> None:
-        accessor = ConversationState(MemoryStorage()).create_property("DialogState")
+        accessor = SdkConversationState(SdkMemoryStorage()).create_property("DialogState")
         bare = DialogContext(DialogSet(accessor), turn_context, DialogState())
         gathered["sdk"] = DialogStateManager(bare).configuration
 
@@ -41,8 +46,6 @@ async def test_the_shared_configuration_is_the_one_the_sdk_gathers() -> None:
 async def test_every_dialog_context_of_a_turn_uses_the_shared_configuration() -> None:
     """botbuilder-python 4.17's own get_value/set_value fail on every path (object_path
     iterates the state manager and gets tuples), so the configuration is checked, not used."""
-    conversation_state = ConversationState(MemoryStorage())
-    accessor = conversation_state.create_property("DialogState")
     seen = []
 
     async def ask(step) -> DialogTurnResult:
@@ -56,6 +59,8 @@ async def test_every_dialog_context_of_a_turn_uses_the_shared_configuration() ->
     inner = ComponentDialog("component")
     inner.add_dialog(WaterfallDialog("steps", [ask, done]))
     inner.add_dialog(TextPrompt("text"))
+    conversation_state = ConversationState(MemoryStorage())
+    accessor = conversation_state.create_property("DialogState", DialogStateCodec(inner))
 
     async def turn(turn_context: TurnContext) -> None:
         await run_dialog(inner, turn_context, accessor)
@@ -70,8 +75,6 @@ async def test_every_dialog_context_of_a_turn_uses_the_shared_configuration() ->
 
 async def test_a_dialog_context_makes_its_memory_when_first_asked() -> None:
     make_dialog_memory_on_first_use()
-    conversation_state = ConversationState(MemoryStorage())
-    accessor = conversation_state.create_property("DialogState")
     seen = []
 
     async def ask(step) -> DialogTurnResult:
@@ -83,6 +86,8 @@ async def test_a_dialog_context_makes_its_memory_when_first_asked() -> None:
     inner = ComponentDialog("component")
     inner.add_dialog(WaterfallDialog("steps", [ask]))
     inner.add_dialog(TextPrompt("text"))
+    conversation_state = ConversationState(MemoryStorage())
+    accessor = conversation_state.create_property("DialogState", DialogStateCodec(inner))
 
     async def turn(turn_context: TurnContext) -> None:
         await run_dialog(inner, turn_context, accessor)

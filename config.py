@@ -15,6 +15,10 @@ from typing import Any, Self
 from urllib.parse import urlsplit
 
 
+# The bot's version (pyproject.toml's): replies name it in their User-Agent.
+VERSION = "0.1.0"
+
+
 class ConfigError(ValueError):
     """A setting is missing or malformed; the message names it."""
 

@@ -18,7 +18,8 @@ from urllib.parse import quote
 from yarl import URL
 
 from channel.http_client import IDLE_TIMEOUT, MAX_RESPONSE_BODY, HttpClient, ProtocolError, Proxies
-from sdk import Activity, ResourceResponse, activity_to_json
+from config import VERSION
+from sdk import NAME, USER_AGENT_PRODUCT, Activity, ResourceResponse, activity_to_json
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,11 @@ class DeliveryFailed(Exception):
         self.operation = operation
         self.host = host
         self.reason = reason
+
+
+# What the bot says it is to the channel: itself and its build, then the SDK's own words for
+# it, as the SDK's connector client says them.
+USER_AGENT = f"corebot/{VERSION} ({NAME}) {USER_AGENT_PRODUCT}"
 
 
 class ReplyAuth(Protocol):
@@ -112,7 +118,7 @@ class BotConnector:
         if self._client is None:
             raise RuntimeError("BotConnector.open() must be awaited before calling the channel")
         host = url.host_port_subcomponent
-        headers = {"Accept": "application/json", **(headers or {})}
+        headers = {"Accept": "application/json", "User-Agent": USER_AGENT, **(headers or {})}
         data = b""
         if body is not None:
             headers["Content-Type"] = "application/json; charset=utf-8"

@@ -2,13 +2,17 @@
 
 import gc
 import logging
+import re
+import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp import web
 
+import sdk
 from app import tune_garbage_collector
-from config import DefaultConfig
+from config import VERSION, DefaultConfig
 from storage.memory import MemoryStorage
 from tests.conftest import (
     FailingStorage,
@@ -427,3 +431,29 @@ async def test_a_turn_leaves_no_garbage_for_the_cycle_collector(start_bot: Start
         assert gc.collect() == 0
     finally:
         gc.enable()
+
+
+# What each build's replies say they come from: the bot and its build, then the SDK's own
+# client's words (its version, then Python's and the system's).
+USER_AGENTS = {
+    "botbuilder": r"corebot/0\.1\.0 \(botbuilder\) Microsoft-BotFramework/3\.1 "
+    r"\(BotBuilder Python/4\.17\.1\) python/3\.\d+\.\d+ \(\S+\)",
+    "agents": r"corebot/0\.1\.0 \(agents\) agents-sdk-py/1\.9\.0 python/3\.\d+\.\d+ "
+    r"\S+-\S+/\S+",
+}
+
+
+async def test_every_reply_says_which_build_sent_it(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+
+    replies = await emulator.join() + await emulator.post(emulator.activity(text="book a flight"))
+
+    assert len(replies) == 3
+    for reply in replies:
+        assert re.fullmatch(USER_AGENTS[sdk.NAME], reply["_user_agent"]), reply["_user_agent"]
+
+
+def test_the_version_is_the_projects() -> None:
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+
+    assert project["project"]["version"] == VERSION

@@ -7,6 +7,8 @@ microsoft_agents.
 """
 
 import logging
+import platform
+import sys
 from collections.abc import Awaitable, Callable
 from importlib.metadata import version
 from typing import Any
@@ -66,9 +68,12 @@ from sdk.agents.adapter import (
 
 NAME = "agents"
 VERSION = version("microsoft-agents-hosting-core")
-# What the SDK's own connector client says it is (its get_product_info names a package that
-# does not exist, and says `agents-sdk-py/unknown`).
-USER_AGENT_PRODUCT = f"agents-sdk-py/{VERSION}"
+# What the SDK's own connector client says it is (its get_product_info asks for the version
+# of a package that is not installed, microsoft-agents-connector, and says "unknown").
+USER_AGENT_PRODUCT = (
+    f"agents-sdk-py/{VERSION} python/{platform.python_version()} "
+    f"{sys.platform}-{platform.machine()}/{platform.release()}"
+)
 
 __all__ = [
     "NAME",

@@ -6,6 +6,7 @@ test adapter (testing.py). Nothing outside `sdk/` imports botbuilder.
 """
 
 from collections.abc import Awaitable, Callable
+import platform
 from importlib.metadata import version
 from typing import Any
 
@@ -72,9 +73,12 @@ ChannelId = str
 
 NAME = "botbuilder"
 VERSION = version("botbuilder-core")
-# What the SDK's own connector client says it is (msrest's and botframework-connector's
-# parts left out: replies are not sent with them).
-USER_AGENT_PRODUCT = f"Microsoft-BotFramework/3.1 (BotBuilder Python/{VERSION})"
+# What the SDK's own connector client says it is, but msrest's and botframework-connector's
+# parts: replies are not sent with them.
+USER_AGENT_PRODUCT = (
+    f"Microsoft-BotFramework/3.1 (BotBuilder Python/{VERSION}) "
+    f"python/{platform.python_version()} ({platform.platform()})"
+)
 
 __all__ = [
     "NAME",

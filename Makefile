@@ -26,6 +26,8 @@ ALL_PYTHONS := 3.11 3.12 3.13
 TEST_RUNS := botbuilder-3.11 agents-3.13
 ALL_RUNS := $(foreach build,$(BUILDS),$(foreach version,$(ALL_PYTHONS),$(build)-$(version)))
 LINT_RUN := botbuilder-3.11
+# The venv of each build that `typecheck` uses (and the cross-build tests: tests/conftest.py).
+BUILD_VENVS := .venv-test-botbuilder-3.11/.installed .venv-test-agents-3.13/.installed
 
 # Python $(1) (X.Y): pythonX.Y from PATH if it runs (pyenv's shim runs only the versions
 # pyenv has selected), else pyenv's newest X.Y. Only a rule that needs it looks for it.
@@ -60,7 +62,7 @@ lint: $(call test_venv,$(LINT_RUN))/.installed
 
 # mypy over the code and the tests of each build: pyproject.toml's [tool.mypy] (and the
 # stubs/ folder) for botbuilder, mypy-agents.ini for agents.
-typecheck: $(call test_venv,botbuilder-3.11)/.installed $(call test_venv,agents-3.13)/.installed
+typecheck: $(BUILD_VENVS)
 	$(call test_venv,botbuilder-3.11)/bin/mypy
 	$(call test_venv,agents-3.13)/bin/mypy --config-file mypy-agents.ini
 
@@ -75,9 +77,10 @@ $(2)/.installed: requirements-common.txt $(3) | $(2)/bin/python
 	touch $$@
 endef
 
-# The whole test suite of run $(1) (<build>-<X.Y>).
+# The whole test suite of run $(1) (<build>-<X.Y>). It also needs the other build's venv (the
+# one `typecheck` uses): a booking is begun on one build and goes on on the other.
 define PYTEST_RULE
-pytest-$(1): $(call test_venv,$(1))/.installed node_modules/.installed-test browser
+pytest-$(1): $(call test_venv,$(1))/.installed $(BUILD_VENVS) node_modules/.installed-test browser
 	BOT_SDK=$(call build_of,$(1)) $(call test_venv,$(1))/bin/python -m pytest
 endef
 

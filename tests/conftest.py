@@ -944,10 +944,12 @@ async def start_app_process(
     *,
     expect_start: bool = True,
     open_files: int | None = None,
+    python: str = sys.executable,
 ) -> AppProcess:
     """Start app.py with `environ` on a free port; when `expect_start`, wait until it serves.
 
     `open_files`: the most files the process may open (its RLIMIT_NOFILE, soft and hard).
+    `python`: the interpreter to run it with (another build's, with `BOT_SDK` in `environ`).
     """
     port = free_port()
 
@@ -956,7 +958,7 @@ async def start_app_process(
             resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
 
     process = await asyncio.create_subprocess_exec(
-        sys.executable,
+        python,
         "app.py",
         cwd=ROOT,
         env={
@@ -1003,6 +1005,21 @@ async def bot_process(
     finally:
         log = await app.stop()
     assert b"Traceback" not in log, log.decode(errors="replace")
+
+
+# The test venvs `make test` builds for each build (and type-checks it in).
+BUILD_VENVS = {"botbuilder": ".venv-test-botbuilder-3.11", "agents": ".venv-test-agents-3.13"}
+
+
+@pytest.fixture
+def other_build() -> tuple[str, str]:
+    """The build this suite does not run on, and the Python of its venv (`make test` builds
+    both; COREBOT_OTHER_PYTHON names another)."""
+    build = next(name for name in BUILD_VENVS if name != sdk.NAME)
+    python = os.environ.get("COREBOT_OTHER_PYTHON") or str(ROOT / BUILD_VENVS[build] / "bin/python")
+    if not Path(python).exists():
+        pytest.fail(f"the {build} build's venv is missing ({python}): `make test` builds it")
+    return build, python
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
 """Load benchmark: the bot over real HTTP on 127.0.0.1, against a bare aiohttp route.
 
-    python -m benchmarks.load [--concurrency 1 8 64] [--bookings 400] [--idle 10000]
-                              [--no-cache]
+    [BOT_SDK=agents] python -m benchmarks.load [--concurrency 1 8 64] [--bookings 400]
+                                               [--idle 10000] [--no-cache]
 
-Starts `app.py` (embedded recognizer, authentication off) in a process of its own, and a
+Run it with the build's own venv (`.venv/bin/python`, or `.venv-agents/bin/python` with
+BOT_SDK=agents). Starts `app.py` (embedded recognizer, authentication off) of the build
+BOT_SDK names in a process of its own, and a
 bare route in another. N concurrent conversations book `--bookings` flights between them
 (greeting, request, origin, `tomorrow`, `yes`: five turns each, every booking in a new
 conversation), with replies posted to a stub connector at `serviceUrl` and with
@@ -31,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientSession, TCPConnector, web
+
+from config import bot_sdk
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKED = "I have you booked"
@@ -382,7 +386,6 @@ async def idle_memory(bot: Server, service_url: str, bookings: int) -> None:
 async def stored_state() -> None:
     """The conversation's stored state after 1 and after 10 bookings in it."""
     # Imported here: the rest of the benchmark only talks HTTP to separate processes.
-    import jsonpickle
     from aiohttp.test_utils import TestServer
 
     from app import create_app
@@ -406,15 +409,15 @@ async def stored_state() -> None:
                 if done == 1 or number > 0:
                     await post(session, url, {**body, "id": f"{done}-{number}"})
             if done in (1, 10):
-                item = (await storage.read([key]))[key]
                 logger.info(
                     "%s",
                     f"stored state after {done} booking(s): {storage.stored_bytes(key)} bytes "
-                    f"as kept in memory, {len(jsonpickle.encode(item))} as jsonpickle JSON",
+                    "of JSON (as in memory, in a blob, or as a Cosmos DB document's)",
                 )
 
 
 async def main(concurrencies: list[int], bookings: int, idle: int, cache: bool) -> None:
+    logger.info("build: BOT_SDK=%s (%s)", bot_sdk(), sys.executable)
     bot_command = (sys.executable, "app.py")
     bare_command = (sys.executable, "-m", "benchmarks.load", "--bare")
     # The stub connector has a process of its own: the channel is another machine, and its

@@ -117,6 +117,28 @@ def test_the_python_version_is_a_choice_of_3_11_to_3_13_and_3_13_by_default(
     assert version["defaultValue"] == "3.13"
 
 
+@pytest.mark.parametrize("folder", TEMPLATE_SETS, ids=lambda path: path.name)
+def test_the_sdk_is_a_choice_of_the_two_builds_and_botbuilder_by_default(folder: Path) -> None:
+    sdk = load(folder / "template.json")["parameters"]["botSdk"]
+
+    assert sdk["allowedValues"] == ["botbuilder", "agents"]
+    assert sdk["defaultValue"] == "botbuilder"
+
+
+def test_the_web_app_runs_the_chosen_build_with_its_requirements() -> None:
+    site = resource(the_app(), "Microsoft.Web/sites")
+    settings = {s["name"]: s["value"] for s in site["properties"]["siteConfig"]["appSettings"]}
+
+    assert settings["BOT_SDK"] == "[parameters('botSdk')]"
+    # App Service's build (Oryx) installs the file CUSTOM_REQUIREMENTSTXT_PATH names.
+    assert settings["CUSTOM_REQUIREMENTSTXT_PATH"] == (
+        "[if(equals(parameters('botSdk'), 'agents'), 'requirements-agents.txt', "
+        "'requirements.txt')]"
+    )
+    for requirements in ("requirements.txt", "requirements-agents.txt"):
+        assert (TEMPLATES.parent / requirements).read_text().startswith("# The bot on ")
+
+
 def test_the_web_app_runs_this_app_with_every_bot_setting() -> None:
     site = resource(the_app(), "Microsoft.Web/sites")
     config = site["properties"]["siteConfig"]

@@ -20,6 +20,9 @@
 VENV_TOOLS := pip==26.3 setuptools==84.2.1
 BUILDS := botbuilder agents
 BOT_SDK ?= botbuilder
+ifeq ($(filter $(BOT_SDK),$(BUILDS)),)
+$(error BOT_SDK must be botbuilder or agents, got '$(BOT_SDK)')
+endif
 RUN_PYTHON := 3.11
 ALL_PYTHONS := 3.11 3.12 3.13
 # Each build once, on the oldest and the newest Python.
@@ -43,14 +46,11 @@ build_of = $(firstword $(subst -, ,$(1)))
 python_of = $(lastword $(subst -, ,$(1)))
 test_venv = .venv-test-$(1)
 
-.PHONY: run test test-all lint typecheck browser teams-package clean check-bot-sdk \
+.PHONY: run test test-all lint typecheck browser teams-package clean \
 	$(ALL_RUNS:%=pytest-%)
 
-run: check-bot-sdk $(call run_venv,$(BOT_SDK))/.installed node_modules/.installed-run
+run: $(call run_venv,$(BOT_SDK))/.installed node_modules/.installed-run
 	BOT_SDK=$(BOT_SDK) $(call run_venv,$(BOT_SDK))/bin/python app.py
-
-check-bot-sdk:
-	@$(if $(filter $(BOT_SDK),$(BUILDS)),true,echo "BOT_SDK must be botbuilder or agents, got '$(BOT_SDK)'" >&2; exit 2)
 
 test: lint typecheck $(TEST_RUNS:%=pytest-%)
 

@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from typing import Any, Self
 from urllib.parse import urlsplit
 
-
 # The bot's version (pyproject.toml's): replies name it in their User-Agent.
 VERSION = "0.1.0"
 

@@ -5,8 +5,8 @@ activities to and from JSON, the bot's lean messages, the adapter's glue (adapte
 test adapter (testing.py). Nothing outside `sdk/` imports botbuilder.
 """
 
-from collections.abc import Awaitable, Callable
 import platform
+from collections.abc import Awaitable, Callable
 from importlib.metadata import version
 from typing import Any
 

@@ -21,8 +21,8 @@ from sdk import (
     ChannelId,
     ConversationAccount,
     Dialog,
-    RecordingAdapter,
 )
+from sdk.recording import RecordingAdapter
 from storage.bot_state import ConversationState, UserState
 from storage.memory import MemoryStorage
 

@@ -7,6 +7,7 @@ import asyncio
 import json
 import uuid
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -16,15 +17,16 @@ from azure.cosmos.aio import ContainerProxy, CosmosClient
 from azure.storage.blob.aio import ContainerClient
 
 from config import DefaultConfig
-from storage.blob import AzureBlobStorage
 from storage.cosmos import AzureCosmosStorage
 from tests.conftest import (
     COSMOS_KEY,
+    AppProcess,
     EmulatorClient,
     StartBot,
     StubConnector,
     start_app_process,
 )
+from tests.test_shared_state import HeldBlobStorage
 
 RECORDS = json.loads(
     (Path(__file__).parent / "data" / "legacy_state" / "records.json").read_text()
@@ -53,6 +55,21 @@ NEXT = {
     "confirmation-msteams": ("book a flight to Paris", ["From what city will you be travelling?"]),
     "after-booking": ("book a flight to Paris", ["From what city will you be travelling?"]),
 }
+
+
+@asynccontextmanager
+async def served_by(
+    build: tuple[str, str], environ: dict[str, str], session: ClientSession
+) -> AsyncIterator[AppProcess]:
+    """`app.py` of `build` (its name and Python) with `environ`, for the length of the block;
+    its log must hold no traceback."""
+    name, python = build
+    app = await start_app_process({**environ, "BOT_SDK": name}, session, python=python)
+    try:
+        yield app
+    finally:
+        log = await app.stop()
+    assert b"Traceback" not in log, log.decode(errors="replace")
 
 
 def legacy(store: str) -> list[dict[str, Any]]:
@@ -172,19 +189,14 @@ async def test_a_booking_begun_on_the_other_build_goes_on_on_this_one(
     connector: tuple[StubConnector, str],
     tomorrow: str,
 ) -> None:
-    build, python = other_build
     stub, service_url = connector
-    other = await start_app_process({**blob_environ, "BOT_SDK": build}, http_session, python=python)
-    try:
+    async with served_by(other_build, blob_environ, http_session) as other:
         emulator = EmulatorClient(http_session, other.url, stub, service_url)
         await emulator.join()
         assert await emulator.say("book a flight to Seattle") == [
             "From what city will you be travelling?"
         ]
         assert await emulator.say("New York") == ["On what date would you like to travel?"]
-    finally:
-        log = await other.stop()
-    assert b"Traceback" not in log
 
     emulator.url = (await start_bot(DefaultConfig.from_env(blob_environ))).url
     assert await emulator.say("tomorrow") == [
@@ -221,34 +233,12 @@ async def test_a_booking_begun_on_this_build_goes_on_on_the_other_one(
         f"Please confirm, I have you traveling to: Berlin from: Paris on: {tomorrow}."
     ]
 
-    build, python = other_build
-    other = await start_app_process({**environ, "BOT_SDK": build}, http_session, python=python)
-    try:
+    async with served_by(other_build, environ, http_session) as other:
         emulator.url = other.url
         assert await emulator.say("yes") == [
             f"I have you booked to Berlin from Paris on {tomorrow}",
             "What else can I do for you?",
         ]
-    finally:
-        log = await other.stop()
-    assert b"Traceback" not in log
-
-
-class HeldBlobStorage(AzureBlobStorage):
-    """Blob storage whose next write waits until the test lets it go."""
-
-    def __init__(self, *args: Any) -> None:
-        super().__init__(*args)
-        self.writing = asyncio.Event()
-        self.go_on = asyncio.Event()
-        self.hold = False
-
-    async def write(self, changes: dict[str, Any]) -> None:
-        if self.hold:
-            self.hold = False
-            self.writing.set()
-            await self.go_on.wait()
-        await super().write(changes)
 
 
 async def test_two_yes_on_instances_of_the_two_builds_book_once(
@@ -261,13 +251,12 @@ async def test_two_yes_on_instances_of_the_two_builds_book_once(
 ) -> None:
     config = DefaultConfig.from_env(blob_environ)
     held = HeldBlobStorage(config.BLOB_CONNECTION_STRING, config.BLOB_CONTAINER_NAME)
+    held.hold = False
     here = await start_bot(config, storage=held)
     await here.join()
     await here.say("book a flight from berlin to paris tomorrow")
-    build, python = other_build
     stub, service_url = connector
-    other = await start_app_process({**blob_environ, "BOT_SDK": build}, http_session, python=python)
-    try:
+    async with served_by(other_build, blob_environ, http_session) as other:
         there = EmulatorClient(http_session, other.url, stub, service_url)
         held.hold = True
         # Both instances read the conversation at the confirmation; this build saves last.
@@ -276,8 +265,6 @@ async def test_two_yes_on_instances_of_the_two_builds_book_once(
         first = await there.say("yes")
         held.go_on.set()
         second = [reply.get("text") for reply in await late]
-    finally:
-        log = await other.stop()
 
     assert first == [
         f"I have you booked to Paris from Berlin on {tomorrow}",
@@ -287,4 +274,3 @@ async def test_two_yes_on_instances_of_the_two_builds_book_once(
         "Sorry, I didn't get that. Please try asking in a different way",
         "What else can I do for you?",
     ]
-    assert b"Traceback" not in log

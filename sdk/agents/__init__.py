@@ -60,10 +60,10 @@ from microsoft_agents.hosting.dialogs import (
 
 from sdk.agents.adapter import (
     Authentication,
-    RecordingAdapter,
     SdkAdapter,
     authentication,
     patch_sdk,
+    turn_context_for,
 )
 
 NAME = "agents"
@@ -112,7 +112,6 @@ __all__ = [
     "PromptOptions",
     "PromptRecognizerResult",
     "PromptValidatorContext",
-    "RecordingAdapter",
     "ResourceResponse",
     "SdkAdapter",
     "SuggestedActions",
@@ -129,6 +128,7 @@ __all__ = [
     "patch_sdk",
     "prepare_dialog_turn",
     "stored_activity",
+    "turn_context_for",
 ]
 
 # The SDK logs every activity it cannot read with its traceback, at ERROR; the bot refuses

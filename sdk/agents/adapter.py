@@ -6,9 +6,7 @@ from typing import Any
 
 from microsoft_agents.activity import (
     Activity,
-    ConversationReference,
     InvokeResponse,
-    ResourceResponse,
 )
 from microsoft_agents.hosting.aiohttp import CloudAdapter
 from microsoft_agents.hosting.core import (
@@ -26,10 +24,10 @@ from sdk.dialog_memory import on_first_use
 
 __all__ = [
     "Authentication",
-    "RecordingAdapter",
     "SdkAdapter",
     "authentication",
     "patch_sdk",
+    "turn_context_for",
 ]
 
 
@@ -93,28 +91,6 @@ class SdkAdapter(CloudAdapter):
         context.turn_state[self.INVOKE_RESPONSE_KEY] = activity
 
 
-class RecordingAdapter(ChannelAdapter):
-    """An adapter whose replies stay in the process: kept in `sent`, or with `keep=False`
-    dropped (the rehearsal's). `turn_context` makes the turn context the bot's adapter
-    makes."""
-
-    def __init__(self, *, keep: bool = True) -> None:
-        super().__init__()
-        self.keep = keep
-        self.sent: list[Activity] = []
-
-    def turn_context(self, activity: Activity) -> TurnContext:
-        return ShallowCopyTurnContext(self, activity, ClaimsIdentity({}))
-
-    async def send_activities(
-        self, context: TurnContext, activities: list[Activity]
-    ) -> list[ResourceResponse]:
-        if self.keep:
-            self.sent.extend(activities)
-        return [ResourceResponse(id=f"reply-{len(self.sent)}") for _ in activities]
-
-    async def update_activity(self, context: TurnContext, activity: Activity) -> None:
-        raise NotImplementedError
-
-    async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
-        raise NotImplementedError
+def turn_context_for(adapter: ChannelAdapter, activity: Activity) -> TurnContext:
+    """The turn context the bot's adapter makes, for another adapter (a RecordingAdapter)."""
+    return ShallowCopyTurnContext(adapter, activity, ClaimsIdentity({}))

@@ -60,10 +60,10 @@ from msrest.exceptions import DeserializationError
 from sdk.botbuilder.activity_json import from_json, to_json
 from sdk.botbuilder.adapter import (
     Authentication,
-    RecordingAdapter,
     SdkAdapter,
     authentication,
     patch_sdk,
+    turn_context_for,
 )
 from sdk.botbuilder.dialog_memory import prepare_dialog_turn
 from sdk.botbuilder.message import Message, message
@@ -117,7 +117,6 @@ __all__ = [
     "PromptOptions",
     "PromptRecognizerResult",
     "PromptValidatorContext",
-    "RecordingAdapter",
     "ResourceResponse",
     "SdkAdapter",
     "SuggestedActions",
@@ -134,6 +133,7 @@ __all__ = [
     "patch_sdk",
     "prepare_dialog_turn",
     "stored_activity",
+    "turn_context_for",
 ]
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from botbuilder.core import BotAdapter, TurnContext, serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity, ConversationReference, ResourceResponse
+from botbuilder.schema import Activity
 from botframework.connector.auth import (
     AppCredentials,
     AuthenticateRequestResult,
@@ -147,28 +147,6 @@ class SdkAdapter(CloudAdapter):
         context.turn_state[self._INVOKE_RESPONSE_KEY] = activity
 
 
-class RecordingAdapter(BotAdapter):
-    """An adapter whose replies stay in the process: kept in `sent`, or with `keep=False`
-    dropped (the rehearsal's). `turn_context` makes the turn context the bot's adapter
-    makes."""
-
-    def __init__(self, *, keep: bool = True) -> None:
-        super().__init__()
-        self.keep = keep
-        self.sent: list[Activity] = []
-
-    def turn_context(self, activity: Activity) -> TurnContext:
-        return ShallowCopyTurnContext(self, activity)
-
-    async def send_activities(
-        self, context: TurnContext, activities: list[Activity]
-    ) -> list[ResourceResponse]:
-        if self.keep:
-            self.sent.extend(activities)
-        return [ResourceResponse(id=f"reply-{len(self.sent)}") for _ in activities]
-
-    async def update_activity(self, context: TurnContext, activity: Activity) -> None:
-        raise NotImplementedError
-
-    async def delete_activity(self, context: TurnContext, reference: ConversationReference) -> None:
-        raise NotImplementedError
+def turn_context_for(adapter: BotAdapter, activity: Activity) -> TurnContext:
+    """The turn context the bot's adapter makes, for another adapter (a RecordingAdapter)."""
+    return ShallowCopyTurnContext(adapter, activity)

@@ -12,7 +12,7 @@ from config import DefaultConfig
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from flight_booking_recognizer import FlightBookingRecognizer
-from sdk import RecordingAdapter
+from sdk.recording import RecordingAdapter
 from tests.conftest import EmulatorClient, StubConnector, start_app_process
 
 

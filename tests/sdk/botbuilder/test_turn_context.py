@@ -16,8 +16,8 @@ from botbuilder.schema import (
 )
 
 from sdk.botbuilder.activity_json import to_json
-from sdk.botbuilder.adapter import RecordingAdapter
 from sdk.botbuilder.turn_context import ShallowCopyTurnContext
+from sdk.recording import RecordingAdapter
 
 
 def incoming(delivery_mode: str | None = None) -> Activity:

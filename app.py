@@ -206,6 +206,7 @@ def main() -> None:
     except ConfigError as error:
         logger.error("Cannot start: %s", error)
         raise SystemExit(2) from None
+    logger.info("Running on %s %s (BOT_SDK=%s)", sdk.DESCRIPTION, sdk.VERSION, sdk.NAME)
     if not config.APP_ID:
         logger.warning(
             "MicrosoftAppId is not set: authentication is off. This is for local development "

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import sdk
 from config import DefaultConfig
 from storage.errors import StorageUnreachable
 from storage.memory import MemoryStorage
@@ -139,6 +140,13 @@ async def test_started_for_development_it_warns_and_on_sigterm_finishes_the_turn
             await bot.wait()
     _, stderr = await bot.communicate()
     assert b"Traceback" not in stderr
+    # It says which build runs.
+    running = {
+        "botbuilder": b"Running on the Bot Framework SDK (botbuilder-python) 4.17.1 "
+        b"(BOT_SDK=botbuilder)",
+        "agents": b"Running on the Microsoft 365 Agents SDK 1.9.0 (BOT_SDK=agents)",
+    }
+    assert running[sdk.NAME] in stderr
     # Started without MicrosoftAppId: one clear warning that authentication is off.
     assert stderr.count(b"WARNING") == 1
     assert (

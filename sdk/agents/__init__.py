@@ -67,6 +67,7 @@ from sdk.agents.adapter import (
 )
 
 NAME = "agents"
+DESCRIPTION = "the Microsoft 365 Agents SDK"
 VERSION = version("microsoft-agents-hosting-core")
 # What the SDK's own connector client says it is (its get_product_info asks for the version
 # of a package that is not installed, microsoft-agents-connector, and says "unknown").
@@ -76,6 +77,7 @@ USER_AGENT_PRODUCT = (
 )
 
 __all__ = [
+    "DESCRIPTION",
     "NAME",
     "USER_AGENT_PRODUCT",
     "VERSION",

@@ -72,6 +72,7 @@ from sdk.botbuilder.message import Message, message
 ChannelId = str
 
 NAME = "botbuilder"
+DESCRIPTION = "the Bot Framework SDK (botbuilder-python)"
 VERSION = version("botbuilder-core")
 # What the SDK's own connector client says it is, but msrest's and botframework-connector's
 # parts: replies are not sent with them.
@@ -81,6 +82,7 @@ USER_AGENT_PRODUCT = (
 )
 
 __all__ = [
+    "DESCRIPTION",
     "NAME",
     "USER_AGENT_PRODUCT",
     "VERSION",

@@ -9,24 +9,15 @@ from typing import Any
 import jwt
 import pytest
 from aiohttp import web
-from botbuilder.integration.aiohttp import ConfigurationServiceClientCredentialFactory
-from botframework.connector.auth import (
-    AuthenticationConfiguration,
-    BotFrameworkAuthentication,
-    MicrosoftAppCredentials,
-    PasswordServiceClientCredentialFactory,
-    ServiceClientCredentialsFactory,
-)
-from botframework.connector.auth.bot_framework_authentication_factory import (
-    BotFrameworkAuthenticationFactory,
-)
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from jwt.algorithms import RSAAlgorithm
 
+from channel.token_services import TokenServices
 from config import DefaultConfig
 from tests.conftest import (
     EmulatorClient,
+    EntraId,
     FailingStorage,
     ManagedIdentityEndpoint,
     StartBot,
@@ -144,36 +135,6 @@ class KeyServer:
         return web.json_response(self.keys)
 
 
-class TokenCredentials(MicrosoftAppCredentials):
-    """Credentials whose token for the channel is fixed: there is no Azure AD here."""
-
-    def get_access_token(self, force_refresh: bool = False) -> str:
-        return "token-for-the-channel"
-
-
-class TokenCredentialFactory(PasswordServiceClientCredentialFactory):
-    async def create_credentials(
-        self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
-    ) -> TokenCredentials:
-        return TokenCredentials(app_id, self.password, oauth_scope=oauth_scope)
-
-
-def public_cloud(
-    metadata_url: str, credential_factory: ServiceClientCredentialsFactory
-) -> BotFrameworkAuthentication:
-    """Bot Framework authentication as in the public cloud, with the keys at `metadata_url`."""
-    return BotFrameworkAuthenticationFactory.create(
-        to_channel_from_bot_login_url="https://login.microsoftonline.com/botframework.com",
-        to_channel_from_bot_oauth_scope="https://api.botframework.com",
-        to_bot_from_channel_token_issuer=CHANNEL_ISSUER,
-        to_bot_from_channel_open_id_metadata_url=metadata_url,
-        to_bot_from_emulator_open_id_metadata_url=metadata_url,
-        validate_authority=True,
-        credential_factory=credential_factory,
-        auth_configuration=AuthenticationConfiguration(),
-    )
-
-
 @pytest.fixture
 async def key_server(signing_key: RSAPrivateKey) -> AsyncIterator[str]:
     """The channel's signing keys, served locally; the URL of their metadata."""
@@ -182,8 +143,19 @@ async def key_server(signing_key: RSAPrivateKey) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-def channel_auth(key_server: str) -> BotFrameworkAuthentication:
-    return public_cloud(key_server, TokenCredentialFactory(APP_ID, "secret"))
+def services(key_server: str, entra_id: tuple[EntraId, str]) -> TokenServices:
+    """The Bot Framework's token services, as in the public cloud but for the channel's and
+    the Emulator's signing keys (`key_server`) and Microsoft Entra ID (`entra_id`, which
+    knows the bot by its secret), which are local."""
+    entra, authority = entra_id
+    entra.apps[APP_ID] = "secret"
+    return TokenServices(
+        channel_metadata_url=key_server,
+        emulator_metadata_url=key_server,
+        authority=authority,
+        # Microsoft does not know the stand-in's host as one of Entra ID's.
+        validate_authority=False,
+    )
 
 
 async def join_and_fly_to_paris(emulator: EmulatorClient, valid: str) -> list[dict[str, Any]]:
@@ -204,7 +176,7 @@ async def join_and_fly_to_paris(emulator: EmulatorClient, valid: str) -> list[di
 async def test_a_user_assigned_identity_signs_replies_with_its_managed_identity_token(
     start_bot: StartBot,
     signing_key: RSAPrivateKey,
-    key_server: str,
+    services: TokenServices,
     identity_endpoint: tuple[ManagedIdentityEndpoint, dict[str, str]],
 ) -> None:
     endpoint, _ = identity_endpoint
@@ -215,10 +187,7 @@ async def test_a_user_assigned_identity_signs_replies_with_its_managed_identity_
             "MicrosoftAppTenantId": TENANT_ID,
         }
     )
-    # botbuilder's own reading of the settings, as ConfigurationBotFrameworkAuthentication
-    # makes it; only the channel's keys are local.
-    auth = public_cloud(key_server, ConfigurationServiceClientCredentialFactory(config))
-    emulator = await start_bot(config, auth=auth)
+    emulator = await start_bot(config, services=services)
     valid = token(signing_key, emulator.service_url)
 
     replies = await join_and_fly_to_paris(emulator, valid)
@@ -227,14 +196,27 @@ async def test_a_user_assigned_identity_signs_replies_with_its_managed_identity_
     assert endpoint.requests == [("https://api.botframework.com", APP_ID)]
 
 
+@pytest.mark.parametrize(
+    ("app_type", "tenant"),
+    [("SingleTenant", TENANT_ID), ("MultiTenant", "botframework.com")],
+    ids=["single-tenant", "multi-tenant"],
+)
 async def test_a_valid_token_is_served_and_replies_carry_the_bots_token(
-    start_bot: StartBot, signing_key: RSAPrivateKey, channel_auth: BotFrameworkAuthentication
+    start_bot: StartBot,
+    signing_key: RSAPrivateKey,
+    services: TokenServices,
+    entra_id: tuple[EntraId, str],
+    app_type: str,
+    tenant: str,
 ) -> None:
-    emulator = await start_bot(production(), auth=channel_auth)
+    entra, _ = entra_id
+    emulator = await start_bot(production(MicrosoftAppType=app_type), services=services)
     valid = token(signing_key, emulator.service_url)
 
     replies = await join_and_fly_to_paris(emulator, valid)
-    assert {reply["_authorization"] for reply in replies} == {"Bearer token-for-the-channel"}
+    (issued,) = entra.tokens
+    assert {reply["_authorization"] for reply in replies} == {f"Bearer {issued}"}
+    assert entra.requests == [(tenant, APP_ID, "https://api.botframework.com/.default")]
 
 
 @pytest.mark.parametrize(
@@ -250,10 +232,10 @@ async def test_a_valid_token_is_served_and_replies_carry_the_bots_token(
 async def test_a_token_that_is_not_for_this_bot_is_unauthorized(
     start_bot: StartBot,
     signing_key: RSAPrivateKey,
-    channel_auth: BotFrameworkAuthentication,
+    services: TokenServices,
     claims: dict[str, Any],
 ) -> None:
-    emulator = await start_bot(production(), auth=channel_auth)
+    emulator = await start_bot(production(), services=services)
 
     status = await post(
         emulator, emulator.activity(text="hi"), token(signing_key, emulator.service_url, **claims)
@@ -264,9 +246,9 @@ async def test_a_token_that_is_not_for_this_bot_is_unauthorized(
 
 
 async def test_a_token_signed_by_another_key_is_unauthorized(
-    start_bot: StartBot, channel_auth: BotFrameworkAuthentication
+    start_bot: StartBot, services: TokenServices
 ) -> None:
-    emulator = await start_bot(production(), auth=channel_auth)
+    emulator = await start_bot(production(), services=services)
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
     status = await post(
@@ -277,10 +259,10 @@ async def test_a_token_signed_by_another_key_is_unauthorized(
 
 
 async def test_a_deployed_bot_never_shows_exception_text(
-    start_bot: StartBot, signing_key: RSAPrivateKey, channel_auth: BotFrameworkAuthentication
+    start_bot: StartBot, signing_key: RSAPrivateKey, services: TokenServices
 ) -> None:
     storage = FailingStorage()
-    emulator = await start_bot(production(), auth=channel_auth, storage=storage)
+    emulator = await start_bot(production(), services=services, storage=storage)
     valid = token(signing_key, emulator.service_url)
     storage.fail_next_write = True
 
@@ -299,11 +281,11 @@ async def test_a_deployed_bot_never_shows_exception_text(
 async def test_an_oversized_token_is_unauthorized_and_not_echoed(
     start_bot: StartBot,
     signing_key: RSAPrivateKey,
-    channel_auth: BotFrameworkAuthentication,
+    services: TokenServices,
     caplog: pytest.LogCaptureFixture,
     size: int,
 ) -> None:
-    emulator = await start_bot(production(), auth=channel_auth)
+    emulator = await start_bot(production(), services=services)
     oversized = "A" * size
 
     async with emulator.session.post(
@@ -321,11 +303,11 @@ async def test_an_oversized_token_is_unauthorized_and_not_echoed(
 async def test_two_authorization_headers_are_refused(
     start_bot: StartBot,
     signing_key: RSAPrivateKey,
-    channel_auth: BotFrameworkAuthentication,
+    services: TokenServices,
     app_id: str,
 ) -> None:
     config = production() if app_id else DefaultConfig.from_env({})
-    emulator = await start_bot(config, auth=channel_auth)
+    emulator = await start_bot(config, services=services)
     valid = token(signing_key, emulator.service_url)
 
     async with emulator.session.post(

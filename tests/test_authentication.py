@@ -27,6 +27,23 @@ from tests.conftest import (
 APP_ID = "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10"
 TENANT_ID = "0c9a4f23-5b1e-4d7a-8f2c-6e3b9d1a7c45"
 CHANNEL_ISSUER = "https://api.botframework.com"
+# The Emulator's tokens: from Microsoft's Bot Framework tenant, for the bot, naming it as the
+# app that asked for them.
+EMULATOR_TENANT = "d6d49420-f39b-4df7-a1dc-d59a935871db"
+EMULATOR_V1 = {
+    "iss": f"https://sts.windows.net/{EMULATOR_TENANT}/",
+    "aud": APP_ID,
+    "tid": EMULATOR_TENANT,
+    "ver": "1.0",
+    "appid": APP_ID,
+}
+EMULATOR_V2 = {
+    **EMULATOR_V1,
+    "iss": f"https://login.microsoftonline.com/{EMULATOR_TENANT}/v2.0",
+    "ver": "2.0",
+    "appid": None,
+    "azp": APP_ID,
+}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +51,7 @@ def signing_key() -> RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def token(key: RSAPrivateKey, service_url: str, **claims: Any) -> str:
+def token(key: RSAPrivateKey, service_url: str, *, kid: str = "key-1", **claims: Any) -> str:
     payload = {
         "iss": CHANNEL_ISSUER,
         "aud": APP_ID,
@@ -42,7 +59,8 @@ def token(key: RSAPrivateKey, service_url: str, **claims: Any) -> str:
         "exp": int(time.time()) + 600,
         **claims,
     }
-    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": "key-1"})
+    payload = {name: value for name, value in payload.items() if value is not None}
+    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid})
 
 
 def production(**settings: str) -> DefaultConfig:
@@ -256,6 +274,72 @@ async def test_a_token_signed_by_another_key_is_unauthorized(
     )
 
     assert status == 401
+
+
+@pytest.mark.parametrize("claims", [EMULATOR_V1, EMULATOR_V2], ids=["version-1", "version-2"])
+async def test_the_emulators_token_is_served(
+    start_bot: StartBot, signing_key: RSAPrivateKey, services: TokenServices, claims: dict[str, Any]
+) -> None:
+    emulator = await start_bot(production(), services=services)
+    valid = token(signing_key, emulator.service_url, **claims)
+
+    await join_and_fly_to_paris(emulator, valid)
+
+
+@pytest.mark.parametrize(
+    ("claims", "channel_id"),
+    [
+        # Trusted by the Agents SDK's validator, but not the channel's issuer.
+        ({"iss": "https://sts.windows.net/69e9b82d-4842-4902-8d1e-abc5b98a55e8/"}, "emulator"),
+        ({"iss": "https://api.botframework.us"}, "emulator"),
+        ({"serviceurl": None}, "emulator"),
+        ({"kid": "key-2"}, "emulator"),
+        # The key is endorsed for the Emulator's channel only.
+        ({}, "msteams"),
+        # Another bot calling this one as a skill.
+        ({"ver": "1.0", "appid": "another-bot"}, "emulator"),
+        ({**EMULATOR_V1, "appid": "another-bot"}, "emulator"),
+        ({**EMULATOR_V2, "azp": "another-bot"}, "emulator"),
+        ({**EMULATOR_V1, "ver": "3.0"}, "emulator"),
+        ({**EMULATOR_V1, "exp": int(time.time()) - 3600}, "emulator"),
+    ],
+    ids=[
+        "first-party-issuer",
+        "other-cloud-issuer",
+        "no-service-url",
+        "unknown-key",
+        "key-not-endorsed-for-the-channel",
+        "skill",
+        "emulator-other-app",
+        "emulator-v2-other-app",
+        "emulator-unknown-version",
+        "emulator-expired",
+    ],
+)
+async def test_a_token_botbuilder_refuses_is_unauthorized(
+    start_bot: StartBot,
+    signing_key: RSAPrivateKey,
+    services: TokenServices,
+    claims: dict[str, Any],
+    channel_id: str,
+) -> None:
+    emulator = await start_bot(production(), services=services)
+    refused = token(signing_key, emulator.service_url, **claims)
+
+    status = await post(emulator, emulator.activity(text="hi", channelId=channel_id), refused)
+
+    assert status == 401
+    assert emulator.connector.take() == []
+
+
+async def test_a_token_is_unauthorized_with_authentication_off(
+    start_bot: StartBot, signing_key: RSAPrivateKey, services: TokenServices
+) -> None:
+    emulator = await start_bot(DefaultConfig.from_env({}), services=services)
+    valid = token(signing_key, emulator.service_url)
+
+    assert await post(emulator, emulator.activity(text="hi"), valid) == 401
+    assert await post(emulator, emulator.activity(text="hi"), None) == 201
 
 
 async def test_a_deployed_bot_never_shows_exception_text(

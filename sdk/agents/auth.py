@@ -55,9 +55,9 @@ class Authentication:
       for the activity's channel, for the bot (audience: the app id), unexpired, its
       `serviceurl` claim the activity's serviceUrl.
     - The Emulator's (an EMULATOR_ISSUERS issuer): signed by one of the Emulator's keys,
-      unexpired, naming the bot in `appid` (version 1.0) or `azp` (2.0); it is for the Bot
-      Framework (`services.scope`) or for the bot. botbuilder also takes one for no
-      audience, which Microsoft Entra ID does not issue; the SDK's validator does not.
+      unexpired, for the bot, naming it in `appid` (version 1.0) or `azp` (2.0).
+      botbuilder checks no audience here, but its turn then fails (500) for any but the
+      app id: its connector factory takes the audience for the bot's app id.
     - A skill's (another bot calling this one) is refused, as botbuilder refuses it without
       a claims validator: this bot is no skill host.
     The SDK's JwtTokenValidator does the checks it has (sdk/agents/token_validator.py);
@@ -73,11 +73,9 @@ class Authentication:
         self._channel = TokenValidator(
             configuration(self.app_id, [services.channel_issuer]), channel_keys
         )
-        # By the audience the token names; the validator checks the one the signature holds.
-        self._emulator = {
-            audience: TokenValidator(configuration(audience, list(EMULATOR_ISSUERS)), emulator_keys)
-            for audience in (services.scope, self.app_id)
-        }
+        self._emulator = TokenValidator(
+            configuration(self.app_id, list(EMULATOR_ISSUERS)), emulator_keys
+        )
         self._reply_auth: BotToken | None = None
         if self.app_id:
             self._reply_auth = bot_token(
@@ -107,7 +105,7 @@ class Authentication:
         if is_skill_claim(claims):
             raise PermissionError("a skill's token: this bot is no skill host")
         if claims.get("iss") in EMULATOR_ISSUERS:
-            identity = await self._emulator_identity(token, claims, activity)
+            identity = await self._emulator_identity(token, activity)
         else:
             identity = await self._channel_identity(token, activity)
         return Authenticated(identity)
@@ -122,14 +120,8 @@ class Authentication:
             raise PermissionError("the serviceurl claim is not the activity's serviceUrl")
         return identity
 
-    async def _emulator_identity(
-        self, token: str, claims: dict[str, Any], activity: Activity
-    ) -> ClaimsIdentity:
-        audience = claims.get("aud")
-        validator = self._emulator.get(audience) if isinstance(audience, str) else None
-        if validator is None:
-            raise PermissionError("an Emulator token for another audience")
-        identity = await validator.validate(token, activity.channel_id)
+    async def _emulator_identity(self, token: str, activity: Activity) -> ClaimsIdentity:
+        identity = await self._emulator.validate(token, activity.channel_id)
         if identity.get_claim_value("ver") is None:
             raise PermissionError("an Emulator token without a version")
         if app_id_of(identity.claims) != self.app_id:

@@ -3,7 +3,6 @@
 import asyncio
 import functools
 import time
-from collections.abc import Callable
 
 import requests
 from azure.core.credentials import AccessToken
@@ -45,12 +44,10 @@ class BotToken(MsalAuth):
         services: TokenServices,
         *,
         timeout: float,
-        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(configuration)
         self._services = services
         self._timeout = timeout
-        self._clock = clock
         self._token: AccessToken | None = None
         self._fetching = asyncio.Lock()
 
@@ -64,7 +61,7 @@ class BotToken(MsalAuth):
         return token.token
 
     def _fresh(self, token: AccessToken) -> bool:
-        return token.expires_on - REFRESH_BEFORE > self._clock()
+        return token.expires_on - REFRESH_BEFORE > time.time()
 
     async def _fetch(self) -> AccessToken:
         await asyncio.to_thread(self._get_client)
@@ -91,7 +88,12 @@ class BotToken(MsalAuth):
 
 
 def bot_token(
-    app_id: str, password: str, app_type: str, tenant: str, services: TokenServices, timeout: float
+    app_id: str,
+    password: str,
+    app_type: str,
+    tenant: str,
+    services: TokenServices,
+    timeout: float,
 ) -> BotToken:
     """The bot's token as the `MicrosoftApp*` settings say."""
     if app_type == "UserAssignedMSI":

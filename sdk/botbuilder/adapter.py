@@ -1,6 +1,7 @@
-"""What the adapter does botbuilder's way: authentication (botframework-connector's, with the
-signing keys fetched without blocking), the turn context and the SDK clients a turn carries,
-the token the replies are signed with, the invoke response a handler left in the turn."""
+"""What the adapter does botbuilder's way: authentication (botframework-connector's, made in
+auth.py, with the signing keys fetched without blocking), the turn context and the SDK
+clients a turn carries, the token the replies are signed with, the invoke response a
+handler left in the turn."""
 
 import asyncio
 from collections.abc import Awaitable, Callable

@@ -34,6 +34,7 @@ from bots.dialog_and_welcome_bot import DialogAndWelcomeBot
 from bots.rehearsal import rehearse
 from channel.conversation_turns import RecentActivities
 from channel.http_client import Proxies
+from channel.token_services import PUBLIC_CLOUD, TokenServices
 from config import ConfigError, DefaultConfig
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
@@ -72,12 +73,13 @@ def create_app(
     *,
     storage: Storage | None = None,
     recognizer: IntentRecognizer | None = None,
-    auth: sdk.Authentication | None = None,
+    services: TokenServices = PUBLIC_CLOUD,
     recorder: Recorder | None = None,
 ) -> web.Application:
     """Wire the bot. By default: the storage `STORAGE` picks, the recognizer `RECOGNIZER`
-    picks, Bot Framework authentication as the `MicrosoftApp*` settings say, and telemetry
-    as its settings say (none: no cost)."""
+    picks, Bot Framework authentication as the `MicrosoftApp*` settings say with the
+    public cloud's token services (`services`), and telemetry as its settings say (none:
+    no cost)."""
     connections = ConnectionLimit(config.MAX_CONNECTIONS)
     recorder = recorder or recorder_for(config)
     app = web.Application(
@@ -98,7 +100,7 @@ def create_app(
     sdk.patch_sdk(outbound_timeout=config.OUTBOUND_TIMEOUT)
     dates.recent.resize(config.RECOGNITION_CACHE_SIZE)
     app[ADAPTER] = AdapterWithErrorHandler(
-        auth or sdk.authentication(config),
+        sdk.authentication(config, services),
         conversation_state,
         connector=recorder.connector(
             timeout=config.OUTBOUND_TIMEOUT,

@@ -10,6 +10,7 @@ import re
 import resource
 import signal
 import socket
+import ssl
 import struct
 import subprocess
 import sys
@@ -244,10 +245,13 @@ class StubConnector:
 
 
 @asynccontextmanager
-async def served(app: web.Application) -> AsyncIterator[TestServer]:
-    """Serve `app` on 127.0.0.1 (a free port) for the length of the block."""
+async def served(
+    app: web.Application, tls: ssl.SSLContext | None = None
+) -> AsyncIterator[TestServer]:
+    """Serve `app` on 127.0.0.1 (a free port) for the length of the block; over HTTPS with
+    `tls`."""
     server = TestServer(app, host="127.0.0.1")
-    await server.start_server()
+    await server.start_server(ssl=tls)
     try:
         yield server
     finally:
@@ -574,6 +578,99 @@ async def identity_endpoint(
         for name, value in environ.items():
             monkeypatch.setenv(name, value)
         yield endpoint, environ
+
+
+class EntraId:
+    """Microsoft Entra ID's token service for apps, on 127.0.0.1 (over HTTPS: msal takes no
+    other authority): each tenant's OpenID configuration, and the OAuth2 client-credentials
+    grant (v2.0), which gives an app whose secret it knows a token for the scope asked
+    (shaped as Entra ID's; signed with a key of its own, which nobody here checks). Keeps
+    each token request's tenant, client and scope, and the tokens it issued."""
+
+    def __init__(self, apps: dict[str, str], *, lifetime: int = 3600) -> None:
+        self.apps = apps  # client id: secret
+        self.lifetime = lifetime
+        self.requests: list[tuple[str, str, str]] = []
+        self.tokens: list[str] = []
+        # Each connection closed after its answer: msal's requests session, which keeps
+        # connections open for as long as it lives, would keep the server's open past the
+        # test.
+        self.app = web.Application(middlewares=[_closing_connection])
+        self.app.router.add_get(
+            "/{tenant}/v2.0/.well-known/openid-configuration", self._configuration
+        )
+        self.app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
+
+    async def _configuration(self, request: web.Request) -> web.Response:
+        tenant_url = request.url.with_path(f"/{request.match_info['tenant']}")
+        return web.json_response(
+            {
+                "issuer": f"{tenant_url}/v2.0",
+                "authorization_endpoint": f"{tenant_url}/oauth2/v2.0/authorize",
+                "token_endpoint": f"{tenant_url}/oauth2/v2.0/token",
+                "jwks_uri": f"{tenant_url}/discovery/v2.0/keys",
+                "token_endpoint_auth_methods_supported": ["client_secret_post"],
+            }
+        )
+
+    async def _token(self, request: web.Request) -> web.Response:
+        tenant = request.match_info["tenant"]
+        form = await request.post()
+        client_id, secret, scope = (
+            str(form.get(name, "")) for name in ("client_id", "client_secret", "scope")
+        )
+        if form.get("grant_type") != "client_credentials":
+            return web.json_response({"error": "unsupported_grant_type"}, status=400)
+        if self.apps.get(client_id) != secret:
+            return web.json_response(
+                {"error": "invalid_client", "error_description": "AADSTS7000215"}, status=401
+            )
+        self.requests.append((tenant, client_id, scope))
+        now = int(time.time())
+        token = jwt.encode(
+            {
+                "aud": scope.removesuffix("/.default"),
+                "iss": f"{request.url.with_path(f'/{tenant}')}/v2.0",
+                "tid": tenant,
+                "azp": client_id,
+                "ver": "2.0",
+                "iat": now,
+                "nbf": now - 60,
+                "exp": now + self.lifetime,
+            },
+            "the service's own key, at least 32 bytes long",
+            algorithm="HS256",
+        )
+        self.tokens.append(token)
+        return web.json_response(
+            {"token_type": "Bearer", "expires_in": self.lifetime, "access_token": token}
+        )
+
+
+@web.middleware
+async def _closing_connection(
+    request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
+) -> web.StreamResponse:
+    response = await handler(request)
+    response.force_close()
+    return response
+
+
+@pytest.fixture
+async def entra_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[tuple[EntraId, str]]:
+    """The Microsoft Entra ID stand-in, knowing no app yet, and its URL; its certificate is
+    the one requests trusts in this process (REQUESTS_CA_BUNDLE: msal asks through
+    requests)."""
+    certificate, key = tmp_path / "entra-cert.pem", tmp_path / "entra-key.pem"
+    make_certificate(certificate, key)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(certificate, key)
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(certificate))
+    entra = EntraId({})
+    async with served(entra.app, tls) as server:
+        yield entra, str(server.make_url("")).rstrip("/")
 
 
 # Where else msal and azure-identity look for a token.

@@ -9,24 +9,15 @@ from typing import Any
 import jwt
 import pytest
 from aiohttp import web
-from botbuilder.integration.aiohttp import ConfigurationServiceClientCredentialFactory
-from botframework.connector.auth import (
-    AuthenticationConfiguration,
-    BotFrameworkAuthentication,
-    MicrosoftAppCredentials,
-    PasswordServiceClientCredentialFactory,
-    ServiceClientCredentialsFactory,
-)
-from botframework.connector.auth.bot_framework_authentication_factory import (
-    BotFrameworkAuthenticationFactory,
-)
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from jwt.algorithms import RSAAlgorithm
 
+from channel.token_services import TokenServices
 from config import DefaultConfig
 from tests.conftest import (
     EmulatorClient,
+    EntraId,
     FailingStorage,
     ManagedIdentityEndpoint,
     StartBot,
@@ -36,6 +27,23 @@ from tests.conftest import (
 APP_ID = "8c7a2c41-91c9-4c4e-9f3a-2b1f0e6d5a10"
 TENANT_ID = "0c9a4f23-5b1e-4d7a-8f2c-6e3b9d1a7c45"
 CHANNEL_ISSUER = "https://api.botframework.com"
+# The Emulator's tokens: from Microsoft's Bot Framework tenant, for the bot, naming it as the
+# app that asked for them.
+EMULATOR_TENANT = "d6d49420-f39b-4df7-a1dc-d59a935871db"
+EMULATOR_V1 = {
+    "iss": f"https://sts.windows.net/{EMULATOR_TENANT}/",
+    "aud": APP_ID,
+    "tid": EMULATOR_TENANT,
+    "ver": "1.0",
+    "appid": APP_ID,
+}
+EMULATOR_V2 = {
+    **EMULATOR_V1,
+    "iss": f"https://login.microsoftonline.com/{EMULATOR_TENANT}/v2.0",
+    "ver": "2.0",
+    "appid": None,
+    "azp": APP_ID,
+}
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +51,7 @@ def signing_key() -> RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def token(key: RSAPrivateKey, service_url: str, **claims: Any) -> str:
+def token(key: RSAPrivateKey, service_url: str, *, kid: str = "key-1", **claims: Any) -> str:
     payload = {
         "iss": CHANNEL_ISSUER,
         "aud": APP_ID,
@@ -51,7 +59,8 @@ def token(key: RSAPrivateKey, service_url: str, **claims: Any) -> str:
         "exp": int(time.time()) + 600,
         **claims,
     }
-    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": "key-1"})
+    payload = {name: value for name, value in payload.items() if value is not None}
+    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": kid})
 
 
 def production(**settings: str) -> DefaultConfig:
@@ -144,36 +153,6 @@ class KeyServer:
         return web.json_response(self.keys)
 
 
-class TokenCredentials(MicrosoftAppCredentials):
-    """Credentials whose token for the channel is fixed: there is no Azure AD here."""
-
-    def get_access_token(self, force_refresh: bool = False) -> str:
-        return "token-for-the-channel"
-
-
-class TokenCredentialFactory(PasswordServiceClientCredentialFactory):
-    async def create_credentials(
-        self, app_id: str, oauth_scope: str, login_endpoint: str, validate_authority: bool
-    ) -> TokenCredentials:
-        return TokenCredentials(app_id, self.password, oauth_scope=oauth_scope)
-
-
-def public_cloud(
-    metadata_url: str, credential_factory: ServiceClientCredentialsFactory
-) -> BotFrameworkAuthentication:
-    """Bot Framework authentication as in the public cloud, with the keys at `metadata_url`."""
-    return BotFrameworkAuthenticationFactory.create(
-        to_channel_from_bot_login_url="https://login.microsoftonline.com/botframework.com",
-        to_channel_from_bot_oauth_scope="https://api.botframework.com",
-        to_bot_from_channel_token_issuer=CHANNEL_ISSUER,
-        to_bot_from_channel_open_id_metadata_url=metadata_url,
-        to_bot_from_emulator_open_id_metadata_url=metadata_url,
-        validate_authority=True,
-        credential_factory=credential_factory,
-        auth_configuration=AuthenticationConfiguration(),
-    )
-
-
 @pytest.fixture
 async def key_server(signing_key: RSAPrivateKey) -> AsyncIterator[str]:
     """The channel's signing keys, served locally; the URL of their metadata."""
@@ -182,8 +161,19 @@ async def key_server(signing_key: RSAPrivateKey) -> AsyncIterator[str]:
 
 
 @pytest.fixture
-def channel_auth(key_server: str) -> BotFrameworkAuthentication:
-    return public_cloud(key_server, TokenCredentialFactory(APP_ID, "secret"))
+def services(key_server: str, entra_id: tuple[EntraId, str]) -> TokenServices:
+    """The Bot Framework's token services, as in the public cloud but for the channel's and
+    the Emulator's signing keys (`key_server`) and Microsoft Entra ID (`entra_id`, which
+    knows the bot by its secret), which are local."""
+    entra, authority = entra_id
+    entra.apps[APP_ID] = "secret"
+    return TokenServices(
+        channel_metadata_url=key_server,
+        emulator_metadata_url=key_server,
+        authority=authority,
+        # Microsoft does not know the stand-in's host as one of Entra ID's.
+        validate_authority=False,
+    )
 
 
 async def join_and_fly_to_paris(emulator: EmulatorClient, valid: str) -> list[dict[str, Any]]:
@@ -204,7 +194,7 @@ async def join_and_fly_to_paris(emulator: EmulatorClient, valid: str) -> list[di
 async def test_a_user_assigned_identity_signs_replies_with_its_managed_identity_token(
     start_bot: StartBot,
     signing_key: RSAPrivateKey,
-    key_server: str,
+    services: TokenServices,
     identity_endpoint: tuple[ManagedIdentityEndpoint, dict[str, str]],
 ) -> None:
     endpoint, _ = identity_endpoint
@@ -215,10 +205,7 @@ async def test_a_user_assigned_identity_signs_replies_with_its_managed_identity_
             "MicrosoftAppTenantId": TENANT_ID,
         }
     )
-    # botbuilder's own reading of the settings, as ConfigurationBotFrameworkAuthentication
-    # makes it; only the channel's keys are local.
-    auth = public_cloud(key_server, ConfigurationServiceClientCredentialFactory(config))
-    emulator = await start_bot(config, auth=auth)
+    emulator = await start_bot(config, services=services)
     valid = token(signing_key, emulator.service_url)
 
     replies = await join_and_fly_to_paris(emulator, valid)
@@ -227,14 +214,27 @@ async def test_a_user_assigned_identity_signs_replies_with_its_managed_identity_
     assert endpoint.requests == [("https://api.botframework.com", APP_ID)]
 
 
+@pytest.mark.parametrize(
+    ("app_type", "tenant"),
+    [("SingleTenant", TENANT_ID), ("MultiTenant", "botframework.com")],
+    ids=["single-tenant", "multi-tenant"],
+)
 async def test_a_valid_token_is_served_and_replies_carry_the_bots_token(
-    start_bot: StartBot, signing_key: RSAPrivateKey, channel_auth: BotFrameworkAuthentication
+    start_bot: StartBot,
+    signing_key: RSAPrivateKey,
+    services: TokenServices,
+    entra_id: tuple[EntraId, str],
+    app_type: str,
+    tenant: str,
 ) -> None:
-    emulator = await start_bot(production(), auth=channel_auth)
+    entra, _ = entra_id
+    emulator = await start_bot(production(MicrosoftAppType=app_type), services=services)
     valid = token(signing_key, emulator.service_url)
 
     replies = await join_and_fly_to_paris(emulator, valid)
-    assert {reply["_authorization"] for reply in replies} == {"Bearer token-for-the-channel"}
+    (issued,) = entra.tokens
+    assert {reply["_authorization"] for reply in replies} == {f"Bearer {issued}"}
+    assert entra.requests == [(tenant, APP_ID, "https://api.botframework.com/.default")]
 
 
 @pytest.mark.parametrize(
@@ -250,10 +250,10 @@ async def test_a_valid_token_is_served_and_replies_carry_the_bots_token(
 async def test_a_token_that_is_not_for_this_bot_is_unauthorized(
     start_bot: StartBot,
     signing_key: RSAPrivateKey,
-    channel_auth: BotFrameworkAuthentication,
+    services: TokenServices,
     claims: dict[str, Any],
 ) -> None:
-    emulator = await start_bot(production(), auth=channel_auth)
+    emulator = await start_bot(production(), services=services)
 
     status = await post(
         emulator, emulator.activity(text="hi"), token(signing_key, emulator.service_url, **claims)
@@ -264,9 +264,9 @@ async def test_a_token_that_is_not_for_this_bot_is_unauthorized(
 
 
 async def test_a_token_signed_by_another_key_is_unauthorized(
-    start_bot: StartBot, channel_auth: BotFrameworkAuthentication
+    start_bot: StartBot, services: TokenServices
 ) -> None:
-    emulator = await start_bot(production(), auth=channel_auth)
+    emulator = await start_bot(production(), services=services)
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
     status = await post(
@@ -276,11 +276,77 @@ async def test_a_token_signed_by_another_key_is_unauthorized(
     assert status == 401
 
 
+@pytest.mark.parametrize("claims", [EMULATOR_V1, EMULATOR_V2], ids=["version-1", "version-2"])
+async def test_the_emulators_token_is_served(
+    start_bot: StartBot, signing_key: RSAPrivateKey, services: TokenServices, claims: dict[str, Any]
+) -> None:
+    emulator = await start_bot(production(), services=services)
+    valid = token(signing_key, emulator.service_url, **claims)
+
+    await join_and_fly_to_paris(emulator, valid)
+
+
+@pytest.mark.parametrize(
+    ("claims", "channel_id"),
+    [
+        # Trusted by the Agents SDK's validator, but not the channel's issuer.
+        ({"iss": "https://sts.windows.net/69e9b82d-4842-4902-8d1e-abc5b98a55e8/"}, "emulator"),
+        ({"iss": "https://api.botframework.us"}, "emulator"),
+        ({"serviceurl": None}, "emulator"),
+        ({"kid": "key-2"}, "emulator"),
+        # The key is endorsed for the Emulator's channel only.
+        ({}, "msteams"),
+        # Another bot calling this one as a skill.
+        ({"ver": "1.0", "appid": "another-bot"}, "emulator"),
+        ({**EMULATOR_V1, "appid": "another-bot"}, "emulator"),
+        ({**EMULATOR_V2, "azp": "another-bot"}, "emulator"),
+        ({**EMULATOR_V1, "ver": "3.0"}, "emulator"),
+        ({**EMULATOR_V1, "exp": int(time.time()) - 3600}, "emulator"),
+    ],
+    ids=[
+        "first-party-issuer",
+        "other-cloud-issuer",
+        "no-service-url",
+        "unknown-key",
+        "key-not-endorsed-for-the-channel",
+        "skill",
+        "emulator-other-app",
+        "emulator-v2-other-app",
+        "emulator-unknown-version",
+        "emulator-expired",
+    ],
+)
+async def test_a_token_botbuilder_refuses_is_unauthorized(
+    start_bot: StartBot,
+    signing_key: RSAPrivateKey,
+    services: TokenServices,
+    claims: dict[str, Any],
+    channel_id: str,
+) -> None:
+    emulator = await start_bot(production(), services=services)
+    refused = token(signing_key, emulator.service_url, **claims)
+
+    status = await post(emulator, emulator.activity(text="hi", channelId=channel_id), refused)
+
+    assert status == 401
+    assert emulator.connector.take() == []
+
+
+async def test_a_token_is_unauthorized_with_authentication_off(
+    start_bot: StartBot, signing_key: RSAPrivateKey, services: TokenServices
+) -> None:
+    emulator = await start_bot(DefaultConfig.from_env({}), services=services)
+    valid = token(signing_key, emulator.service_url)
+
+    assert await post(emulator, emulator.activity(text="hi"), valid) == 401
+    assert await post(emulator, emulator.activity(text="hi"), None) == 201
+
+
 async def test_a_deployed_bot_never_shows_exception_text(
-    start_bot: StartBot, signing_key: RSAPrivateKey, channel_auth: BotFrameworkAuthentication
+    start_bot: StartBot, signing_key: RSAPrivateKey, services: TokenServices
 ) -> None:
     storage = FailingStorage()
-    emulator = await start_bot(production(), auth=channel_auth, storage=storage)
+    emulator = await start_bot(production(), services=services, storage=storage)
     valid = token(signing_key, emulator.service_url)
     storage.fail_next_write = True
 
@@ -299,11 +365,11 @@ async def test_a_deployed_bot_never_shows_exception_text(
 async def test_an_oversized_token_is_unauthorized_and_not_echoed(
     start_bot: StartBot,
     signing_key: RSAPrivateKey,
-    channel_auth: BotFrameworkAuthentication,
+    services: TokenServices,
     caplog: pytest.LogCaptureFixture,
     size: int,
 ) -> None:
-    emulator = await start_bot(production(), auth=channel_auth)
+    emulator = await start_bot(production(), services=services)
     oversized = "A" * size
 
     async with emulator.session.post(
@@ -321,11 +387,11 @@ async def test_an_oversized_token_is_unauthorized_and_not_echoed(
 async def test_two_authorization_headers_are_refused(
     start_bot: StartBot,
     signing_key: RSAPrivateKey,
-    channel_auth: BotFrameworkAuthentication,
+    services: TokenServices,
     app_id: str,
 ) -> None:
     config = production() if app_id else DefaultConfig.from_env({})
-    emulator = await start_bot(config, auth=channel_auth)
+    emulator = await start_bot(config, services=services)
     valid = token(signing_key, emulator.service_url)
 
     async with emulator.session.post(

@@ -1,42 +1,32 @@
-"""What the adapter does botbuilder's way: authentication (botframework-connector's, with the
-signing keys fetched without blocking), the turn context and the SDK clients a turn carries,
-the token the replies are signed with, the invoke response a handler left in the turn."""
+"""What the adapter does botbuilder's way: authentication (botframework-connector's, made in
+auth.py, with the signing keys fetched without blocking), the turn context and the SDK
+clients a turn carries, the token the replies are signed with, the invoke response a
+handler left in the turn."""
 
 import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from botbuilder.core import BotAdapter, TurnContext, serializer_helper
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 from botframework.connector.auth import (
     AppCredentials,
     AuthenticateRequestResult,
     AuthenticationConstants,
     BotFrameworkAuthentication,
-    PasswordServiceClientCredentialFactory,
 )
 from botframework.connector.auth.jwt_token_extractor import JwtTokenExtractor
 from msrest.serialization import Model
 
 from channel.signing_keys import OpenIdMetadata
-from config import DefaultConfig
+from sdk.botbuilder.auth import authentication
 from sdk.botbuilder.clients import SdkClients
 from sdk.botbuilder.dialog_memory import make_dialog_memory_on_first_use
 from sdk.botbuilder.turn_context import ShallowCopyTurnContext
 
 Authentication = BotFrameworkAuthentication
-
-
-def authentication(config: DefaultConfig) -> BotFrameworkAuthentication:
-    """Bot Framework authentication as the `MicrosoftApp*` settings say; none without an app
-    id (local development), whatever `MicrosoftAppType` says: botbuilder's SingleTenant and
-    UserAssignedMSI credentials refuse an empty app id."""
-    if config.APP_ID:
-        return ConfigurationBotFrameworkAuthentication(config)
-    return ConfigurationBotFrameworkAuthentication(
-        config, credentials_factory=PasswordServiceClientCredentialFactory()
-    )
+__all__ = ["Authentication", "RecordingAdapter", "SdkAdapter", "authentication", "patch_sdk"]
 
 
 def patch_sdk(*, outbound_timeout: float) -> None:
@@ -90,7 +80,11 @@ class SdkAdapter(CloudAdapter):
     async def authenticate(self, activity: Activity, header: str) -> AuthenticateRequestResult:
         """The request's claims; raises SigningKeysUnavailable, or another exception for a
         token that does not hold."""
-        result = await self.bot_framework_authentication.authenticate_request(activity, header)
+        # None, not "": botbuilder's parameterized authentication (at other addresses than
+        # the public cloud's) takes only None for "no token" when authentication is off.
+        result = await self.bot_framework_authentication.authenticate_request(
+            activity, header or None
+        )
         activity.caller_id = result.caller_id
         return result
 

@@ -34,6 +34,7 @@ class AppCredentials:
 
 class MicrosoftAppCredentials(AppCredentials):
     microsoft_app_password: str
+    app: Any  # msal's ConfidentialClientApplication, made on the first token
     def __init__(
         self,
         app_id: str,
@@ -88,7 +89,7 @@ class AuthenticateRequestResult:
 
 class BotFrameworkAuthentication:
     async def authenticate_request(
-        self, activity: Activity, auth_header: str
+        self, activity: Activity, auth_header: str | None
     ) -> AuthenticateRequestResult: ...
     def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory: ...
     async def create_user_token_client(

@@ -26,7 +26,7 @@ from sdk.botbuilder.dialog_memory import make_dialog_memory_on_first_use
 from sdk.botbuilder.turn_context import ShallowCopyTurnContext
 
 Authentication = BotFrameworkAuthentication
-__all__ = ["Authentication", "RecordingAdapter", "SdkAdapter", "authentication", "patch_sdk"]
+__all__ = ["Authentication", "SdkAdapter", "authentication", "patch_sdk", "turn_context_for"]
 
 
 def patch_sdk(*, outbound_timeout: float) -> None:

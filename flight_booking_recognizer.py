@@ -1,6 +1,7 @@
 """The language-understanding back end of the flight-booking bot, chosen by `RECOGNIZER`."""
 
 import logging
+from typing import Protocol
 
 from config import DefaultConfig
 from helpers.luis_helper import SupportsRecognize
@@ -12,13 +13,22 @@ from sdk import TurnContext
 logger = logging.getLogger(__name__)
 
 
+class CloudRecognizer(SupportsRecognize, Protocol):
+    """A back end in the cloud: its connections open at start and close at the end."""
+
+    async def open(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
 class FlightBookingRecognizer:
     """`auto` (the default): LUIS if its three settings are set, else CLU if its four are,
     else the embedded recognizer. `none` reproduces the original's "LUIS is not configured"."""
 
     def __init__(self, config: DefaultConfig) -> None:
         self.backend = choose_backend(config)
-        self._recognizer = _create(self.backend, config)
+        self._cloud = _cloud(self.backend, config)
+        self._recognizer: SupportsRecognize | None = self._cloud or _embedded(self.backend, config)
         logger.info("Language understanding: %s", self.backend)
 
     @property
@@ -31,12 +41,12 @@ class FlightBookingRecognizer:
         return await self._recognizer.recognize(turn_context)
 
     async def open(self) -> None:
-        if isinstance(self._recognizer, CluRecognizer):
-            await self._recognizer.open()
+        if self._cloud is not None:
+            await self._cloud.open()
 
     async def close(self) -> None:
-        if isinstance(self._recognizer, CluRecognizer):
-            await self._recognizer.close()
+        if self._cloud is not None:
+            await self._cloud.close()
 
 
 def choose_backend(config: DefaultConfig) -> str:
@@ -52,10 +62,8 @@ def choose_backend(config: DefaultConfig) -> str:
     return "embedded"
 
 
-def _create(backend: str, config: DefaultConfig) -> SupportsRecognize | None:
+def _cloud(backend: str, config: DefaultConfig) -> CloudRecognizer | None:
     match backend:
-        case "embedded":
-            return EmbeddedRecognizer.from_file(remember=config.RECOGNITION_CACHE_SIZE)
         case "luis":
             return _luis(config)
         case "clu":
@@ -68,7 +76,13 @@ def _create(backend: str, config: DefaultConfig) -> SupportsRecognize | None:
     return None
 
 
-def _luis(config: DefaultConfig) -> SupportsRecognize:
+def _embedded(backend: str, config: DefaultConfig) -> EmbeddedRecognizer | None:
+    if backend == "embedded":
+        return EmbeddedRecognizer.from_file(remember=config.RECOGNITION_CACHE_SIZE)
+    return None
+
+
+def _luis(config: DefaultConfig) -> CloudRecognizer:
     # Imported only here: the LUIS client is large and only RECOGNIZER=luis needs it.
     from sdk.luis import LuisRecognizer
 

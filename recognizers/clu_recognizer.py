@@ -8,9 +8,8 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from aiohttp import ClientSession, ClientTimeout
-
 from config import ConfigError
+from recognizers.cloud_service import CloudService, ServiceError
 from recognizers.result import IntentScore, RecognizerResult
 from sdk import TurnContext
 
@@ -20,11 +19,13 @@ CITY_ROLES = ("From", "To")
 logger = logging.getLogger(__name__)
 
 
-class CluError(RuntimeError):
+class CluError(ServiceError):
     """CLU answered, but not with a prediction we can use."""
 
 
-class CluRecognizer:
+class CluRecognizer(CloudService):
+    name = "CLU"
+
     def __init__(
         self,
         endpoint: str,
@@ -36,36 +37,18 @@ class CluRecognizer:
         parts = urlsplit(endpoint)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ConfigError(f"CluEndpoint must be an http(s) URL, got {endpoint!r}")
+        super().__init__(key, timeout)
         self._url = f"{endpoint.rstrip('/')}/language/:analyze-conversations"
-        self._key = key
         self._project = project
         self._deployment = deployment
-        self._timeout = timeout
-        self._session: ClientSession | None = None
-
-    async def open(self) -> None:
-        self._session = ClientSession(timeout=ClientTimeout(total=self._timeout))
-
-    async def close(self) -> None:
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
 
     async def recognize(self, turn_context: TurnContext) -> RecognizerResult:
         text = turn_context.activity.text or ""
         if not text.strip():
             return RecognizerResult(text=text, intents={}, entities={"$instance": {}})
-        if self._session is None:
-            raise CluError("the CLU recognizer was used before open()")
-        async with self._session.post(
-            self._url,
-            params={"api-version": API_VERSION},
-            headers={"Ocp-Apim-Subscription-Key": self._key},
-            json=self._request(text),
-        ) as response:
-            if response.status != 200:
-                raise CluError(f"CLU answered HTTP {response.status}")
-            payload = await response.json(content_type=None)
+        payload = await self._post(
+            self._url, self._request(text), params={"api-version": API_VERSION}
+        )
         try:
             return to_luis_shape(text, payload["result"]["prediction"])
         except (KeyError, TypeError, ValueError, AttributeError) as error:

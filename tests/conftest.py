@@ -397,6 +397,14 @@ class RecordingProxy:
 
 
 @pytest.fixture
+def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Requests to 127.0.0.1 must not go through a proxy the machine happens to have."""
+    for name in os.environ:
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
 async def proxy() -> AsyncIterator[RecordingProxy]:
     proxy = RecordingProxy()
     async with tcp_server(proxy.handle) as port:

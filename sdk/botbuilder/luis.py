@@ -50,6 +50,12 @@ class LuisRecognizer:
         self._timeout = timeout
         self._runtime.config.retry_policy.retries = 0
 
+    async def open(self) -> None:
+        """Nothing to open: the runtime client connects on its first call."""
+
+    async def close(self) -> None:
+        self._runtime.close()
+
     async def recognize(self, turn_context: TurnContext) -> RecognizerResult:
         text = turn_context.activity.text or ""
         luis_result = await asyncio.wait_for(

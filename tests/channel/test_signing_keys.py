@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import os
 import time
 from collections import Counter
 from collections.abc import AsyncIterator
@@ -26,6 +25,7 @@ KID = "key-1"
 ENDORSEMENTS = ["emulator", "msteams"]
 ISSUER = "https://issuer.example"
 HOUR = 3600.0
+pytestmark = pytest.mark.usefixtures("no_proxy_settings")
 
 
 @pytest.fixture(scope="module")
@@ -69,14 +69,6 @@ class KeyServer:
         if fault == "empty":
             return web.json_response({})
         return web.json_response(body)
-
-
-@pytest.fixture(autouse=True)
-def no_proxy_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Requests to 127.0.0.1 must not go through a proxy the machine happens to have."""
-    for name in os.environ:
-        if name.lower().endswith("_proxy"):
-            monkeypatch.delenv(name)
 
 
 @pytest.fixture

@@ -13,10 +13,12 @@ from config import ConfigError, DefaultConfig
 from helpers.luis_helper import Intent, execute_luis_query, top_intent
 from recognizers.clu_recognizer import CluRecognizer
 from sdk import Activity, TurnContext
-from tests.conftest import StartBot, booking_of, served, turn_context_of
+from tests.conftest import RecordingProxy, StartBot, booking_of, served, turn_context_of
 
 QUERY = "book a flight from Paris to Tokyo on march 3rd 2027 ✈️"
 MODELS = Path(__file__).resolve().parent.parent.parent / "cognitive_models"
+
+pytestmark = pytest.mark.usefixtures("no_proxy_settings")
 
 
 def city(category: str, text: str, list_key: str | None) -> dict[str, Any]:
@@ -162,6 +164,25 @@ async def test_the_prediction_in_luis_shape(recognizer: CluRecognizer) -> None:
     }
     (date,) = instance["datetime"]
     assert QUERY[date["startIndex"] : date["endIndex"]] == "march 3rd 2027"
+
+
+async def test_the_environments_proxy_is_used(
+    clu: tuple[CluStandIn, str],
+    recognizer: CluRecognizer,
+    proxy: RecordingProxy,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    stand_in, endpoint = clu
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+
+    result = await recognizer.recognize(turn(QUERY))
+
+    assert booking_of(result) == ("BookFlight", None, "Paris", "2027-03-03", ["Tokyo"])
+    assert len(stand_in.requests) == 1
+    assert proxy.request_lines() == [
+        f"POST {endpoint.rstrip('/')}/language/:analyze-conversations?api-version=2024-11-01 "
+        "HTTP/1.1"
+    ]
 
 
 async def test_an_empty_message_is_not_sent(

@@ -6,11 +6,10 @@ so that both builds make the same result of the same answer, and fail on the sam
 
 from dataclasses import dataclass
 from typing import Any, TypeVar
-from urllib.parse import quote, urljoin, urlparse
-from uuid import UUID
+from urllib.parse import quote, urljoin
 
-from config import ConfigError
 from recognizers.cloud_service import CloudService, ServiceError
+from recognizers.luis_settings import luis_endpoint
 from recognizers.result import IntentScore, RecognizerResult
 from sdk.agents import TurnContext
 
@@ -26,9 +25,7 @@ class LuisRecognizer(CloudService):
     name = "LUIS"
 
     def __init__(self, app_id: str, key: str, host: str, timeout: float = TIMEOUT_SECONDS) -> None:
-        endpoint = host if "://" in host else f"https://{host}"
-        if problem := _settings_problem(app_id, key, endpoint):
-            raise ConfigError(f"LuisAppId, LuisAPIKey or LuisAPIHostName: {problem}")
+        endpoint = luis_endpoint(app_id, key, host)
         super().__init__(key, timeout)
         # As the runtime client joins them: `https://host/` and `https://host` are one endpoint.
         self._url = urljoin(f"{endpoint}/luis/v2.0/", f"apps/{quote(app_id, safe='')}")
@@ -45,28 +42,6 @@ class LuisRecognizer(CloudService):
             return to_luis_shape(text, answer)
         except (KeyError, TypeError, ValueError, AttributeError) as error:
             raise ServiceError(f"LUIS's answer is malformed: {error!r}") from None
-
-
-def _settings_problem(app_id: str, key: str, endpoint: str) -> str | None:
-    """What botbuilder-ai's `LuisApplication` says of these settings, in its words."""
-    if not _is_guid(app_id):
-        return f'"{app_id}" is not a valid LUIS application id.'
-    if not _is_guid(key):
-        return f'"{key}" is not a valid LUIS subscription key.'
-    try:
-        urlparse(endpoint)
-    except ValueError:
-        return f'"{endpoint}" is not a valid LUIS endpoint.'
-    return None
-
-
-def _is_guid(text: str) -> bool:
-    # What uuid.UUID reads, as LuisApplication asks it: braces, a urn: prefix or no hyphens too.
-    try:
-        UUID(text, version=4)
-    except ValueError:
-        return False
-    return True
 
 
 def to_luis_shape(text: str, answer: Any) -> RecognizerResult:

@@ -22,12 +22,11 @@ def _load_luis_client_package() -> None:
 _load_luis_client_package()
 
 from azure.cognitiveservices.language.luis.runtime import LUISRuntimeClient
-from botbuilder.ai.luis import LuisApplication
 from botbuilder.ai.luis.luis_util import LuisUtil
 from botbuilder.core import TurnContext
 from msrest.authentication import CognitiveServicesCredentials
 
-from config import ConfigError
+from recognizers.luis_settings import luis_endpoint
 from recognizers.result import IntentScore, RecognizerResult
 
 TIMEOUT_SECONDS = 5
@@ -39,11 +38,7 @@ class LuisRecognizer:
     a timeout. The result is mapped by botbuilder-ai's own LuisUtil, as before."""
 
     def __init__(self, app_id: str, key: str, host: str, timeout: float = TIMEOUT_SECONDS) -> None:
-        endpoint = host if "://" in host else f"https://{host}"
-        try:
-            LuisApplication(app_id, key, endpoint)  # validates the three settings
-        except ValueError as error:
-            raise ConfigError(f"LuisAppId, LuisAPIKey or LuisAPIHostName: {error}") from None
+        endpoint = luis_endpoint(app_id, key, host)
         self._app_id = app_id
         self._runtime = LUISRuntimeClient(endpoint, CognitiveServicesCredentials(key))
         self._runtime.config.connection.timeout = timeout

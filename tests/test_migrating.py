@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -59,14 +60,27 @@ def test_the_example_of_a_value_kept_in_the_dialog_state_is_the_bots() -> None:
     assert (kept.destination, kept.origin, kept.travel_date) == ("Paris", "Berlin", "2035-03-03")
 
 
-def test_make_run_with_bot_sdk_agents_builds_and_runs_the_agents_build() -> None:
-    shown = subprocess.run(
-        ["make", "--dry-run", "--always-make", "run", "BOT_SDK=agents"],
+def make(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """`make` as a developer runs it (not as a recipe of the make running the tests)."""
+    environ = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    }
+    return subprocess.run(
+        ["make", "--no-print-directory", *arguments],
         cwd=ROOT,
+        env=environ,
         capture_output=True,
         text=True,
-        check=True,
-    ).stdout
+    )
+
+
+def test_make_run_with_bot_sdk_agents_builds_and_runs_the_agents_build() -> None:
+    ran = make("--dry-run", "--always-make", "run", "BOT_SDK=agents")
+    shown = ran.stdout
+
+    assert ran.returncode == 0, ran.stderr
 
     assert "-m venv .venv-agents" in shown
     assert ".venv-agents/bin/python -m pip install --quiet -r requirements-agents.txt" in shown
@@ -74,9 +88,7 @@ def test_make_run_with_bot_sdk_agents_builds_and_runs_the_agents_build() -> None
 
 
 def test_make_run_refuses_a_build_that_does_not_exist() -> None:
-    refused = subprocess.run(
-        ["make", "--dry-run", "run", "BOT_SDK=agent"], cwd=ROOT, capture_output=True, text=True
-    )
+    refused = make("--dry-run", "run", "BOT_SDK=agent")
 
     assert refused.returncode != 0
     assert "BOT_SDK must be botbuilder or agents, got 'agent'" in refused.stdout + refused.stderr

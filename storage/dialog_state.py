@@ -83,14 +83,25 @@ def _stack(state: DialogState) -> dict[str, Any]:
     }
 
 
+# The types written as they are; checked by `type(...) in` before anything else, as most
+# values of a dialog's state are of these.
+_SCALARS = frozenset((str, bool, int, float, type(None)))
+
+
 def _value(value: Any) -> Any:
     """`value` as plain JSON; TypeError for what has no plain form."""
-    if value is None or isinstance(value, str | bool | int | float):
+    kind = type(value)
+    if kind in _SCALARS:
         return value
-    if isinstance(value, dict):
-        return {str(key): _value(item) for key, item in value.items()}
+    if kind is dict or isinstance(value, dict):
+        return {
+            str(key): item if type(item) in _SCALARS else _value(item)
+            for key, item in value.items()
+        }
     if isinstance(value, list | tuple):
-        return [_value(item) for item in value]
+        return [item if type(item) in _SCALARS else _value(item) for item in value]
+    if isinstance(value, str | bool | int | float):
+        return value
     if isinstance(value, DialogState):
         return _stack(value)
     if isinstance(value, PromptOptions):
@@ -105,9 +116,10 @@ def _value(value: Any) -> Any:
 
 def _options(options: PromptOptions) -> dict[str, Any]:
     stored: dict[str, Any] = {}
+    unread = options.unread if isinstance(options, _StoredPromptOptions) else {}
     for key, value in (
-        ("prompt", options.prompt),
-        ("retryPrompt", options.retry_prompt),
+        ("prompt", unread.get("prompt") or options.prompt),
+        ("retryPrompt", unread.get("retry_prompt") or options.retry_prompt),
         ("choices", options.choices),
         ("style", options.style),
         ("validations", options.validations),
@@ -118,13 +130,43 @@ def _options(options: PromptOptions) -> dict[str, Any]:
     return stored
 
 
+class _StoredActivity:
+    """A prompt's activity in options read from a record: built from its JSON when the
+    prompt first asks for it (to ask again). Most turns answer the prompt and never do."""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    def __get__(self, options: "_StoredPromptOptions", owner: type | None = None) -> Any:
+        data = options.unread.pop(self._name, None)
+        if data is not None:
+            options.__dict__[self._name] = stored_activity(data)
+        return options.__dict__.get(self._name)
+
+    def __set__(self, options: "_StoredPromptOptions", value: Activity | None) -> None:
+        options.unread.pop(self._name, None)
+        options.__dict__[self._name] = value
+
+
+class _StoredPromptOptions(PromptOptions):
+    """A waiting prompt's options as the record holds them. An activity the prompt has not
+    asked for is written back as the JSON it was read from, unbuilt."""
+
+    prompt = _StoredActivity()
+    retry_prompt = _StoredActivity()
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.unread: dict[str, dict[str, Any]] = {}
+        super().__init__(
+            choices=data.get("choices"),
+            style=data.get("style"),
+            validations=data.get("validations"),
+            number_of_attempts=int(data.get("numberOfAttempts") or 0),
+        )
+        for name, key in (("prompt", "prompt"), ("retry_prompt", "retryPrompt")):
+            if isinstance(stored := data.get(key), dict):
+                self.unread[name] = stored
+
+
 def _prompt_options(data: dict[str, Any]) -> PromptOptions:
-    prompt, retry = data.get("prompt"), data.get("retryPrompt")
-    return PromptOptions(
-        prompt=stored_activity(prompt) if isinstance(prompt, dict) else None,
-        retry_prompt=stored_activity(retry) if isinstance(retry, dict) else None,
-        choices=data.get("choices"),
-        style=data.get("style"),
-        validations=data.get("validations"),
-        number_of_attempts=int(data.get("numberOfAttempts") or 0),
-    )
+    return _StoredPromptOptions(data)

@@ -416,7 +416,8 @@ class EmulatorClient:
     """Talks to /api/messages the way the Bot Framework Emulator does.
 
     Activity ids are unique across clients, as a channel's are: two clients may talk to two
-    instances sharing a store, which tell activities apart by their ids.
+    instances sharing a store, which tell activities apart by their ids. `id_prefix` keeps
+    them apart from the ids of a conversation stored by another process (`user-1`, ...).
     """
 
     _ids = itertools.count(1)
@@ -430,8 +431,10 @@ class EmulatorClient:
         *,
         channel_id: str = "emulator",
         conversation_id: str = "conversation-1",
+        id_prefix: str = "user",
     ) -> None:
         self.session = session
+        self.id_prefix = id_prefix
         self.url = url
         self.connector = connector
         self.service_url = service_url
@@ -453,7 +456,7 @@ class EmulatorClient:
     def activity(self, **fields: Any) -> dict[str, Any]:
         return {
             "type": ActivityTypes.message,
-            "id": f"user-{next(self._ids)}",
+            "id": f"{self.id_prefix}-{next(self._ids)}",
             "channelId": self.channel_id,
             "serviceUrl": self.service_url,
             "conversation": {"id": self.conversation_id},

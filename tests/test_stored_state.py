@@ -87,8 +87,16 @@ def emulator_for(
 ) -> EmulatorClient:
     stub, service_url = connector
     channel, conversation, _ = conversation_of(record)
+    # The stored record remembers the ids of its last activities (user-13, ...): a message
+    # with one of them would be taken for the channel's retry of it.
     return EmulatorClient(
-        session, url, stub, service_url, channel_id=channel, conversation_id=conversation
+        session,
+        url,
+        stub,
+        service_url,
+        channel_id=channel,
+        conversation_id=conversation,
+        id_prefix="after-upgrade",
     )
 
 

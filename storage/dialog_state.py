@@ -67,7 +67,7 @@ class DialogStateCodec:
             inner = dialog._dialogs  # both SDKs keep a component's dialogs here
             state[DIALOGS] = self._stack(state[DIALOGS], inner.find_dialog, dialog)
         elif isinstance(dialog, Prompt) and isinstance(state.get(OPTIONS), dict):
-            state[OPTIONS] = _prompt_options(state[OPTIONS])
+            state[OPTIONS] = _StoredPromptOptions(state[OPTIONS])
         elif isinstance(dialog, WaterfallDialog) and OPTIONS in state:
             stored_options = getattr(owner, "stored_options", None)
             if stored_options is not None:
@@ -93,7 +93,7 @@ def _value(value: Any) -> Any:
     kind = type(value)
     if kind in _SCALARS:
         return value
-    if kind is dict or isinstance(value, dict):
+    if isinstance(value, dict):
         return {
             str(key): item if type(item) in _SCALARS else _value(item)
             for key, item in value.items()
@@ -137,7 +137,9 @@ class _StoredActivity:
     def __set_name__(self, owner: type, name: str) -> None:
         self._name = name
 
-    def __get__(self, options: "_StoredPromptOptions", owner: type | None = None) -> Any:
+    def __get__(self, options: "_StoredPromptOptions | None", owner: type | None = None) -> Any:
+        if options is None:
+            return self
         data = options.unread.pop(self._name, None)
         if data is not None:
             options.__dict__[self._name] = stored_activity(data)
@@ -166,7 +168,3 @@ class _StoredPromptOptions(PromptOptions):
         for name, key in (("prompt", "prompt"), ("retry_prompt", "retryPrompt")):
             if isinstance(stored := data.get(key), dict):
                 self.unread[name] = stored
-
-
-def _prompt_options(data: dict[str, Any]) -> PromptOptions:
-    return _StoredPromptOptions(data)

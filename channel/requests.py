@@ -54,7 +54,12 @@ async def read_activity(request: web.Request) -> Activity:
     except web.HTTPRequestEntityTooLarge:
         raise InvalidRequest(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "the body is too large") from None
     try:
-        body = json.loads(raw)
+        # Not json.loads(raw): it would take UTF-16 and UTF-32 too (JSON over HTTP is UTF-8).
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body is not UTF-8") from None
+    try:
+        body = json.loads(text)
     except (ValueError, RecursionError):
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body is not valid JSON") from None
     return parse_activity(body)
@@ -67,6 +72,7 @@ def parse_activity(body: object) -> Activity:
     with the same reasons (msrest turns a number into text where pydantic refuses it)."""
     if not isinstance(body, dict):
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body must be a JSON object (an Activity)")
+    body = as_both_builds_read(body)
     conversation = body.get("conversation")
     missing = [
         name
@@ -85,6 +91,100 @@ def parse_activity(body: object) -> Activity:
         return activity_from_json(body)
     except ValueError:
         raise InvalidRequest(HTTPStatus.BAD_REQUEST, "the body is not a valid Activity") from None
+
+
+# The Activity's fields that hold text in the Bot Framework schema (times as ISO 8601 text),
+# and those of an account (`from`, `recipient`, a member) and of `conversation`.
+TEXT_FIELDS = frozenset(
+    (
+        "type", "id", "channelId", "serviceUrl", "text", "speak", "locale", "replyToId", "name",
+        "deliveryMode", "inputHint", "textFormat", "attachmentLayout", "callerId",
+        "localTimezone", "summary", "importance", "valueType", "label", "topicName", "action",
+        "code", "timestamp", "localTimestamp", "expiration",
+    )
+)  # fmt: skip
+ACCOUNT_TEXT_FIELDS = frozenset(
+    ("id", "name", "aadObjectId", "role", "tenantId", "conversationType", "agenticUserId",
+     "agenticAppId")
+)  # fmt: skip
+ACCOUNTS = ("from", "recipient", "conversation")
+OBJECTS = ("relatesTo", "semanticAction", "suggestedActions")
+# Fields that hold a list, and what each item must be.
+LISTS: dict[str, type] = {
+    "entities": dict,
+    "attachments": dict,
+    "membersAdded": dict,
+    "membersRemoved": dict,
+    "reactionsAdded": dict,
+    "reactionsRemoved": dict,
+    "textHighlights": dict,
+    "listenFor": str,
+}
+# Times, which botbuilder reads only with a time of day (msrest: ISO 8601 date and time).
+TIME_FIELDS = frozenset(("timestamp", "localTimestamp", "expiration"))
+# Text that may be empty; in any other text field, "" says nothing and is read as absent.
+MAY_BE_EMPTY = frozenset(("text", "speak"))
+
+
+def as_both_builds_read(body: dict[str, Any]) -> dict[str, Any]:
+    """The activity as both builds read it, whichever SDK is below: a null, or an empty string
+    where the schema wants a name, an id or a code, is read as absent (msrest reads both as
+    they are, pydantic refuses them); a field of the wrong JSON type is refused (msrest turns
+    a number or a list into text, pydantic refuses it)."""
+    read: dict[str, Any] = {}
+    for key, value in body.items():
+        if key in TEXT_FIELDS:
+            value = _text(key, value, key in MAY_BE_EMPTY)
+            if key in TIME_FIELDS and value is not None and "T" not in value:
+                raise InvalidRequest(
+                    HTTPStatus.BAD_REQUEST, f"{key} must be an ISO 8601 date and time"
+                )
+        elif key in ACCOUNTS:
+            value = _account(key, value)
+        elif key in LISTS:
+            value = _list(key, value, LISTS[key])
+        elif key in OBJECTS and value is not None and not isinstance(value, dict):
+            raise InvalidRequest(HTTPStatus.BAD_REQUEST, f"{key} must be an object")
+        if value is not None:
+            read[key] = value
+    return read
+
+
+def _text(name: str, value: object, may_be_empty: bool = False) -> str | None:
+    if value is None or (value == "" and not may_be_empty):
+        return None
+    if not isinstance(value, str):
+        raise InvalidRequest(HTTPStatus.BAD_REQUEST, f"{name} must be a string")
+    return value
+
+
+def _account(name: str, value: object) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise InvalidRequest(HTTPStatus.BAD_REQUEST, f"{name} must be an object")
+    read: dict[str, Any] = {}
+    for key, field in value.items():
+        if key in ACCOUNT_TEXT_FIELDS:
+            field = _text(f"{name}.{key}", field)
+        elif key == "isGroup" and field is not None and not isinstance(field, bool):
+            raise InvalidRequest(HTTPStatus.BAD_REQUEST, f"{name}.isGroup must be true or false")
+        if field is not None:
+            read[key] = field
+    return read
+
+
+def _list(name: str, value: object, item_type: type) -> list[Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        raise InvalidRequest(HTTPStatus.BAD_REQUEST, f"{name} must be a list")
+    if any(item is not None and not isinstance(item, item_type) for item in value):
+        kind = "objects" if item_type is dict else "strings"
+        raise InvalidRequest(HTTPStatus.BAD_REQUEST, f"{name} must be a list of {kind}")
+    if name in ("membersAdded", "membersRemoved"):
+        return [_account(f"{name}[]", item) for item in value if item is not None]
+    return [item for item in value if item is not None]
 
 
 CHANNEL_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")

@@ -1,6 +1,7 @@
 """The service over real HTTP, driven the way the Bot Framework Emulator drives it."""
 
 import gc
+import json
 import logging
 import re
 import tomllib
@@ -457,3 +458,31 @@ def test_the_version_is_the_projects() -> None:
     project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
 
     assert project["project"]["version"] == VERSION
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-32"])
+async def test_a_body_in_another_encoding_than_utf8_is_refused(
+    start_bot: StartBot, encoding: str
+) -> None:
+    emulator = await start_bot()
+    body = json.dumps(emulator.activity(text="hi")).encode(encoding)
+
+    async with emulator.session.post(
+        emulator.url, data=body, headers={"Content-Type": "application/json"}
+    ) as response:
+        assert response.status == 400
+        assert await response.json() == {"error": "the body is not UTF-8"}
+    assert emulator.connector.take() == []
+
+
+async def test_a_utf8_body_may_begin_with_a_byte_order_mark(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+    body = json.dumps(emulator.activity(text="hi")).encode("utf-8-sig")
+
+    async with emulator.session.post(
+        emulator.url, data=body, headers={"Content-Type": "application/json"}
+    ) as response:
+        assert response.status == 201
+    assert [reply.get("text") for reply in emulator.connector.take()] == [
+        "What can I help you with today?"
+    ]

@@ -410,3 +410,55 @@ async def test_a_channel_id_that_is_not_a_simple_name_is_refused(
         f"I have you booked to Paris from Berlin on {tomorrow}",
         "What else can I do for you?",
     ]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param({"recipient": None}, id="recipient-null"),
+        pytest.param({"recipient": "<absent>"}, id="recipient-absent"),
+    ],
+)
+async def test_a_message_addressed_to_no_one_is_answered_from_no_one(
+    start_bot: StartBot,
+    change: dict[str, Any],
+    tomorrow: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    emulator = await start_bot()
+    await at_the_date_prompt(emulator)
+    body = {**emulator.activity(text="tomorrow"), **change}
+    body = {key: value for key, value in body.items() if value != "<absent>"}
+
+    replies = await emulator.post(body)
+
+    assert [reply.get("text") for reply in replies] == [
+        f"Please confirm, I have you traveling to: Paris from: Berlin on: {tomorrow}."
+    ]
+    assert "from" not in replies[0]
+    assert replies[0]["recipient"] == {"id": "user-1", "name": "User"}
+    assert [record for record in caplog.records if record.exc_info] == []
+    assert await emulator.say("yes") == [
+        f"I have you booked to Paris from Berlin on {tomorrow}",
+        "What else can I do for you?",
+    ]
+
+
+async def test_a_field_of_the_wrong_type_is_refused_and_the_booking_goes_on(
+    start_bot: StartBot, tomorrow: str
+) -> None:
+    emulator = await start_bot()
+    await at_the_date_prompt(emulator)
+
+    async with emulator.session.post(
+        emulator.url, json=emulator.activity(text=["tomorrow"])
+    ) as response:
+        assert response.status == 400
+        assert await response.json() == {"error": "text must be a string"}
+    assert emulator.connector.take() == []
+
+    nulls = {"locale": None, "entities": None, "replyToId": None, "channelData": None}
+    assert [
+        reply.get("text")
+        for reply in await emulator.post(emulator.activity(text="tomorrow", **nulls))
+    ] == [f"Please confirm, I have you traveling to: Paris from: Berlin on: {tomorrow}."]

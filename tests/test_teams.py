@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+import sdk
 from sdk import ActivityTypes
 from tests.conftest import EmulatorClient, StartBot
 
@@ -169,6 +170,9 @@ async def test_replies_go_to_the_user_in_the_same_chat(teams: TeamsUser) -> None
     assert reply["channelId"] == "msteams"
     assert reply["conversation"]["id"] == PERSONAL_CHAT
     assert reply["conversation"]["conversationType"] == "personal"
+    # botbuilder-python's schema names the field tenantID, so it never reads Teams' tenantId
+    # nor writes it back; the Agents SDK does, as the C# and JavaScript SDKs do.
+    assert reply["conversation"].get("tenantId") == (TENANT if sdk.AGENTS else None)
     assert reply["from"] == {"id": BOT["id"], "name": "Core Bot"}
     assert reply["recipient"]["id"] == USER["id"]
     assert reply["text"] == "From what city will you be travelling?"

@@ -141,10 +141,12 @@ logging.getLogger("microsoft_agents.activity.activity").setLevel(logging.CRITICA
 def activity_from_json(data: dict[str, Any]) -> Activity:
     """The activity a JSON object holds; ValueError if it is not a well-formed one.
 
-    The SDK's schema is stricter than botbuilder's in two ways that would refuse what
-    channels send and the botbuilder build takes: an empty id (`"from": {"id": ""}`) is
-    read as none, and an entity the SDK cannot read (a mention whose `mentioned` is not an
-    account, a `null`) is left out, as botbuilder's reader leaves it unread.
+    The SDK's schema requires parts that botbuilder's reader takes without looking inside
+    (an entity, an attachment, a text highlight or a reaction; `relatesTo`, `semanticAction`,
+    `suggestedActions`): one the SDK cannot read (a mention whose `mentioned` is not an
+    account, an attachment without `contentType`) is left out rather than refusing the
+    activity. The bot reads none of them. (channel/requests.py has already read nulls and
+    empty ids as absent, and refused fields of the wrong type, for both builds.)
     """
     try:
         return Activity.model_validate(data)
@@ -156,21 +158,25 @@ def activity_from_json(data: dict[str, Any]) -> Activity:
         raise ValueError(f"not an Activity: {type(error).__name__}") from None
 
 
+# The parts left out when the SDK cannot read them: items of these lists, and these fields.
+_ITEMS = ("entities", "attachments", "textHighlights", "reactionsAdded", "reactionsRemoved")
+_PARTS = ("relatesTo", "semanticAction", "suggestedActions")
+
+
 def _as_botbuilder_reads(data: dict[str, Any]) -> dict[str, Any]:
     read = dict(data)
-    for account in ("from", "recipient"):
-        if isinstance(read.get(account), dict) and read[account].get("id") == "":
-            read[account] = {key: value for key, value in read[account].items() if key != "id"}
-    if read.get("replyToId") == "":
-        del read["replyToId"]
-    if isinstance(read.get("entities"), list):
-        read["entities"] = [entity for entity in read["entities"] if _readable(entity)]
+    for field in _ITEMS:
+        if isinstance(read.get(field), list):
+            read[field] = [item for item in read[field] if _readable(field, [item])]
+    for field in _PARTS:
+        if field in read and not _readable(field, read[field]):
+            del read[field]
     return read
 
 
-def _readable(entity: Any) -> bool:
+def _readable(field: str, value: Any) -> bool:
     try:
-        Activity.model_validate({"type": ActivityTypes.message, "entities": [entity]})
+        Activity.model_validate({"type": ActivityTypes.message, field: value})
     except (TypeError, ValueError):
         return False
     return True

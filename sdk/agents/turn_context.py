@@ -16,6 +16,7 @@ from copy import copy
 from microsoft_agents.activity import (
     Activity,
     ActivityTypes,
+    ChannelAccount,
     Channels,
     ConversationReference,
     DeliveryModes,
@@ -57,7 +58,13 @@ class ShallowCopyTurnContext(TurnContext):
 def reply_reference(activity: Activity) -> ConversationReference:
     """Where replies to `activity` go: its conversation; in reply to it, unless it is a
     conversation update or came through Direct Line or Web Chat (botbuilder's rule)."""
-    reference = activity.get_conversation_reference()
+    if activity.recipient is None:
+        # The SDK's reference must name the bot's account; botbuilder's replies to an
+        # activity addressed to no one come from no one, and so do these.
+        placeholder = activity.model_copy(update={"recipient": ChannelAccount(id="bot")})
+        reference = placeholder.get_conversation_reference().model_copy(update={"agent": None})
+    else:
+        reference = activity.get_conversation_reference()
     if activity.type == ActivityTypes.conversation_update or activity.channel_id in (
         Channels.direct_line,
         Channels.webchat,

@@ -237,7 +237,7 @@ async def test_a_bad_watermark_is_refused(web_chat: DirectLineClient, watermark:
         ),
         ({"json": ["message"]}, 400, "the body must be a JSON object (an Activity)"),
         ({"json": {"text": "hello"}}, 400, "the Activity lacks type"),
-        ({"json": {"type": "message", "attachments": 5}}, 400, "the body is not a valid Activity"),
+        ({"json": {"type": "message", "attachments": 5}}, 400, "attachments must be a list"),
         (
             {"data": b'{"type": "message"}', "headers": {"Content-Type": "text/plain"}},
             415,

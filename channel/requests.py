@@ -94,10 +94,11 @@ def parse_activity(body: object) -> Activity:
 
 
 # The Activity's fields that hold text in the Bot Framework schema (times as ISO 8601 text),
-# and those of an account (`from`, `recipient`, a member) and of `conversation`.
+# and those of an account (`from`, `recipient`, a member) and of `conversation`. `serviceUrl`
+# has a check of its own (`_check_addresses`).
 TEXT_FIELDS = frozenset(
     (
-        "type", "id", "channelId", "serviceUrl", "text", "speak", "locale", "replyToId", "name",
+        "type", "id", "channelId", "text", "speak", "locale", "replyToId", "name",
         "deliveryMode", "inputHint", "textFormat", "attachmentLayout", "callerId",
         "localTimezone", "summary", "importance", "valueType", "label", "topicName", "action",
         "code", "timestamp", "localTimestamp", "expiration",

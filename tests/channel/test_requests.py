@@ -47,6 +47,9 @@ def parsed(**change: Any) -> Any:
         ({"relatesTo": "activity-0"}, "relatesTo must be an object"),
         ({"timestamp": 1765000000}, "timestamp must be a string"),
         ({"timestamp": "2026-12-07"}, "timestamp must be an ISO 8601 date and time"),
+        ({"serviceUrl": 42}, "serviceUrl must be an http(s) URL"),
+        ({"serviceUrl": None}, "the Activity lacks serviceUrl"),
+        ({"type": 5}, "type must be a string"),
     ],
 )  # fmt: skip
 def test_a_field_of_the_wrong_type_is_refused_naming_it(

@@ -17,6 +17,7 @@ from sdk import TurnContext
 from storage import ConnectedStorage, Storage
 from storage.errors import CorruptRecord
 from storage.legacy import UnreadableRecord, read_record
+from storage.memory import to_text
 
 logger = logging.getLogger(__name__)
 
@@ -226,14 +227,7 @@ class UserState(BotState):
 
 def _text(record: dict[str, Any] | None) -> str:
     """A record's JSON text, as it is compared from turn to turn (no e-tag)."""
-    if not record:
-        return ""
-    return json.dumps(
-        {key: value for key, value in record.items() if key != "e_tag"},
-        ensure_ascii=False,
-        allow_nan=False,
-        separators=(",", ":"),
-    )
+    return to_text(record) if record else ""
 
 
 def _copy(value: Any) -> Any:

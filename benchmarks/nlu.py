@@ -150,7 +150,7 @@ def evaluate_row(
         report.misses.append(f"intent {intent.value} != {row['intent']}: {row['text']}")
     if row["intent"] != Intent.BOOK_FLIGHT.value:
         return
-    details = booking_details(result)
+    details = booking_details(result, row.get("locale"))
     want_date = expected_date(row["date"], today)
     right = (
         (details.destination, details.origin) == (row["to"], row["from"])

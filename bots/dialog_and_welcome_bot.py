@@ -33,8 +33,13 @@ class DialogAndWelcomeBot(DialogBot):
     async def welcome(self, turn_context: TurnContext) -> None:
         """The card, then the dialog's question: its first, or the one still waiting when the
         bot is added again in the middle of a booking."""
-        await turn_context.send_activity(MessageFactory.attachment(welcome_card()))
+        await self.greet(turn_context)
         await repeat_question(self.dialog, turn_context, self.dialog_state)
+
+    async def greet(self, turn_context: TurnContext) -> None:
+        """The card, for a channel that announced nobody (Slack, Facebook) or a conversation
+        whose state was lost."""
+        await turn_context.send_activity(MessageFactory.attachment(welcome_card()))
 
 
 @cache

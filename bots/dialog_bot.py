@@ -57,7 +57,13 @@ class DialogBot(ActivityHandler):
         await self.save(turn_context)
 
     async def on_message_activity(self, turn_context: TurnContext) -> None:
-        await run_dialog(self.dialog, turn_context, self.dialog_state)
+        await run_dialog(
+            self.dialog, turn_context, self.dialog_state, lambda: self.greet(turn_context)
+        )
+
+    async def greet(self, turn_context: TurnContext) -> None:
+        """What comes before the first question to someone who says hello with no
+        conversation going: nothing here."""
 
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
         """This bot handles no invoke: each gets its answer, and nothing else happens.

@@ -4,11 +4,13 @@ from collections.abc import Awaitable, Callable
 from functools import lru_cache
 
 from recognizers_choice import recognize_boolean
+from recognizers_text import Culture
 
 from helpers.message_helper import statement
 from helpers.phrases import has_second_thoughts, yes_or_no
 from recognizers.dates import read
 from sdk import (
+    Activity,
     ActivityTypes,
     ConfirmPrompt,
     PromptOptions,
@@ -47,6 +49,8 @@ class OffLoopConfirmPrompt(ConfirmPrompt):
       on 1,000 digits); a short one is read once, then remembered.
     - With an `aside`, an answer that is neither gets one short sentence (`aside`'s) and the
       question again, never a silent repeat.
+    - In English, the bot's language, whatever the channel's locale: the SDK offered a
+      French user `Oui` and `Non`, then read neither.
     """
 
     def __init__(self, dialog_id: str, aside: Aside | None = None) -> None:
@@ -70,6 +74,9 @@ class OffLoopConfirmPrompt(ConfirmPrompt):
         if value is not None:
             result.succeeded, result.value = True, value
         return result
+
+    def _determine_culture(self, activity: Activity) -> str:
+        return Culture.English
 
     async def _answer_aside(self, prompt_context: PromptValidatorContext) -> bool:
         if prompt_context.recognized.succeeded or self._aside is None:

@@ -2,6 +2,7 @@
 
 from recognizers_text import Culture
 
+from helpers.datetime_helper import numeric_date
 from recognizers.dates import recognize_off_loop
 from recognizers.lexicon import lexicon
 from sdk import ActivityTypes, DateTimePrompt, PromptOptions, PromptRecognizerResult, TurnContext
@@ -14,7 +15,9 @@ class DatePrompt(DateTimePrompt):
     prompt raises; here such a mention is skipped, so the prompt's retry runs instead.
     Dates are read in English, the bot's language, whatever locale the channel reports:
     the SDK uses the activity's locale, and finds no date at all in "tomorrow" from a
-    channel that reports `fr-fr`. And the answer is read as meant (`tmrw`, `janury 5 2027`).
+    channel that reports `fr-fr`. The answer is read as meant (`tmrw`, `janury 5 2027`).
+    And a date in numbers (`3/6/2028`) is read in the order the activity's locale writes
+    dates, or as either of two days where it does not tell (helpers/datetime_helper).
     """
 
     async def on_recognize(
@@ -26,6 +29,12 @@ class DatePrompt(DateTimePrompt):
             return result
         culture = self.default_locale or Culture.English
         meant = lexicon().read(activity.text).meant
+        # recognizers-text reads a date in numbers as en-US writes it, and finds only `3/6`
+        # in `3/6/36`.
+        if day := numeric_date(meant, activity.locale):
+            result.succeeded = True
+            result.value = [self.read_resolution({"timex": day, "value": day})]
+            return result
         for mention in await recognize_off_loop(meant, culture):
             values = (mention.resolution or {}).get("values")
             if values:

@@ -148,7 +148,7 @@ class Interruption:
         return Recognition(
             intent=top_intent(result),
             sure=top_score(result) >= min_score,
-            details=booking_details(result),
+            details=booking_details(result, self.context.activity.locale),
             values_only=only_entities(result),
             roles_said=roles_said(result),
         )

@@ -10,6 +10,7 @@ from dialogs.interruptible_dialog import (
     answer_and_ask_again,
 )
 from helpers.airports import airports_served
+from helpers.dialog_helper import leave_first_question_unsaid
 from helpers.luis_helper import Intent, IntentRecognizer, execute_luis_query
 from helpers.message_helper import question, statement, warn_unsupported_airports
 from helpers.phrases import Command, Topic
@@ -21,6 +22,7 @@ from sdk import (
     MessageFactory,
     PromptOptions,
     TextPrompt,
+    TurnContext,
     WaterfallDialog,
     WaterfallStepContext,
 )
@@ -35,6 +37,21 @@ NOT_CONFIGURED = (
 )
 
 
+class OpeningPrompt(TextPrompt):
+    """`What can I help you with today?`, left unsaid when the message that started the
+    dialog is its answer (helpers/dialog_helper.run_dialog)."""
+
+    async def on_prompt(
+        self,
+        turn_context: TurnContext,
+        state: dict[str, object],
+        options: PromptOptions,
+        is_retry: bool,
+    ) -> None:
+        if is_retry or not leave_first_question_unsaid(turn_context):
+            await super().on_prompt(turn_context, state, options, is_retry)
+
+
 class MainDialog(InterruptibleDialog):
     """Handles what interrupts a booking but is not about it: `start over` at its own
     question, and requests of another kind (the weather), after which the booking's
@@ -45,7 +62,7 @@ class MainDialog(InterruptibleDialog):
     def __init__(self, recognizer: IntentRecognizer, booking_dialog: Dialog) -> None:
         super().__init__(MainDialog.__name__, recognizer)
         self._booking_dialog_id = booking_dialog.id
-        self.add_dialog(TextPrompt(TEXT_PROMPT))
+        self.add_dialog(OpeningPrompt(TEXT_PROMPT))
         self.add_dialog(booking_dialog)
         self.add_dialog(
             WaterfallDialog(WATERFALL, [self.intro_step, self.act_step, self.final_step])

@@ -1,9 +1,23 @@
 """Runs a dialog for one turn, keeping its stack in conversation state."""
 
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import telemetry
-from sdk import Dialog, DialogContext, DialogSet, DialogTurnStatus, TurnContext, prepare_dialog_turn
+from helpers.phrases import is_greeting
+from sdk import (
+    ActivityTypes,
+    Dialog,
+    DialogContext,
+    DialogSet,
+    DialogTurnStatus,
+    TurnContext,
+    prepare_dialog_turn,
+)
+
+# Set while a dialog starts in order to read the turn's message as the answer to its first
+# question: False until that question is reached (and left unsaid), then True.
+_ANSWERING_FIRST_QUESTION = "corebot.answering_first_question"
 
 
 class StateProperty(Protocol):
@@ -23,13 +37,58 @@ class StateProperty(Protocol):
     async def delete(self, turn_context: TurnContext) -> None: ...
 
 
-async def run_dialog(dialog: Dialog, turn_context: TurnContext, accessor: StateProperty) -> None:
-    """Continue the active dialog, or start `dialog` when none is active."""
+async def run_dialog(
+    dialog: Dialog,
+    turn_context: TurnContext,
+    accessor: StateProperty,
+    greet: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Continue the active dialog, or start `dialog` when none is active.
+
+    With none active (a channel that announced nobody, or the conversation's state lost), a
+    message is the answer to the dialog's first question, which goes unsaid; a greeting
+    alone gets `greet`, then the question.
+    """
     dialog_context = await _context(dialog, turn_context, accessor)
     results = await dialog_context.continue_dialog()
     if results.status == DialogTurnStatus.Empty:
-        await dialog_context.begin_dialog(dialog.id)
+        await _start(dialog_context, dialog, greet)
     telemetry.dialog_waiting(dialog_context)
+
+
+async def _start(
+    dialog_context: DialogContext, dialog: Dialog, greet: Callable[[], Awaitable[None]] | None
+) -> None:
+    turn_context = dialog_context.context
+    text = turn_context.activity.text
+    if turn_context.activity.type != ActivityTypes.message or not isinstance(text, str):
+        await dialog_context.begin_dialog(dialog.id)
+        return
+    if not text.strip() or is_greeting(text):
+        if greet is not None:
+            await greet()
+        await dialog_context.begin_dialog(dialog.id)
+        return
+    turn_state = turn_context.turn_state
+    turn_state[_ANSWERING_FIRST_QUESTION] = False
+    try:
+        await dialog_context.begin_dialog(dialog.id)
+        reached = turn_state[_ANSWERING_FIRST_QUESTION]
+    finally:
+        del turn_state[_ANSWERING_FIRST_QUESTION]
+    # A dialog that said something else first (no recognizer configured) asked its own
+    # question: the message stays unread rather than taken for an answer to that.
+    if reached:
+        await dialog_context.continue_dialog()
+
+
+def leave_first_question_unsaid(turn_context: TurnContext) -> bool:
+    """For a dialog's first prompt: True (once per turn) when the turn's message is already
+    the answer to it, so the prompt must not be sent."""
+    if turn_context.turn_state.get(_ANSWERING_FIRST_QUESTION) is False:
+        turn_context.turn_state[_ANSWERING_FIRST_QUESTION] = True
+        return True
+    return False
 
 
 async def repeat_question(

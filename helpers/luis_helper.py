@@ -8,9 +8,9 @@ from typing import Any, Protocol
 from booking_details import BookingDetails
 from helpers.datetime_helper import (
     date_part,
-    day_and_month_unclear,
     is_bookable,
     is_date,
+    numeric_date,
     passed_weekday,
 )
 from helpers.user_text import echo
@@ -52,12 +52,13 @@ def top_intent(result: RecognizerResult) -> Intent:
         return Intent.NONE_INTENT
 
 
-def booking_details(result: RecognizerResult) -> BookingDetails:
+def booking_details(result: RecognizerResult, locale: object = None) -> BookingDetails:
     """Destination, origin and date found in a BookFlight utterance.
 
     A city recognised as an `Airport` is taken by its canonical name; a city the
     airport list does not know goes to `unsupported_airports` in Title Case, To before
-    From, then any other place named (`geographyV2`) that no role claimed.
+    From, then any other place named (`geographyV2`) that no role claimed. A date in
+    numbers is read in the order `locale` (the activity's) writes dates.
     """
     entities = result.entities or {}
     details = BookingDetails()
@@ -66,7 +67,7 @@ def booking_details(result: RecognizerResult) -> BookingDetails:
     for place in _unclaimed_places(entities):
         if place not in details.unsupported_airports:
             details.unsupported_airports.append(place)
-    details.travel_date = _travel_date(entities, result.text or "")
+    details.travel_date = _travel_date(entities, result.text or "", locale)
     return details
 
 
@@ -124,7 +125,7 @@ async def execute_luis_query(
     intent = top_intent(result)
     if intent is not Intent.BOOK_FLIGHT:
         return intent, None
-    return intent, booking_details(result)
+    return intent, booking_details(result, turn_context.activity.locale)
 
 
 def _airport(entities: dict[str, Any], role: str, unsupported: list[str]) -> str | None:
@@ -157,11 +158,11 @@ def _unclaimed_places(entities: dict[str, Any]) -> list[str]:
     ]
 
 
-def _travel_date(entities: dict[str, Any], text: str) -> str | None:
+def _travel_date(entities: dict[str, Any], text: str, locale: object) -> str | None:
     """The first day named from today on, else the first date named. Times, durations and
     vague references (`asap`, `right now`) are not dates; two dates offered as alternatives
-    (`dec 5 or dec 6`) or a date in numbers whose day and month could be swapped are none:
-    the bot asks."""
+    (`dec 5 or dec 6`) are none: the bot asks. A date in numbers is the locale's reading
+    (helpers/datetime_helper.numeric_date), whatever the back end made of it."""
     mentions = entities.get("$instance", {}).get("datetime") or []
     dates = []
     for number, value in enumerate(entities.get("datetime") or []):
@@ -169,9 +170,9 @@ def _travel_date(entities: dict[str, Any], text: str) -> str | None:
         if not timex:
             continue
         said = str(mentions[number].get("text", "")) if number < len(mentions) else ""
-        if day_and_month_unclear(said):
-            return None
-        dates.append(passed_weekday(said, timex[0]) or date_part(timex[0]))
+        dates.append(
+            numeric_date(said, locale) or passed_weekday(said, timex[0]) or date_part(timex[0])
+        )
     if any(_alternatives(text, first, second) for first, second in pairwise(mentions)):
         return None
     return next((timex for timex in dates if is_bookable(timex)), dates[0] if dates else None)

@@ -66,6 +66,51 @@ _TOPICS = {
 }
 
 
+# A message that only says hello: `hi`, `Hello there!`, `good morning 👋`.
+_GREETING = re.compile(
+    r"^(h+i+|hello+|hey+|hiya|howdy|yo|hola|greetings|sup|what'?s up|wass?up"
+    r"|(good )?(morning|afternoon|evening|day))"
+    r"( (there|bot|all|everyone|folks|friend))?[\s.,!?👋🙂😊]*$"
+)
+
+
+def is_greeting(text: str) -> bool:
+    """True for a message that is a greeting and nothing more."""
+    return _GREETING.match(tidy(text).lower()) is not None
+
+
+_MONTH_NAMES = re.compile(
+    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\b"
+)
+_DAY_NUMBER = re.compile(r"(?<![\d/.-])(\d{1,2})(?:st|nd|rd|th)?(?![\d/.-])")
+_FIRST = re.compile(r"\b(first|1st|former|earlier|earliest|sooner)\b|^1$")
+_SECOND = re.compile(r"\b(second|2nd|latter|later|latest|last|other)\b|^2$")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def which_of_two_days(text: str, first: str, second: str) -> str | None:
+    """Which of two days (`2028-03-06`, `2028-06-03`) an answer picks: by its month
+    (`June 3rd`, `6 March`, `march`), its day (`the 6th`), or its place (`the first`,
+    `the latter`); None when it picks neither or both."""
+    said = tidy(text).lower().rstrip(_TRAILING_PUNCTUATION)
+    months = {_MONTHS.index(name) + 1 for name in _MONTH_NAMES.findall(said)}
+    numbers = {int(number) for number in _DAY_NUMBER.findall(said)}
+    for picks in (
+        lambda day: int(day[5:7]) in months,
+        lambda day: int(day[8:]) in numbers,
+    ):
+        chosen = [day for day in (first, second) if picks(day)]
+        if len(chosen) == 1:
+            return chosen[0]
+    by_place = [bool(_FIRST.search(said)), bool(_SECOND.search(said))]
+    if by_place == [True, False]:
+        return first
+    if by_place == [False, True]:
+        return second
+    return None
+
+
 def asks_about(text: str, topic: Topic) -> bool:
     """True for a question about the topic: `which cities can I fly to?`, `what dates can I
     pick?`. An answer that merely names it (`the day after tomorrow`) is not a question."""

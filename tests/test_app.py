@@ -238,7 +238,7 @@ async def test_expect_replies_returns_the_turn_in_the_response(
             replies = (await response.json())["activities"]
         return [reply.get("text") for reply in replies]
 
-    assert await turn("hi") == ["What can I help you with today?"]
+    assert await turn("hi") == [None, "What can I help you with today?"]
     assert await turn("book a flight from paris to new york") == [
         "On what date would you like to travel?"
     ]
@@ -346,7 +346,10 @@ async def test_an_error_tells_the_user_and_starts_the_conversation_afresh(
     assert (trace["type"], trace["label"]) == ("trace", "TurnError")
     assert trace["value"] == "storage unreachable"
     assert not any(key.endswith("/conversations/conversation-1") for key in storage.stored_keys())
-    assert await emulator.say("hi") == ["What can I help you with today?"]
+    # A greeting with no conversation going gets the welcome again.
+    assert await emulator.say("hi") == [None, "What can I help you with today?"]
+    # A request is read afresh, as the answer to that question.
+    assert await emulator.say("fly to Seattle") == ["From what city will you be travelling?"]
 
 
 @pytest.mark.parametrize(
@@ -477,12 +480,12 @@ async def test_a_body_in_another_encoding_than_utf8_is_refused(
 
 async def test_a_utf8_body_may_begin_with_a_byte_order_mark(start_bot: StartBot) -> None:
     emulator = await start_bot()
-    body = json.dumps(emulator.activity(text="hi")).encode("utf-8-sig")
+    body = json.dumps(emulator.activity(text="fly to Paris")).encode("utf-8-sig")
 
     async with emulator.session.post(
         emulator.url, data=body, headers={"Content-Type": "application/json"}
     ) as response:
         assert response.status == 201
     assert [reply.get("text") for reply in emulator.connector.take()] == [
-        "What can I help you with today?"
+        "From what city will you be travelling?"
     ]

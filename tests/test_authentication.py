@@ -354,7 +354,7 @@ async def test_a_deployed_bot_never_shows_exception_text(
 
     replies = emulator.connector.take()
     assert [reply.get("text") for reply in replies] == [
-        "What can I help you with today?",
+        "From what city will you be travelling?",
         "The bot encountered an error or bug.",
         "To continue to run this bot, please fix the bot source code.",
     ]

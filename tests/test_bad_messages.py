@@ -161,7 +161,11 @@ async def test_delete_user_data_forgets_the_user_and_the_conversation(
     assert await emulator.post(emulator.activity(type="deleteUserData")) == []
 
     assert storage.stored_keys() == []
-    assert await emulator.say("tomorrow") == ["What can I help you with today?"]
+    # Nothing of the booking is left: a date alone is no request.
+    assert await emulator.say("tomorrow") == [
+        "Sorry, I didn't get that. Please try asking in a different way",
+        "What else can I do for you?",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -183,7 +187,11 @@ async def test_delete_user_data_from_nobody_forgets_the_conversation_quietly(
     # Whose user state it would be is not known: it stays.
     assert set(storage.stored_keys()) == {"emulator/users/user-1"}
     assert [record for record in caplog.records if record.levelno >= logging.WARNING] == []
-    assert await emulator.say("tomorrow") == ["What can I help you with today?"]
+    # Nothing of the booking is left: a date alone is no request.
+    assert await emulator.say("tomorrow") == [
+        "Sorry, I didn't get that. Please try asking in a different way",
+        "What else can I do for you?",
+    ]
 
 
 @pytest.mark.parametrize(

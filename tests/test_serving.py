@@ -192,7 +192,7 @@ async def test_when_every_connection_is_being_answered_a_new_one_is_refused(
 
             hanging.release.set()
             await asyncio.gather(*turns)
-            assert await emulator.say("hi") == ["What can I help you with today?"]
+            assert await emulator.say("hi") == [None, "What can I help you with today?"]
     finally:
         stderr = (await app.stop()).decode()
     assert "Traceback" not in stderr

@@ -287,4 +287,5 @@ async def test_memory_storage_forgets_conversations_idle_too_long(start_bot: Sta
 
     await asyncio.sleep(0.7)
 
-    assert await emulator.say("hi") == ["What can I help you with today?"]
+    # The booking is forgotten: the message is read afresh, as a new request.
+    assert await emulator.say("fly to Seattle") == ["From what city will you be travelling?"]

@@ -184,15 +184,15 @@ async def test_replies_in_a_channel_thread_go_to_that_thread(start_bot: StartBot
     thread = {"conversationType": "channel", "tenantId": TENANT, "id": CHANNEL_THREAD}
     teams = TeamsUser(await start_bot(), thread)
 
-    (reply,) = await teams.post(id="1732780800456", text="hi")
+    (reply,) = await teams.post(id="1732780800456", text="fly to Seattle")
 
     assert reply["_raw_path"] == (
         "/v3/conversations/19%3Ac2f4a9e1b7d34c6a8e0f1b2d3c4e5f6a%40thread.tacv2"
         "%3Bmessageid%3D1732780800000/activities/1732780800456"
     )
     assert reply["conversation"]["id"] == CHANNEL_THREAD
-    assert reply["text"] == "What can I help you with today?"
-    assert await teams.say("book a flight to Paris") == ["From what city will you be travelling?"]
+    assert reply["text"] == "From what city will you be travelling?"
+    assert await teams.say("Paris") == ["On what date would you like to travel?"]
 
 
 async def test_a_message_mentioning_the_bot_is_read_without_the_mention(

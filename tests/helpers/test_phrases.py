@@ -2,7 +2,15 @@
 
 import pytest
 
-from helpers.phrases import Command, Topic, asks_about, command_in, garbled_yes_or_no
+from helpers.phrases import (
+    Command,
+    Topic,
+    asks_about,
+    command_in,
+    garbled_yes_or_no,
+    is_greeting,
+    which_of_two_days,
+)
 
 
 @pytest.mark.parametrize(
@@ -97,3 +105,41 @@ def test_questions_about_the_booking_and_the_bot(text: str, topic: Topic, asks: 
 )
 def test_a_yes_or_no_typed_wrong(text: str, garbled: bool) -> None:
     assert garbled_yes_or_no(text) is garbled
+
+
+@pytest.mark.parametrize(
+    "text", ["hi", "Hi!", "hello there", "Hey bot", "good morning 👋", "hiii", "yo", "Howdy."]
+)
+def test_a_greeting(text: str) -> None:
+    assert is_greeting(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["hi, fly me to Paris", "hello can you book a flight", "help", "high winds", "yes"]
+)
+def test_not_only_a_greeting(text: str) -> None:
+    assert not is_greeting(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("the first", "2028-03-06"),
+        ("1", "2028-03-06"),
+        ("the former", "2028-03-06"),
+        ("march", "2028-03-06"),
+        ("6 March", "2028-03-06"),
+        ("the 6th", "2028-03-06"),
+        ("the second one", "2028-06-03"),
+        ("2.", "2028-06-03"),
+        ("the latter", "2028-06-03"),
+        ("June 3rd", "2028-06-03"),
+        ("jun", "2028-06-03"),
+        ("either", None),
+        ("the 9th", None),
+        ("marching", None),
+        ("the first or the second", None),
+    ],
+)
+def test_which_of_two_days(text: str, day: str | None) -> None:
+    assert which_of_two_days(text, "2028-03-06", "2028-06-03") == day

@@ -1,7 +1,9 @@
 """Collects destination, origin and date, then asks the user to confirm the flight."""
 
+import re
 from collections.abc import Mapping
 from functools import partial
+from itertools import pairwise
 from typing import Any, cast
 
 import telemetry
@@ -17,7 +19,7 @@ from dialogs.interruptible_dialog import (
     answer_and_ask_again,
 )
 from helpers.airports import airports_served
-from helpers.datetime_helper import is_bookable
+from helpers.datetime_helper import is_bookable, is_definite, numeric_date
 from helpers.message_helper import question, statement, warn_unsupported_airports
 from helpers.phrases import (
     Topic,
@@ -29,6 +31,7 @@ from helpers.phrases import (
 )
 from helpers.user_text import MAX_ECHO_LENGTH, tidy
 from recognizers.cities import Role
+from recognizers.dates import find_dates_off_loop
 from recognizers.lexicon import lexicon
 from sdk import (
     DialogContext,
@@ -36,6 +39,7 @@ from sdk import (
     PromptOptions,
     PromptValidatorContext,
     TextPrompt,
+    TurnContext,
     WaterfallDialog,
     WaterfallStepContext,
 )
@@ -146,6 +150,10 @@ class BookingDialog(CancelAndHelpDialog):
             # `no, the other way round`
             swapped = {"destination": details.origin, "origin": details.destination}
             return partial(self.revise, swapped, [])
+        if interruption.policy.min_score is not None:
+            replaced = await replacement(interruption.context, details)
+            if replaced is not None:
+                return partial(self.revise, *replaced)
         recognition = await interruption.recognition()
         if recognition is None or recognition.is_other_request:
             changes = {}
@@ -197,6 +205,78 @@ def booking_in(inner_dc: DialogContext) -> BookingDetails:
     """The details the booking's waterfall is filling in."""
     waterfall = next(instance for instance in inner_dc.stack if instance.id == WATERFALL)
     return waterfall.state[WaterfallDialog.PersistedOptions]
+
+
+# A message that replaces one value with another: `change Paris to Seattle`, `not Paris,
+# Berlin`, `March 7 instead of March 6`.
+_REPLACING = re.compile(
+    r"\b(change|changed|switch|replace|instead|rather than|not|make (it|that)|meant|mean"
+    r"|correction|wrong)\b|->|→"
+)
+_RANGE = re.compile(r"\(([^,]+),([^,]+),P\w+\)")
+_DAY_ALONE = re.compile(r"\bthe (\d{1,2})(?:st|nd|rd|th)\b")
+_REPLACING_VERB = re.compile(r"\b(change|changed|switch|replace)\b", re.IGNORECASE)
+
+
+async def replacement(
+    context: TurnContext, details: BookingDetails
+) -> tuple[dict[str, str | None], list[str]] | None:
+    """The change a message makes that names both the value it replaces and the new one,
+    at any question, and the cities it names that the bot does not serve; None if it is no
+    such message."""
+    text = context.activity.text or ""
+    if _REPLACING.search(tidy(text).lower()) is None:
+        return None
+    booked = {"destination": details.destination, "origin": details.origin}
+    places = lexicon().places_in(text)
+    old = [field for city in places for field, value in booked.items() if value == city.airport]
+    new = [city for city in places if city.airport not in booked.values()]
+    if len(old) == 1 and len(new) == 1:
+        if new[0].airport is None:
+            return {}, [new[0].shown]
+        # `to London from Paris` gives each city its role: no replacing one by the other
+        # (unless a verb says so: the `to` of `change Paris to Seattle` is no role).
+        roles = {city.airport: city.role for city in lexicon().cities_in(text) if city.sure}
+        said = roles.get(new[0].airport)
+        if said and CITY_FIELDS[said is Role.FROM] != old[0] and not _REPLACING_VERB.search(text):
+            return None
+        return {old[0]: new[0].airport}, []
+    day = await _replacement_day(text, context.activity.locale, details.travel_date)
+    return ({"travel_date": day}, []) if day else None
+
+
+async def _replacement_day(text: str, locale: object, booked: str | None) -> str | None:
+    """`March 7 instead of March 6` for a flight on 2028-03-06: 2028-03-07 (the year, and
+    the month, of the day replaced where the new one leaves them out)."""
+    if booked is None or not is_definite(booked):
+        return None
+    meant = lexicon().read(text).meant
+    mentions = await find_dates_off_loop(meant)
+    days = [
+        said
+        for mention in mentions
+        # `march 6 to the 9th` is read as a range: its two ends are the two days.
+        for said in _RANGE.sub(
+            r"\1 \2", numeric_date(mention.text, locale) or mention.timex[0]
+        ).split()
+    ]
+    year, month, day = booked[:4], booked[5:7], booked[8:10]
+    old = [said for said in days if re.fullmatch(rf"({year}|XXXX)-{month}-{day}", said)]
+    new = [said for said in days if said not in old]
+    if len(old) == 1 and not new:
+        # recognizers-text finds no date in `the 9th` alone.
+        outside = "".join(
+            meant[start:end]
+            for start, end in pairwise([0, *(i for m in mentions for i in (m.start, m.end)), None])
+        )
+        new = [f"XXXX-XX-{int(n):02}" for n in _DAY_ALONE.findall(outside) if int(n) <= 31]
+    if len(old) != 1 or len(new) != 1:
+        return None
+    found = re.fullmatch(r"(\d{4}|XXXX)-(\d{2}|XX)-(\d{2})", new[0])
+    if found is None:
+        return None
+    whole = f"{found[1].replace('XXXX', year)}-{found[2].replace('XX', month)}-{found[3]}"
+    return whole if is_definite(whole) else None
 
 
 def asked_field(details: BookingDetails) -> str | None:

@@ -31,7 +31,7 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
         (word,): (Role.FROM, STRONG)
         for word in (
             *("from", "leaving", "leave", "leaves", "departing", "depart", "departs"),
-            *("departure", "origin", "outta", "starting", "ex"),
+            *("departure", "origin", "outta", "starting", "ex", "home"),
         )
     },
     **{
@@ -59,7 +59,7 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
         (word,): (Role.TO, STRONG)
         for word in (
             *("to", "into", "arriving", "arrive", "arrives", "arrival", "destination"),
-            *("towards", "toward", "reach", "reaching"),
+            *("towards", "toward", "reach", "reaching", "ending", "end"),
         )
     },
     **{
@@ -85,8 +85,18 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
 }
 LONGEST_CUE = max(len(phrase) for phrase in LEFT_CUES)
 CUE_ENDINGS = frozenset(phrase[-1] for phrase in LEFT_CUES)
-# Words between a cue and its city that do not change it: `destination is`, `origin city:`.
-FILLER = frozenset({"is", "will", "be", "city", "airport", "the", "my", "our", "would", "should"})
+# Words between a cue and its city that do not change it: `destination is`, `origin city:`,
+# `departure location`, `starting point`.
+FILLER = frozenset(
+    {"is", "will", "be", "city", "airport", "the", "my", "our", "would", "should"}
+    | {"point", "location", "place", "town"}
+)
+# Nouns that name a role, before `to`: `set the departure point to London` (From), where `to`
+# alone would make London the destination.
+ROLE_NOUNS = {
+    **dict.fromkeys(("origin", "departure", "starting"), Role.FROM),
+    **dict.fromkeys(("destination", "arrival", "ending"), Role.TO),
+}
 # Words just after a city: `Paris to Berlin`, `Berlin from Paris`, `Seattle bound`.
 RIGHT_CUES: dict[str, tuple[Role, int]] = {
     "to": (Role.FROM, STRONG),
@@ -317,8 +327,19 @@ def cue_before(words: list[str], index: int, start: int = 0) -> tuple[Role, int]
         return None
     for length in range(min(LONGEST_CUE, end - start), 0, -1):
         phrase = tuple(CUE_TYPOS.get(word, word) for word in words[end - length : end])
+        if phrase == ("to",):
+            return _role_noun_before(words, end - 1, start) or LEFT_CUES[phrase]
         if phrase in LEFT_CUES:
             return LEFT_CUES[phrase]
+    return None
+
+
+def _role_noun_before(words: list[str], index: int, start: int) -> tuple[Role, int] | None:
+    """The role a noun names just before `to` (`the departure point to`), if one does."""
+    while index > start and words[index - 1] in FILLER - {"is", "will", "be"}:
+        index -= 1
+    if index > start and words[index - 1] in ROLE_NOUNS:
+        return ROLE_NOUNS[words[index - 1]], STRONG
     return None
 
 
@@ -356,6 +377,14 @@ def clause_after(reading: Reading, words: Words, city: City, cities: list[City])
     return None
 
 
+def _clause_ends_after(reading: Reading, words: Words, index: int) -> bool:
+    """True when punctuation (`.`, `,`, `;`...) follows `words[index]`."""
+    if index + 1 >= len(words.words) or words.token[index] == words.token[index + 1]:
+        return False
+    here, following = (reading.tokens[words.token[i]] for i in (index, index + 1))
+    return bool(CLAUSE_ENDS & set(reading.text[here.end : following.start]))
+
+
 def clause_start(reading: Reading, words: Words, index: int) -> int:
     """The first word of the clause `words[index]` is in (after `.`, `,`, `;`, `!`, `?`).
     A question mark or colon right before the city does not end its clause: `Where to?
@@ -375,6 +404,8 @@ def assign_roles(reading: Reading, words: Words, cities: list[City]) -> None:
     for city in cities:
         left = cue_before(words.words, city.first, clause_start(reading, words, city.first))
         right = cue_after(words.words, city.first, city.last)
+        if right is not None and _clause_ends_after(reading, words, city.last):
+            right = None  # `London Heathrow. Departure airport: Seattle`
         clause = clause_after(reading, words, city, cities)
         if clause is not None and (left is None or left[1] < STRONG):
             left = (clause, STRONG)
@@ -387,7 +418,11 @@ def assign_roles(reading: Reading, words: Words, cities: list[City]) -> None:
         return
     for first, second in pairwise(cities):
         joined = words.words[first.last + 1 : second.first]
-        if joined and joined[0] in ALTERNATIVES and cue_before(words.words, second.first) is None:
+        if (
+            0 < len(joined) <= 2
+            and joined[0] in ALTERNATIVES
+            and cue_before(words.words, second.first) is None
+        ):
             # `to Paris or Berlin`, `from London and Paris`: which one is not said.
             first.role = second.role = None
             first.sure = second.sure = False
@@ -461,6 +496,11 @@ def _between(words: list[str], index: int) -> bool:
 
 
 def _route_gap(reading: Reading, words: Words, first: City, second: City) -> bool:
+    """`Paris-Berlin`, `CDG/TXL`, `berlin 2 paris`."""
+    if second.first == first.last + 2 and words.words[first.last + 1] == "2":
+        left = reading.tokens[words.token[first.last]]
+        right = reading.tokens[words.token[second.first]]
+        return reading.text[left.end : right.start] == " 2 "
     if second.first != first.last + 1:
         return False
     left = reading.tokens[words.token[first.last]]

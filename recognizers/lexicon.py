@@ -61,6 +61,13 @@ class Lexicon:
     def read(self, text: str) -> Reading:
         return read(text, self.speller)
 
+    def places_in(self, text: str) -> list[City]:
+        """Every city `text` names, in order, with no roles: those ruled out (`not Paris`)
+        too."""
+        reading = self.read(text)
+        words = Words.of(reading)
+        return self.cities.find(reading, words, [False] * len(words.words), roles=False)
+
     def cities_in(self, text: str) -> list[City]:
         """The cities `text` names, with their roles (dates are not looked for)."""
         reading = self.read(text)

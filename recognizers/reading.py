@@ -152,10 +152,128 @@ class Reading:
         return first.start, max(last.end, first.start)
 
 
+# Days written as ordinal words, read as the numbers the date recognizer knows next to a
+# month (`the twelfth of May 2027`, `May twenty-first`), holidays as their days, and years in
+# words (`twenty twenty-eight`): recognizers-text drops the year of the first and the last.
+_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+_ORDINAL_DAYS = {
+    **{word: number for number, word in enumerate(_UNITS, 1)},
+    **{"tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14},
+    **{"fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18},
+    **{"nineteenth": 19, "twentieth": 20, "thirtieth": 30},
+}
+_TENS = {"twenty": 20, "thirty": 30}
+_CARDINALS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_MONTH_WORDS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
+    | {"october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug"}
+    | {"sep", "sept", "oct", "nov", "dec"}
+)
+_HOLIDAYS = {
+    ("christmas", "eve"): "december 24th",
+    ("christmas", "day"): "december 25th",
+    ("christmas",): "december 25th",
+    ("xmas",): "december 25th",
+    ("boxing", "day"): "december 26th",
+    ("new", "year's", "eve"): "december 31st",
+    ("new", "years", "eve"): "december 31st",
+    ("new", "year's", "day"): "january 1st",
+    ("new", "years", "day"): "january 1st",
+    ("halloween",): "october 31st",
+    ("valentine's", "day"): "february 14th",
+    ("valentines", "day"): "february 14th",
+}
+_LONGEST_HOLIDAY = max(len(words) for words in _HOLIDAYS)
+_SPANS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+
+
+def _count(word: str) -> int | None:
+    if word.isdigit() and len(word) <= 3:
+        return int(word)
+    return _CARDINALS.index(word) + 1 if word in _CARDINALS else None
+
+
+def _ordinal(number: int) -> str:
+    suffix = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10)
+    return f"{number}{suffix or 'th'}"
+
+
+def _in_numbers(text: str, tokens: list[Token]) -> list[Token]:
+    """`tokens` with days, holidays and years in words read as the date recognizer reads
+    them (one token for the words of each)."""
+    read: list[Token] = []
+    index = 0
+    while index < len(tokens):
+        found = _number_at(text, tokens, index)
+        if found is None:
+            read.append(tokens[index])
+            index += 1
+            continue
+        last, meant = found
+        typed = text[tokens[index].start : tokens[last].end]
+        read.append(Token(fold(typed), tokens[index].start, tokens[last].end, meant))
+        index = last + 1
+    return read
+
+
+def _number_at(text: str, tokens: list[Token], index: int) -> tuple[int, str] | None:
+    """The last token and the reading of a day, holiday or year in words at `index`, or of
+    a day counted from tomorrow (`a week from tomorrow`: recognizers-text counts from today)."""
+    words = [token.meant for token in tokens[index : index + 4]]
+    if len(words) == 4 and words[2:] == ["from", "tomorrow"] and words[1] in _SPANS:
+        count = 1 if words[0] in ("a", "an") else _count(words[0])
+        if count is not None:
+            return index + 3, f"in {count * _SPANS[words[1]] + 1} days"
+    words = words[:_LONGEST_HOLIDAY]
+    for length in range(len(words), 0, -1):
+        if tuple(words[:length]) in _HOLIDAYS:
+            return index + length - 1, _HOLIDAYS[tuple(words[:length])]
+    word = words[0]
+    joined = len(words) > 1 and _joined(text, tokens[index], tokens[index + 1])
+    if word in _TENS and joined and words[1] in _UNITS:
+        day, last = _TENS[word] + _UNITS.index(words[1]) + 1, index + 1
+    elif word in _ORDINAL_DAYS:
+        day, last = _ORDINAL_DAYS[word], index
+    elif word == "twenty" and joined and words[1] in ("twenty", "thirty"):
+        year, last = 2000 + _TENS[words[1]], index + 1
+        if (
+            len(words) > 2
+            and words[2] in _CARDINALS
+            and _joined(text, tokens[last], tokens[last + 1])
+        ):
+            year, last = year + _CARDINALS.index(words[2]) + 1, last + 1
+        return (last, str(year)) if _after_a_month_or_day(tokens, index) else None
+    else:
+        return None
+    if day > 31 or not _next_to_a_month(tokens, index, last):
+        return None
+    return last, _ordinal(day)
+
+
+def _joined(text: str, first: Token, second: Token) -> bool:
+    return text[first.end : second.start] in (" ", "-")
+
+
+def _next_to_a_month(tokens: list[Token], first: int, last: int) -> bool:
+    """`May twelfth`, `May the twelfth`, `twelfth May`, `twelfth of May`."""
+    before = [token.meant for token in tokens[max(0, first - 2) : first]]
+    after = [token.meant for token in tokens[last + 1 : last + 3]]
+    return (
+        (bool(before) and before[-1] in _MONTH_WORDS)
+        or (len(before) == 2 and before[1] == "the" and before[0] in _MONTH_WORDS)
+        or (bool(after) and after[0] in _MONTH_WORDS)
+        or (len(after) == 2 and after[0] == "of" and after[1] in _MONTH_WORDS)
+    )
+
+
+def _after_a_month_or_day(tokens: list[Token], index: int) -> bool:
+    """A year in words comes after a month or a day (`May 12th twenty twenty-eight`)."""
+    before = tokens[index - 1].meant if index else ""
+    return before in _MONTH_WORDS or before[:1].isdigit()
+
+
 def read(text: str, speller: Speller) -> Reading:
     tokens: list[Token] = []
-    pieces: list[str] = []
-    position = 0
     for match in _TOKEN.finditer(text):
         typed = match.group()
         start, end = match.span()
@@ -170,7 +288,11 @@ def read(text: str, speller: Speller) -> Reading:
             folded = stripped
             meant = _SYMBOLS.get(stripped[:1], "to")
         tokens.append(Token(folded, start, end, meant))
-        pieces += [text[position:start], meant]
-        position = end
+    tokens = _in_numbers(text, tokens)
+    pieces: list[str] = []
+    position = 0
+    for token in tokens:
+        pieces += [text[position : token.start], token.meant]
+        position = token.end
     pieces.append(text[position:])
     return Reading(text, tuple(tokens), "".join(pieces))

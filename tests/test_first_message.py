@@ -151,3 +151,43 @@ async def test_after_delete_user_data_the_message_is_read_afresh(
     assert await say(user, REQUEST) == [
         f"Please confirm, I have you traveling to: Berlin from: Paris on: {tomorrow}."
     ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "replies"),
+    [
+        ("en-US", ["Please confirm, I have you traveling to: Berlin from: Paris on: 2036-03-06."]),
+        ("en-GB", ["Please confirm, I have you traveling to: Berlin from: Paris on: 2036-06-03."]),
+        (None, ["Do you mean March 6, 2036 or June 3, 2036?"]),
+    ],
+)
+async def test_a_date_in_numbers_sent_first_is_read_as_the_locale_writes_dates(
+    start_bot: StartBot, locale: str | None, replies: list[str]
+) -> None:
+    user = on_channel(await start_bot(), "slack")
+    activity = user.activity(text="fly from paris to berlin on 3/6/2036")
+    if locale is None:
+        del activity["locale"]
+    else:
+        activity["locale"] = locale
+
+    assert texts(await user.post(activity)) == replies
+
+
+async def test_with_no_locale_the_which_day_question_has_a_button_for_each_day(
+    start_bot: StartBot,
+) -> None:
+    user = on_channel(await start_bot(), "webchat")
+    activity = user.activity(text="fly from paris to berlin on 3/6/2036")
+    del activity["locale"]
+
+    (question,) = await user.post(activity)
+    assert [action["value"] for action in question["suggestedActions"]["actions"]] == [
+        "March 6, 2036",
+        "June 3, 2036",
+    ]
+    answer = user.activity(text="June 3, 2036")
+    del answer["locale"]
+    assert texts(await user.post(answer)) == [
+        "Please confirm, I have you traveling to: Berlin from: Paris on: 2036-06-03."
+    ]

@@ -437,3 +437,56 @@ async def test_yes_but_another_city_changes_the_destination(
         booked("London", "Berlin", tomorrow),
         RESTART,
     ]
+
+
+@pytest.mark.parametrize(
+    ("correction", "to", "origin", "on"),
+    [
+        ("change Paris to Seattle", "Berlin", "Seattle", "2036-03-06"),
+        ("not Paris, Seattle", "Berlin", "Seattle", "2036-03-06"),
+        ("Seattle instead of Berlin", "Seattle", "Paris", "2036-03-06"),
+        ("replace berlin with london", "London", "Paris", "2036-03-06"),
+        ("make it March 7 instead of March 6", "Berlin", "Paris", "2036-03-07"),
+        ("change march 6 to the 9th", "Berlin", "Paris", "2036-03-09"),
+        ("the 9th instead of March 6", "Berlin", "Paris", "2036-03-09"),
+        ("not March 6 2036, April 2 2036", "Berlin", "Paris", "2036-04-02"),
+    ],
+)
+async def test_a_correction_that_names_the_old_value_changes_that_one(
+    embedded_bot: DialogTestClient, correction: str, to: str, origin: str, on: str
+) -> None:
+    assert await embedded_bot.say("from paris to berlin on march 6 2036") == [
+        confirm("Berlin", "Paris", "2036-03-06")
+    ]
+
+    assert await embedded_bot.say(correction) == [confirm(to, origin, on)]
+
+
+async def test_a_correction_naming_the_old_value_works_at_any_question(
+    embedded_bot: DialogTestClient,
+) -> None:
+    assert await embedded_bot.say("from paris to berlin") == [WHEN]
+
+    assert await embedded_bot.say("sorry, change Paris to London") == [WHEN]
+    assert await embedded_bot.say("march 6 2036") == [confirm("Berlin", "London", "2036-03-06")]
+
+
+async def test_a_new_city_the_bot_does_not_serve_is_named_and_nothing_changes(
+    embedded_bot: DialogTestClient,
+) -> None:
+    await embedded_bot.say("from paris to berlin on march 6 2036")
+
+    assert await embedded_bot.say("change Paris to Rome") == [
+        not_supported("Rome"),
+        confirm("Berlin", "Paris", "2036-03-06"),
+    ]
+
+
+async def test_cities_with_their_roles_said_are_no_replacement(
+    embedded_bot: DialogTestClient,
+) -> None:
+    await embedded_bot.say("from paris to berlin on march 6 2036")
+
+    assert await embedded_bot.say("no, to London from Paris") == [
+        confirm("London", "Paris", "2036-03-06")
+    ]

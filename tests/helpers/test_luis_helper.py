@@ -104,3 +104,22 @@ def test_top_score() -> None:
     scores = {"BookFlight": IntentScore(score=0.25), "None": IntentScore(score=0.75)}
     assert top_score(RecognizerResult(text="x", intents=scores)) == 0.75
     assert top_score(RecognizerResult(text="x", intents={})) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("locale", "travel_date"),
+    [("en-US", "2036-03-06"), ("en-GB", "2036-06-03"), (None, "2036-03-06|2036-06-03")],
+)
+def test_a_date_in_numbers_from_any_back_end_is_read_by_the_locale(
+    locale: str | None, travel_date: str
+) -> None:
+    """LUIS (and CLU) read `3/6/2036` as March 6 whatever the locale; the bot reads the text
+    its `$instance` gives, as the locale writes dates."""
+    text = "fly to Paris on 3/6/2036"
+    result = flight_result(text, to=("Paris", "Paris"), timex="2036-03-06")
+    start = text.index("3/6/2036")
+    mention = {"startIndex": start, "endIndex": start + 8, "text": "3/6/2036", "type": "date"}
+    assert result.entities is not None
+    result.entities["$instance"]["datetime"] = [mention]
+
+    assert booking_details(result, locale).travel_date == travel_date

@@ -1,0 +1,117 @@
+"""The long tail of issue 26, by kind: days and years in words, holidays, role nouns, weather
+beyond the usual words, and `berlin 2 paris`."""
+
+from datetime import date
+
+import pytest
+
+from helpers.datetime_helper import AS_OF
+from helpers.luis_helper import booking_details, top_intent
+from recognizers.embedded_recognizer import EmbeddedRecognizer
+from recognizers.lexicon import lexicon
+
+
+@pytest.fixture(scope="module")
+def recognizer() -> EmbeddedRecognizer:
+    return EmbeddedRecognizer.from_file()
+
+
+@pytest.fixture
+def on_a_known_day() -> object:
+    as_of = AS_OF.set(date(2026, 12, 7))
+    yield
+    AS_OF.reset(as_of)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("fly from paris to berlin on the twelfth of may 2027", "2027-05-12"),
+        ("London to Seattle for May twenty-first 2027", "2027-05-21"),
+        ("to paris on the thirty-first of December 2027", "2027-12-31"),
+        ("to paris june the third 2028", "2028-06-03"),
+        ("to paris on march fifteenth, 2028", "2028-03-15"),
+        ("to paris on the eleventh of november twenty twenty-eight", "2028-11-11"),
+        ("to paris on Christmas Day 2027", "2027-12-25"),
+        ("to paris on new year's eve 2027", "2027-12-31"),
+        ("to paris a week from tomorrow", "2026-12-15"),
+        ("to paris 2 weeks from tomorrow", "2026-12-22"),
+        ("to paris three days from tomorrow", "2026-12-11"),
+    ],
+)
+def test_days_in_words(
+    recognizer: EmbeddedRecognizer, on_a_known_day: object, text: str, day: str
+) -> None:
+    assert booking_details(recognizer.recognize_text(text)).travel_date == day
+
+
+@pytest.mark.parametrize(
+    "text", ["book the first flight to paris", "second flight to berlin", "a week in paris"]
+)
+def test_ordinal_words_away_from_a_month_are_no_day(
+    recognizer: EmbeddedRecognizer, text: str
+) -> None:
+    assert booking_details(recognizer.recognize_text(text)).travel_date is None
+
+
+def test_a_day_in_words_is_read_where_it_was_typed() -> None:
+    reading = lexicon().read("on the twelfth of May 2027")
+    assert reading.meant == "on the 12th of may 2027"
+    assert reading.typed_span(7, 11) == (7, 14)
+
+
+@pytest.mark.parametrize(
+    ("text", "destination", "origin"),
+    [
+        ("The origin city is Paris.", None, "Paris"),
+        ("my departure city is london", None, "London"),
+        ("the departure city will be Seattle", None, "Seattle"),
+        ("my starting point is berlin and my end point is london", "London", "Berlin"),
+        (
+            "Please set the destination to Berlin and the departure point to London",
+            "Berlin",
+            "London",
+        ),
+        ("starting city Paris, ending city London", "London", "Paris"),
+        ("departure location london, arrival location new york", "New York", "London"),
+        ("Destination airport: London Heathrow. Departure airport: Seattle.", "London", "Seattle"),
+        ("my home airport is Seattle and I want to go to Paris", "Paris", "Seattle"),
+        ("fly home to london", "London", None),
+        ("plz book berlin 2 paris", "Paris", "Berlin"),
+        ("a flight from london to seattle, 2 ppl", "Seattle", "London"),
+    ],
+)
+def test_role_nouns(
+    recognizer: EmbeddedRecognizer, text: str, destination: str | None, origin: str | None
+) -> None:
+    result = recognizer.recognize_text(text)
+    details = booking_details(result)
+
+    assert top_intent(result).value == "BookFlight"
+    assert (details.destination, details.origin, details.unsupported_airports) == (
+        destination,
+        origin,
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "lows in seattle tonight?",
+        "what are the highs in paris this week",
+        "what's the UV index in New York today",
+        "pollen count in london tomorrow?",
+        "is paris having a heat wave",
+        "will it hail in berlin",
+        "how humid is it in seattle",
+        "is it windy in london",
+    ],
+)
+def test_weather_words(recognizer: EmbeddedRecognizer, text: str) -> None:
+    assert top_intent(recognizer.recognize_text(text)).value == "GetWeather"
+
+
+@pytest.mark.parametrize("text", ["yes, London is right", "that's right"])
+def test_right_is_no_weather_word(recognizer: EmbeddedRecognizer, text: str) -> None:
+    assert top_intent(recognizer.recognize_text(text)).value != "GetWeather"

@@ -61,7 +61,7 @@ AFTER = [
 def messages() -> list[str]:
     """The held-out sets' messages and the language model's examples."""
     texts = []
-    for path in sorted(DATA.glob("*.jsonl")):
+    for path in sorted(DATA.glob("nlu_*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 texts.append(json.loads(line)["text"])

@@ -56,13 +56,17 @@ async def bookings(
         url, service_url = str(server.make_url("/api/messages")), str(connector.make_url("/"))
         plans = workload(repeated)
         for number in range(WARM_UP):
-            texts = plans.booking().texts
-            for body in booking(f"warm-{number}", service_url, expect_replies, texts):
+            plan = plans.booking()
+            for body in booking(
+                f"warm-{number}", service_url, expect_replies, plan.texts, plan.locale
+            ):
                 await post(session, url, body)
         instrument("on", measure)
         for number in range(count):
-            texts = plans.booking().texts
-            for body in booking(f"measured-{number}", service_url, expect_replies, texts):
+            plan = plans.booking()
+            for body in booking(
+                f"measured-{number}", service_url, expect_replies, plan.texts, plan.locale
+            ):
                 await post(session, url, body)
         instrument("off", measure)
 

@@ -35,6 +35,7 @@ from typing import Any
 from aiohttp import ClientSession, TCPConnector, web
 
 from config import bot_sdk
+from helpers.datetime_helper import either_days, numeric_date
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOKED = "I have you booked"
@@ -147,9 +148,9 @@ class Connector:
 AIRPORTS = ["Paris", "London", "Berlin", "New York", "Seattle"]
 
 
-def date_forms(day: date, today: date) -> list[str]:
+def date_forms(day: date, today: date, locale: str | None) -> list[str]:
     """`day` as people type a travel date (all of them definite: a year, or a day counted
-    from `today`)."""
+    from `today`), in numbers as `locale` writes dates (month first where it says none)."""
     month = day.strftime("%B")
     nth = f"{day.day}{ordinal(day.day)}"
     forms = [
@@ -159,10 +160,16 @@ def date_forms(day: date, today: date) -> list[str]:
         f"{nth} {month.lower()} {day.year}",
         day.isoformat(),
         f"in {(day - today).days} days",
+        f"{day.day}/{day.month}/{day.year}"
+        if locale == "en-GB"
+        else f"{day.month}/{day.day}/{day.year}",
     ]
-    if day.day > 12:  # `5/12/2027` is two days, and the bot asks which
-        forms.append(f"{day.month}/{day.day}/{day.year}")
     return forms
+
+
+def asks_which_day(when: str, locale: str | None) -> bool:
+    """True when the bot asks which of two days a date in numbers is: no locale says."""
+    return locale is None and either_days(numeric_date(when, None)) is not None
 
 
 def ordinal(number: int) -> str:
@@ -174,8 +181,10 @@ def ordinal(number: int) -> str:
 class Workload:
     """Bookings as different users make them, drawn from a seeded generator: each names a
     different day, in one of many forms, and two different cities; in some the date comes at
-    the date question, in others inside the first message. `repeated` gives today's old
-    workload instead: the same five turns in every booking."""
+    the date question, in others inside the first message. Their channels report en-US,
+    en-GB or no locale; where none says how a date in numbers is written, the user answers
+    the bot's `Do you mean ...?`. `repeated` gives today's old workload instead: the same five
+    turns in every booking."""
 
     def __init__(self, seed: int = 7, *, repeated: bool = False, today: date | None = None):
         self.random = random.Random(seed)
@@ -189,7 +198,8 @@ class Workload:
         pick = self.random
         destination, origin = pick.sample(AIRPORTS, 2)
         day = self.today + timedelta(days=pick.randint(1, 400))
-        when = pick.choice([*date_forms(day, self.today), "tomorrow", "tmrw"])
+        locale = pick.choice(LOCALES)
+        when = pick.choice([*date_forms(day, self.today, locale), "tomorrow", "tmrw"])
         texts = pick.choice(
             [
                 [f"book a flight to {destination}", origin, when, "yes"],
@@ -200,13 +210,19 @@ class Workload:
                 [f"I need to get to {destination}", f"from {origin}", when, "yes please"],
             ]
         )
-        return Booking(texts, when)
+        if asks_which_day(when, locale):
+            texts.insert(-1, f"{day.strftime('%B')} {day.day}")
+        return Booking(texts, when, locale)
+
+
+LOCALES = ["en-US", "en-US", "en-GB", None]
 
 
 @dataclass(frozen=True)
 class Booking:
     texts: list[str]
     date: str  # as typed, alone or inside a message
+    locale: str | None = "en-US"
 
     @property
     def date_turn(self) -> int:
@@ -215,7 +231,11 @@ class Booking:
 
 
 def booking(
-    conversation: str, service_url: str, expect_replies: bool, texts: list[str]
+    conversation: str,
+    service_url: str,
+    expect_replies: bool,
+    texts: list[str],
+    locale: str | None = "en-US",
 ) -> list[dict[str, Any]]:
     """The activities of one booking in a new conversation: the user joins, then says
     `texts`."""
@@ -225,8 +245,9 @@ def booking(
         "conversation": {"id": conversation},
         "from": {"id": f"user-{conversation}"},
         "recipient": {"id": "bot"},
-        "locale": "en-US",
     }
+    if locale is not None:
+        common["locale"] = locale
     if expect_replies:
         common["deliveryMode"] = "expectReplies"
     join: dict[str, Any] = {
@@ -267,8 +288,10 @@ async def drive(
 
     async def user(session: ClientSession) -> None:
         for _ in left:
-            texts = workload.booking().texts
-            for body in booking(f"c{next(CONVERSATIONS)}", service_url, expect_replies, texts):
+            plan = workload.booking()
+            texts = plan.texts
+            conversation = f"c{next(CONVERSATIONS)}"
+            for body in booking(conversation, service_url, expect_replies, texts, plan.locale):
                 latency, answer = await post(session, server.url, body)
                 latencies.append(latency)
             if expect_replies and server.is_bot and BOOKED not in answer:
@@ -349,13 +372,15 @@ async def new_dates(bot: Server, service_url: str, bookings: int) -> None:
                 continue
             seen.add(plan.date)
             for number, body in enumerate(
-                booking(f"c{next(CONVERSATIONS)}", service_url, True, plan.texts)
+                booking(f"c{next(CONVERSATIONS)}", service_url, True, plan.texts, plan.locale)
             ):
                 before = bot.cpu_ns()
-                latency, _ = await post(session, bot.url, body)
+                latency, answer = await post(session, bot.url, body)
                 if number == plan.date_turn:
                     cpu.append((bot.cpu_ns() - before) / 1e6)
                     latencies.append(1000 * latency)
+            if BOOKED not in answer:
+                raise RuntimeError(f"{plan.texts} did not end booked: {answer[-300:]}")
     logger.info(
         "%s",
         f"a never-seen date's turn: the fresh process's first {latencies[0]:.1f} ms; "

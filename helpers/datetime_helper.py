@@ -160,6 +160,11 @@ def numeric_date(said: str, locale: object) -> str | None:
     return either(month_first, day_first) if bookable else month_first
 
 
+def numeric_dates_in(text: str) -> list[tuple[int, int]]:
+    """Where `text` holds dates in numbers (`3/6/2028`, `8.21.2028`), as spans."""
+    return [found.span() for found in _NUMERIC_DATE.finditer(text)]
+
+
 def _day(year: int, month: int, day: int) -> str | None:
     try:
         return date(year, month, day).isoformat()

@@ -40,6 +40,11 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
             ("out", "of"),
             ("start", "in"),
             ("start", "from"),
+            ("starts", "in"),
+            ("starts", "from"),
+            ("starts", "at"),
+            ("begins", "in"),
+            ("begins", "at"),
             ("starting", "in"),
             ("starting", "from"),
             ("starting", "at"),
@@ -73,6 +78,9 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
             ("get", "in"),
             ("end", "up", "in"),
             ("end", "up", "at"),
+            ("ends", "in"),
+            ("ends", "at"),
+            ("finishes", "in"),
             ("to", "be", "in"),
             ("going", "in"),
         )
@@ -109,9 +117,15 @@ RIGHT_CUES: dict[str, tuple[Role, int]] = {
 }
 # A clause about the city just named: `Paris is my destination`, `Seattle: that's where I'm
 # flying from`. It opens with one of these words (or a colon), and its words give the role.
-CLAUSE_OPENERS = frozenset({"is", "'s", "that's", "thats", "will", "as", "which", "where"})
-CLAUSE_FROM = frozenset({"from", "leaving", "leave", "start", "starting", "origin", "departing"})
-CLAUSE_TO = frozenset({"destination", "going", "go", "headed", "heading", "arriving", "end", "be"})
+CLAUSE_OPENERS = frozenset(
+    {"is", "'s", "that's", "thats", "will", "as", "which", "where", "i'm", "we're", "i'll"}
+)
+CLAUSE_FROM = frozenset(
+    {"from", "leaving", "leave", "start", "starting", "origin", "departing", "departure"}
+)
+CLAUSE_TO = frozenset(
+    {"destination", "going", "go", "headed", "heading", "arriving", "arrival", "end", "be"}
+)
 CLAUSE_WORDS = 8
 CLAUSE_ENDS = frozenset(".,;!?")
 CLAUSE_BREAKS = frozenset({"and", "but", "then", "while", "or"})

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.airports import MODEL_FILE
+from helpers.datetime_helper import numeric_date, numeric_dates_in
 from helpers.luis_helper import GUESSED_ROLE
 from recognizers.cities import City, Words
 from recognizers.dates import (
@@ -93,7 +94,7 @@ class EmbeddedRecognizer:
 
     def interpret(self, reading: Reading, dates: list[DateMention]) -> RecognizerResult:
         """Everything but the date recognition, which `find_dates` does on `reading.meant`."""
-        dates = [_as_typed(reading, date) for date in dates]
+        dates = [_as_typed(reading, date) for date in _with_numeric_dates(reading.meant, dates)]
         words = Words.of(reading)
         in_date = [
             any(d.start <= reading.tokens[token].start < d.end for d in dates)
@@ -161,6 +162,21 @@ class EmbeddedRecognizer:
 
 def _certain(intents: tuple[str, ...], chosen: str) -> dict[str, IntentScore]:
     return {intent: IntentScore(score=float(intent == chosen)) for intent in intents}
+
+
+def _with_numeric_dates(text: str, dates: list[DateMention]) -> list[DateMention]:
+    """`dates`, with the dates in numbers recognizers-text misses or reads in part (`8.21.2028`,
+    `3/6/36`) in place of what it made of them. Each is read month first, as it reads the
+    others: the dialogs read the text again as the user's locale writes dates."""
+    for start, end in numeric_dates_in(text):
+        if any(date.start <= start and end <= date.end for date in dates):
+            continue
+        day = numeric_date(text[start:end], "en-US")
+        if day is None:
+            continue
+        dates = [date for date in dates if date.end <= start or end <= date.start]
+        dates.append(DateMention(start, end, text[start:end], "date", [day]))
+    return sorted(dates, key=lambda date: date.start)
 
 
 def _as_typed(reading: Reading, date: DateMention) -> DateMention:

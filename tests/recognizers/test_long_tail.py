@@ -115,3 +115,52 @@ def test_weather_words(recognizer: EmbeddedRecognizer, text: str) -> None:
 @pytest.mark.parametrize("text", ["yes, London is right", "that's right"])
 def test_right_is_no_weather_word(recognizer: EmbeddedRecognizer, text: str) -> None:
     assert top_intent(recognizer.recognize_text(text)).value != "GetWeather"
+
+
+@pytest.mark.parametrize(
+    ("text", "destination", "origin"),
+    [
+        ("I'm trying to organise a trip from London to Seattle", "Seattle", "London"),
+        ("My trip ends in Paris and starts in London", "Paris", "London"),
+        ("Paris I'm leaving, London I'm going to", "London", "Paris"),
+        (
+            "a flight with Seattle as the departure city and London as the arrival city",
+            "London",
+            "Seattle",
+        ),
+    ],
+)
+def test_more_ways_of_giving_roles(
+    recognizer: EmbeddedRecognizer, text: str, destination: str, origin: str
+) -> None:
+    result = recognizer.recognize_text(text)
+    details = booking_details(result)
+
+    assert top_intent(result).value == "BookFlight"
+    assert (details.destination, details.origin, details.unsupported_airports) == (
+        destination,
+        origin,
+        [],
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("fly from ny to paris 8.21.2028", "2028-08-21"), ("fly to paris on 8/21/28", "2028-08-21")],
+)
+def test_dates_in_numbers_recognizers_text_misses(
+    recognizer: EmbeddedRecognizer, text: str, day: str
+) -> None:
+    assert booking_details(recognizer.recognize_text(text)).travel_date == day
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("How do I get from Heathrow to central London by tube?", "None"),
+        ("nevermind", "Cancel"),
+        ("nvm", "Cancel"),
+    ],
+)
+def test_other_requests(recognizer: EmbeddedRecognizer, text: str, intent: str) -> None:
+    assert top_intent(recognizer.recognize_text(text)).value == intent

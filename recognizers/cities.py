@@ -40,6 +40,9 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
             ("out", "of"),
             ("start", "in"),
             ("start", "from"),
+            ("origin", "of"),
+            ("take", "off"),
+            ("takeoff",),
             ("starts", "in"),
             ("starts", "from"),
             ("starts", "at"),
@@ -78,6 +81,8 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
             ("get", "in"),
             ("end", "up", "in"),
             ("end", "up", "at"),
+            ("destination", "of"),
+            ("landing",),
             ("ends", "in"),
             ("ends", "at"),
             ("finishes", "in"),
@@ -102,8 +107,8 @@ FILLER = frozenset(
 # Nouns that name a role, before `to`: `set the departure point to London` (From), where `to`
 # alone would make London the destination.
 ROLE_NOUNS = {
-    **dict.fromkeys(("origin", "departure", "starting"), Role.FROM),
-    **dict.fromkeys(("destination", "arrival", "ending"), Role.TO),
+    **dict.fromkeys(("origin", "departure", "starting", "takeoff", "off"), Role.FROM),
+    **dict.fromkeys(("destination", "arrival", "ending", "landing"), Role.TO),
 }
 # Words just after a city: `Paris to Berlin`, `Berlin from Paris`, `Seattle bound`.
 RIGHT_CUES: dict[str, tuple[Role, int]] = {
@@ -119,6 +124,7 @@ RIGHT_CUES: dict[str, tuple[Role, int]] = {
 # flying from`. It opens with one of these words (or a colon), and its words give the role.
 CLAUSE_OPENERS = frozenset(
     {"is", "'s", "that's", "thats", "will", "as", "which", "where", "i'm", "we're", "i'll"}
+    | {"my", "our"}  # `make Paris my departure point`
 )
 CLAUSE_FROM = frozenset(
     {"from", "leaving", "leave", "start", "starting", "origin", "departing", "departure"}
@@ -218,7 +224,7 @@ class CityReader:
         if not roles:
             return cities
         cities = [city for city in cities if not _negated(words.words, city)]
-        assign_roles(reading, words, cities)
+        cities = assign_roles(reading, words, cities)
         return _without_retracted(words.words, cities)
 
     def _airport_at(self, words: list[str], index: int) -> City | None:
@@ -273,7 +279,9 @@ class CityReader:
         airport = self._airports.get(tuple(place.name.lower().split()))
         first, end = reading.tokens[words.token[index]], reading.tokens[words.token[last]]
         said = reading.text[first.start : first.end]
-        in_place = cue_before(words.words, index) is not None
+        in_place = cue_before(words.words, index) is not None or self._route_follows(
+            words.words, last
+        )
         if (
             place.words == 1
             and self._speller.is_word(words.words[index])
@@ -287,6 +295,14 @@ class CityReader:
         typed = reading.text[first.start : end.end]
         # Written with its accents (`São Paulo`): named so; else by its usual spelling.
         return City(index, last, None, place.shown if typed.isascii() else title_case(typed))
+
+    def _route_follows(self, words: list[str], last: int) -> bool:
+        """`Wellington to Paris`: `to` and a city right after `words[last]`."""
+        if last + 2 >= len(words) or words[last + 1] not in ("to", "-"):
+            return False
+        return bool(
+            self._airports.get((words[last + 2],)) or self._places.longest_at(words, last + 2)
+        )
 
     def _unknown_at(self, words: list[str], in_date: list[bool], index: int) -> City | None:
         """Words that are no word we know, right after `to`/`from`, or right before `to` and
@@ -399,6 +415,18 @@ def _clause_ends_after(reading: Reading, words: Words, index: int) -> bool:
     return bool(CLAUSE_ENDS & set(reading.text[here.end : following.start]))
 
 
+def _label_before(reading: Reading, words: Words, index: int) -> tuple[Role, int] | None:
+    """`Origin city for my flight: Paris`: the role a label before a colon names."""
+    if index == 0 or words.token[index] == words.token[index - 1]:
+        return None
+    before = reading.tokens[words.token[index - 1]]
+    if ":" not in reading.text[before.end : reading.tokens[words.token[index]].start]:
+        return None
+    start = clause_start(reading, words, index - 1)
+    roles = {ROLE_NOUNS[word] for word in words.words[start:index] if word in ROLE_NOUNS}
+    return (roles.pop(), STRONG) if len(roles) == 1 else None
+
+
 def clause_start(reading: Reading, words: Words, index: int) -> int:
     """The first word of the clause `words[index]` is in (after `.`, `,`, `;`, `!`, `?`).
     A question mark or colon right before the city does not end its clause: `Where to?
@@ -414,7 +442,9 @@ def clause_start(reading: Reading, words: Words, index: int) -> int:
     return 0
 
 
-def assign_roles(reading: Reading, words: Words, cities: list[City]) -> None:
+def assign_roles(reading: Reading, words: Words, cities: list[City]) -> list[City]:
+    """Each city's role, where words say it or the other city's gives it; the cities left
+    (one taken back by the next, `from Seattle, I mean New York`, is dropped)."""
     for city in cities:
         left = cue_before(words.words, city.first, clause_start(reading, words, city.first))
         right = cue_after(words.words, city.first, city.last)
@@ -423,13 +453,16 @@ def assign_roles(reading: Reading, words: Words, cities: list[City]) -> None:
         clause = clause_after(reading, words, city, cities)
         if clause is not None and (left is None or left[1] < STRONG):
             left = (clause, STRONG)
+        if left is None:
+            left = _label_before(reading, words, city.first)
         best = max((cue for cue in (left, right) if cue), key=lambda cue: cue[1], default=None)
         if best is not None:
             city.role, city.sure = best[0], best[1] >= STRONG
+    cities = _taking_back(words.words, cities)
     if any(_between(words.words, city.first) for city in cities):
         for city in cities:
             city.role, city.sure = None, False
-        return
+        return cities
     for first, second in pairwise(cities):
         joined = words.words[first.last + 1 : second.first]
         if (
@@ -451,12 +484,13 @@ def assign_roles(reading: Reading, words: Words, cities: list[City]) -> None:
             city.role = next(role for role in Role if role is not city.role)
     unplaced = [city for city in cities if city.role is None and not city.alternative]
     if not unplaced:
-        return
+        return cities
     free = [role for role in Role if role not in {city.role for city in cities}]
     if len(cities) == 1:
         unplaced[0].role = Role.TO  # a lone city is where the user wants to go
     elif len(unplaced) == 1 and len(free) == 1:
         unplaced[0].role = free[0]
+    return cities
 
 
 # `not to Paris`, `not Paris`: a city the user rules out (`no, to Paris` is a correction).
@@ -501,6 +535,19 @@ def _without_retracted(words: list[str], cities: list[City]) -> list[City]:
         else:
             first.role = second.role = None
             first.sure = second.sure = False
+    return kept
+
+
+def _taking_back(words: list[str], cities: list[City]) -> list[City]:
+    """A city right after words that take the one before back (`from Seattle, I mean New
+    York`, `Berlin - no wait, Paris`) with no role word of its own takes that one's place."""
+    kept = list(cities)
+    for first, second in pairwise(cities):
+        between = words[first.last + 1 : second.first]
+        if 0 < len(between) <= 3 and RETRACTIONS & set(between) and second.role is None:
+            second.role, second.sure = first.role, first.sure
+            if first in kept:
+                kept.remove(first)
     return kept
 
 

@@ -10,6 +10,7 @@ edits of a known word stays as it is.
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -204,6 +205,10 @@ _ORDINAL_DAYS = {
 }
 _TENS = {"twenty": 20, "thirty": 30}
 _CARDINALS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+MONTH_NAMES = (
+    *("january", "february", "march", "april", "may", "june", "july", "august"),
+    *("september", "october", "november", "december"),
+)
 _MONTH_WORDS = frozenset(
     {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
     | {"october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug"}
@@ -256,10 +261,87 @@ def _in_numbers(text: str, tokens: list[Token]) -> list[Token]:
     return read
 
 
+# A day as booking systems write it: `14MAR28`.
+_GDS_DAY = re.compile(r"(\d{1,2})(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(\d{2})")
+_MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTH_NAMES)
+
+
+def _easter(year: int) -> date:
+    """Easter Sunday of `year` (the Gregorian computus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    weekday = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * weekday) // 433
+    month = (h + weekday - 7 * m + 90) // 25
+    return date(year, month, (h + weekday - 7 * m + 33 * month + 19) % 32)
+
+
+def _thanksgiving(year: int) -> date:
+    """The fourth Thursday of November."""
+    first = date(year, 11, 1)
+    return first + timedelta(days=(3 - first.weekday()) % 7 + 21)
+
+
+_MOVING_HOLIDAYS = {
+    ("easter",): _easter,
+    ("easter", "sunday"): _easter,
+    ("thanksgiving",): _thanksgiving,
+    ("thanksgiving", "day"): _thanksgiving,
+}
+
+
+def _moving_holiday_at(tokens: list[Token], index: int) -> tuple[int, str] | None:
+    """`Easter Sunday 2028`, `Thanksgiving 2027`: their day, known only with the year."""
+    words = [token.meant for token in tokens[index : index + 3]]
+    for length in (2, 1):
+        day_of = _MOVING_HOLIDAYS.get(tuple(words[:length]))
+        if day_of is None or len(words) <= length:
+            continue
+        year = words[length]
+        if len(year) == 4 and year.isdigit() and 1900 < int(year) < 2200:
+            day = day_of(int(year))
+            return index + length, f"{MONTH_NAMES[day.month - 1]} {_ordinal(day.day)} {year}"
+    return None
+
+
 def _number_at(text: str, tokens: list[Token], index: int) -> tuple[int, str] | None:
     """The last token and the reading of a day, holiday or year in words at `index`, or of
     a day counted from tomorrow (`a week from tomorrow`: recognizers-text counts from today)."""
     words = [token.meant for token in tokens[index : index + 4]]
+    gds = _GDS_DAY.fullmatch(words[0])
+    if gds is not None:
+        return index, f"{MONTH_NAMES[_MONTH_ABBREVIATIONS.index(gds[2])]} {gds[1]} 20{gds[3]}"
+    if (
+        len(words) > 1
+        and len(words[0]) == 3
+        and words[0].isalpha()
+        and words[0] not in _MONTH_ABBREVIATIONS
+        and words[1].isdigit()
+        and len(words[1]) <= 2
+    ):
+        # `frb 28`: a month typed wrong before a day (words of three letters are not
+        # corrected elsewhere).
+        close = [m for m in _MONTH_ABBREVIATIONS if OSA.distance(words[0], m) == 1]
+        if len(close) == 1:
+            return index, close[0]
+    if (holiday := _moving_holiday_at(tokens, index)) is not None:
+        return holiday
+    if words[:2] == ["two", "thousand"] and _after_a_month_or_day(tokens, index):
+        # `two thousand and twenty-eight`
+        last = index + 2 if words[2:3] == ["and"] else index + 1
+        if last + 1 >= len(tokens) or tokens[last + 1].meant not in _TENS:
+            return None
+        year, last = 2000 + _TENS[tokens[last + 1].meant], last + 1
+        if (
+            last + 1 < len(tokens)
+            and tokens[last + 1].meant in _CARDINALS
+            and _joined(text, tokens[last], tokens[last + 1])
+        ):
+            year, last = year + _CARDINALS.index(tokens[last + 1].meant) + 1, last + 1
+        return last, str(year)
     if len(words) == 4 and words[2:] == ["from", "tomorrow"] and words[1] in _SPANS:
         count = 1 if words[0] in ("a", "an") else _count(words[0])
         if count is not None:
@@ -307,9 +389,29 @@ def _next_to_a_month(tokens: list[Token], first: int, last: int) -> bool:
 
 
 def _after_a_month_or_day(tokens: list[Token], index: int) -> bool:
-    """A year in words comes after a month or a day (`May 12th twenty twenty-eight`)."""
+    """A year in words comes after a month or a day (`May 12th twenty twenty-eight`, `March
+    thirteenth twenty twenty-eight`)."""
     before = tokens[index - 1].meant if index else ""
-    return before in _MONTH_WORDS or before[:1].isdigit()
+    return before in _MONTH_WORDS or before[:1].isdigit() or before in _ORDINAL_DAYS
+
+
+# Words that start no city: a dash before one is a pause, not `to` (`Berlin - no wait, Paris -
+# from Seattle`).
+_AFTER_A_PAUSE = frozenset(
+    {"no", "wait", "sorry", "actually", "oops", "i", "from", "to", "or", "and", "on", "in"}
+)
+
+
+def _dashes_between_cities(tokens: list[Token]) -> list[Token]:
+    return [
+        Token(token.text, token.start, token.end, "")
+        if token.meant == "to"
+        and set(token.text) <= {"-", "\u2013", "\u2014"}
+        and number + 1 < len(tokens)
+        and tokens[number + 1].meant in _AFTER_A_PAUSE
+        else token
+        for number, token in enumerate(tokens)
+    ]
 
 
 def read(text: str, speller: Speller) -> Reading:
@@ -328,7 +430,7 @@ def read(text: str, speller: Speller) -> Reading:
             folded = stripped
             meant = _SYMBOLS.get(stripped[:1], "to")
         tokens.append(Token(folded, start, end, meant))
-    tokens = _in_numbers(text, tokens)
+    tokens = _in_numbers(text, _dashes_between_cities(tokens))
     pieces: list[str] = []
     position = 0
     for token in tokens:

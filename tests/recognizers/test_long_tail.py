@@ -164,3 +164,71 @@ def test_dates_in_numbers_recognizers_text_misses(
 )
 def test_other_requests(recognizer: EmbeddedRecognizer, text: str, intent: str) -> None:
     assert top_intent(recognizer.recognize_text(text)).value == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("1ADT LHR-CDG 14MAR28 OW", "2028-03-14"),
+        ("i need a flight frm london to paris on frb 28 2028", "2028-02-28"),
+        (
+            "From London to New York on the thirtieth of June two thousand and twenty-eight",
+            "2028-06-30",
+        ),
+        ("Paris to Berlin for the seventh of November two thousand twenty-nine", "2029-11-07"),
+        ("London to Seattle on March thirteenth twenty twenty-eight", "2028-03-13"),
+        ("New York to Berlin on Thanksgiving 2027", "2027-11-25"),
+        ("Paris to London on Easter Sunday 2028", "2028-04-16"),
+        ("Paris to London on Easter 2029", "2029-04-01"),
+    ],
+)
+def test_more_dates_in_words_and_codes(recognizer: EmbeddedRecognizer, text: str, day: str) -> None:
+    assert booking_details(recognizer.recognize_text(text)).travel_date == day
+
+
+@pytest.mark.parametrize(
+    ("text", "destination", "origin", "unsupported"),
+    [
+        ("JFK-SEA 02FEB28 1 pax pls bk", "Seattle", "New York", []),
+        ("PAR-BER 10/02/28 1 pax", "Berlin", "Paris", []),
+        (
+            "I'm leaving from Seattle, I mean New York, and flying to London",
+            "London",
+            "New York",
+            [],
+        ),
+        ("Right, so it's Berlin - no wait, Paris - from Seattle", "Paris", "Seattle", []),
+        (
+            "Can you make Paris my departure point and London my arrival point?",
+            "London",
+            "Paris",
+            [],
+        ),
+        ("Book it with an origin of Paris and a destination of Seattle", "Seattle", "Paris", []),
+        ("Take-off city is London, landing city is Paris.", "Paris", "London", []),
+        ("Origin city for my flight: Paris", None, "Paris", []),
+        ("Wellington to Paris", "Paris", None, ["Wellington"]),
+        ("Nice to meet you, I'd like to fly to Paris", "Paris", None, []),
+    ],
+)
+def test_more_roles(
+    recognizer: EmbeddedRecognizer,
+    text: str,
+    destination: str | None,
+    origin: str | None,
+    unsupported: list[str],
+) -> None:
+    result = recognizer.recognize_text(text)
+    details = booking_details(result)
+
+    assert top_intent(result).value == "BookFlight"
+    assert (details.destination, details.origin, details.unsupported_airports) == (
+        destination,
+        origin,
+        unsupported,
+    )
+
+
+def test_a_wish_that_is_no_flight(recognizer: EmbeddedRecognizer) -> None:
+    text = "Good evening. I would like to enquire about your opening hours."
+    assert top_intent(recognizer.recognize_text(text)).value == "None"

@@ -1,6 +1,7 @@
 """Turns a LUIS-shaped RecognizerResult into an intent and the booking details it carries."""
 
 import logging
+import re
 from enum import Enum
 from itertools import pairwise
 from typing import Any, Protocol
@@ -164,18 +165,36 @@ def _travel_date(entities: dict[str, Any], text: str, locale: object) -> str | N
     (`dec 5 or dec 6`) are none: the bot asks. A date in numbers is the locale's reading
     (helpers/datetime_helper.numeric_date), whatever the back end made of it."""
     mentions = entities.get("$instance", {}).get("datetime") or []
-    dates = []
+    dates: list[tuple[str, dict[str, Any]]] = []
     for number, value in enumerate(entities.get("datetime") or []):
         timex = [t for t in value.get("timex") or [] if isinstance(t, str) and is_date(t)]
         if not timex:
             continue
-        said = str(mentions[number].get("text", "")) if number < len(mentions) else ""
-        dates.append(
-            numeric_date(said, locale) or passed_weekday(said, timex[0]) or date_part(timex[0])
-        )
+        mention = mentions[number] if number < len(mentions) else {}
+        said = str(mention.get("text", ""))
+        if _VAGUE.search(said.lower()):
+            continue  # `a couple of weeks from now` is no one day
+        day = numeric_date(said, locale) or passed_weekday(said, timex[0]) or date_part(timex[0])
+        if dates and _taken_back(text, dates[-1][1], mention):
+            dates.pop()  # `March 3, actually make that March 5`
+        dates.append((day, mention))
     if any(_alternatives(text, first, second) for first, second in pairwise(mentions)):
         return None
-    return next((timex for timex in dates if is_bookable(timex)), dates[0] if dates else None)
+    days = [day for day, _ in dates]
+    return next((day for day in days if is_bookable(day)), days[0] if days else None)
+
+
+# Words for a number nobody gave: `a couple of weeks`, `a few days`.
+_VAGUE = re.compile(r"\b(couple|few|several|some)\b")
+# Between two dates, words that take the first back.
+_TAKING_BACK = re.compile(
+    r"\b(actually|sorry|no|wait|rather|instead|i mean|i meant|make (it|that)|correction|oops)\b"
+)
+
+
+def _taken_back(text: str, first: dict[str, Any], second: dict[str, Any]) -> bool:
+    between = text[first.get("endIndex", 0) : second.get("startIndex", 0)].lower()
+    return _TAKING_BACK.search(between) is not None
 
 
 def _alternatives(text: str, first: dict[str, Any], second: dict[str, Any]) -> bool:

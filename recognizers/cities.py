@@ -15,6 +15,7 @@ from itertools import pairwise
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from helpers.user_text import echo
 from recognizers.places import Places, title_case
 from recognizers.reading import SHORTEST_CORRECTED, Reading, Speller
 
@@ -43,6 +44,9 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
             ("origin", "of"),
             ("take", "off"),
             ("takeoff",),
+            ("start",),
+            ("starting", "out", "in"),
+            ("starting", "out", "from"),
             ("starts", "in"),
             ("starts", "from"),
             ("starts", "at"),
@@ -83,6 +87,7 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
             ("end", "up", "at"),
             ("destination", "of"),
             ("landing",),
+            ("target",),
             ("ends", "in"),
             ("ends", "at"),
             ("finishes", "in"),
@@ -102,13 +107,19 @@ CUE_ENDINGS = frozenset(phrase[-1] for phrase in LEFT_CUES)
 # `departure location`, `starting point`.
 FILLER = frozenset(
     {"is", "will", "be", "city", "airport", "the", "my", "our", "would", "should"}
-    | {"point", "location", "place", "town"}
+    | {"point", "location", "place", "town", "as"}
 )
 # Nouns that name a role, before `to`: `set the departure point to London` (From), where `to`
 # alone would make London the destination.
 ROLE_NOUNS = {
     **dict.fromkeys(("origin", "departure", "starting", "takeoff", "off"), Role.FROM),
     **dict.fromkeys(("destination", "arrival", "ending", "landing"), Role.TO),
+}
+# Words in a label before a colon that name a role: `journey start: Berlin`.
+LABELS = {
+    **ROLE_NOUNS,
+    **dict.fromkeys(("start", "from", "leaving", "home"), Role.FROM),
+    **dict.fromkeys(("end", "to", "going", "target"), Role.TO),
 }
 # Words just after a city: `Paris to Berlin`, `Berlin from Paris`, `Seattle bound`.
 RIGHT_CUES: dict[str, tuple[Role, int]] = {
@@ -127,10 +138,11 @@ CLAUSE_OPENERS = frozenset(
     | {"my", "our"}  # `make Paris my departure point`
 )
 CLAUSE_FROM = frozenset(
-    {"from", "leaving", "leave", "start", "starting", "origin", "departing", "departure"}
+    {"from", "leaving", "leave", "start", "starting", "origin", "departing", "departure", "out"}
 )
 CLAUSE_TO = frozenset(
     {"destination", "going", "go", "headed", "heading", "arriving", "arrival", "end", "be"}
+    | {"final", "landing"}
 )
 CLAUSE_WORDS = 8
 CLAUSE_ENDS = frozenset(".,;!?")
@@ -213,6 +225,7 @@ class CityReader:
                 after_city = bool(cities) and cities[-1].last == index - 1
                 city = (
                     self._airport_at(words.words, index)
+                    or self._hyphenated_at(reading, words, index)
                     or self._place_at(reading, words, index, after_city)
                     or self._unknown_at(words.words, in_date, index)
                 )
@@ -295,6 +308,24 @@ class CityReader:
         typed = reading.text[first.start : end.end]
         # Written with its accents (`São Paulo`): named so; else by its usual spelling.
         return City(index, last, None, place.shown if typed.isascii() else title_case(typed))
+
+    def _hyphenated_at(self, reading: Reading, words: Words, index: int) -> City | None:
+        """`to Hay-on-Wye`, `from Stratford-upon-Avon`: a name of words joined by hyphens,
+        written as a name, after a word that gives a city its role."""
+        cue = cue_before(words.words, index)
+        if cue is None or cue[1] < STRONG:
+            return None
+        last = index
+        while last + 1 < len(words.words) and last - index < 3:
+            here, following = (reading.tokens[words.token[i]] for i in (last, last + 1))
+            if reading.text[here.end : following.start] != "-":
+                break
+            last += 1
+        first, end = reading.tokens[words.token[index]], reading.tokens[words.token[last]]
+        typed = reading.text[first.start : end.end]
+        if last == index or not typed[:1].isupper():
+            return None
+        return City(index, last, None, echo(typed))
 
     def _route_follows(self, words: list[str], last: int) -> bool:
         """`Wellington to Paris`: `to` and a city right after `words[last]`."""
@@ -423,7 +454,7 @@ def _label_before(reading: Reading, words: Words, index: int) -> tuple[Role, int
     if ":" not in reading.text[before.end : reading.tokens[words.token[index]].start]:
         return None
     start = clause_start(reading, words, index - 1)
-    roles = {ROLE_NOUNS[word] for word in words.words[start:index] if word in ROLE_NOUNS}
+    roles = {LABELS[word] for word in words.words[start:index] if word in LABELS}
     return (roles.pop(), STRONG) if len(roles) == 1 else None
 
 
@@ -459,6 +490,18 @@ def assign_roles(reading: Reading, words: Words, cities: list[City]) -> list[Cit
         if best is not None:
             city.role, city.sure = best[0], best[1] >= STRONG
     cities = _taking_back(words.words, cities)
+    for city in cities:
+        if city.role is None and _two_for_to(words.words, city):
+            city.role, city.sure = Role.TO, True
+    # `married in London ... from Seattle to London`, `London Heathrow`: one airport named
+    # again, the mention whose role is said stands for it.
+    cities = [
+        city
+        for city in cities
+        if city.sure
+        or city.airport is None
+        or not any(other.sure and other.airport == city.airport for other in cities)
+    ]
     if any(_between(words.words, city.first) for city in cities):
         for city in cities:
             city.role, city.sure = None, False
@@ -536,6 +579,11 @@ def _without_retracted(words: list[str], cities: list[City]) -> list[City]:
             first.role = second.role = None
             first.sure = second.sure = False
     return kept
+
+
+def _two_for_to(words: list[str], city: City) -> bool:
+    """`flite 2 londn`: `2` for `to` right before a city, after a word."""
+    return city.first >= 2 and words[city.first - 1] == "2" and words[city.first - 2].isalpha()
 
 
 def _taking_back(words: list[str], cities: list[City]) -> list[City]:

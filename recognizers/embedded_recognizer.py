@@ -16,7 +16,7 @@ from typing import Any
 from helpers.airports import MODEL_FILE
 from helpers.datetime_helper import numeric_date, numeric_dates_in
 from helpers.luis_helper import GUESSED_ROLE
-from recognizers.cities import City, Words
+from recognizers.cities import FILLER, LABELS, City, Words
 from recognizers.dates import (
     DATE_ONLY_TYPES,
     DateMention,
@@ -26,6 +26,7 @@ from recognizers.dates import (
 )
 from recognizers.language_model import (
     BOOK_FLIGHT,
+    CANCEL,
     FLIGHT_WORDS,
     NONE_INTENT,
     OTHER_SERVICES,
@@ -37,6 +38,10 @@ from recognizers.recent import Recent
 from recognizers.result import IntentScore, RecognizerResult
 from sdk import TurnContext
 
+CANCELLING = frozenset({"cancel", "cancelled", "canceled", "cancelling", "canceling"})
+SECOND_THOUGHTS = frozenset({"book", "instead", "rather", "but", "and"})
+# Words of a label besides the role it names: `landing airport:`, `journey start:`.
+LABEL_FILLER = FILLER | {"journey", "trip", "final", "for", "of", "flight"}
 # Words that leave a message of cities and dates a message of values (`Paris please`).
 VALUE_FILLER = frozenset(
     {
@@ -124,9 +129,22 @@ class EmbeddedRecognizer:
         ]
         said = set(plain)
         said |= model.tags(said)
-        vetoed = bool(said & model.listed(OTHER_SERVICES))
+        # Another service, or cancelling (`cancel the flight from London to Paris`): no
+        # traveller for certain, whatever cities are named.
+        vetoed = bool(said & (model.listed(OTHER_SERVICES) | CANCELLING))
         roles = {city.role for city in cities if city.sure}
         values_only = bool(cities) and said <= VALUE_FILLER
+        if plain and plain[0] in CANCELLING and not said & SECOND_THOUGHTS:
+            # `cancel the flight from London to Paris`: whatever it names, it cancels.
+            return _certain(model.intents, CANCEL)
+        labels = set(plain)
+        if (
+            roles
+            and labels & LABELS.keys()
+            and labels <= VALUE_FILLER | LABEL_FILLER | LABELS.keys()
+        ):
+            # `landing airport: Paris`, `journey start: Berlin`: values under their labels.
+            return _certain(model.intents, BOOK_FLIGHT)
         if (len(roles) == 2 and not vetoed) or (values_only and (len(cities) > 1 or any(in_date))):
             # An origin and a destination, or only cities and dates: a traveller.
             return _certain(model.intents, BOOK_FLIGHT)

@@ -17,6 +17,7 @@ from recognizers.cities import Words
 from recognizers.lexicon import Lexicon, lexicon
 
 BOOK_FLIGHT = "BookFlight"
+CANCEL = "Cancel"
 NONE_INTENT = "None"
 CITY = "<city>"
 UNKNOWN = "<unk>"

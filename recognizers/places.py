@@ -75,8 +75,14 @@ def shared() -> Places:
 
 
 def title_case(said: str) -> str:
-    """`SAN francisco` -> `San Francisco`."""
-    return " ".join(word[:1].upper() + word[1:].lower() for word in said.split())
+    """`SAN francisco` -> `San Francisco`; a word the user wrote in mixed case is kept as
+    written (`Hay-on-Wye`, `McAllen`)."""
+    return " ".join(
+        word
+        if word[:1].isupper() and not word.isupper() and not word[1:].islower()
+        else word[:1].upper() + word[1:].lower()
+        for word in said.split()
+    )
 
 
 def place_name(said: str) -> str:

@@ -148,6 +148,12 @@ class Speller:
     def _meant(self, word: str) -> str:
         if word in self._shorthand:
             return self._shorthand[word]
+        if word.endswith("'s") and word[:-2] in self._places:
+            return f"{word[:-2]} 's"  # `London's where I'm going`
+        if "2" in word and word.count("2") == 1 and word.replace("2", "").isalpha():
+            before, after = word.split("2")
+            if before in self._places and after in self._places:
+                return f"{before} to {after}"  # `berlin2london`
         if len(word) < SHORTEST_CORRECTED or not word.isalpha() or self.knows(word):
             return word
         return self.closest(word) or word
@@ -227,6 +233,10 @@ _HOLIDAYS = {
     ("halloween",): "october 31st",
     ("valentine's", "day"): "february 14th",
     ("valentines", "day"): "february 14th",
+    ("st", "patrick's", "day"): "march 17th",
+    ("st", "patricks", "day"): "march 17th",
+    ("saint", "patrick's", "day"): "march 17th",
+    ("independence", "day"): "july 4th",
 }
 _LONGEST_HOLIDAY = max(len(words) for words in _HOLIDAYS)
 _SPANS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
@@ -249,7 +259,7 @@ def _in_numbers(text: str, tokens: list[Token]) -> list[Token]:
     read: list[Token] = []
     index = 0
     while index < len(tokens):
-        found = _number_at(text, tokens, index)
+        found = _number_at(text, tokens, index, read[-1].meant if read else "")
         if found is None:
             read.append(tokens[index])
             index += 1
@@ -307,7 +317,7 @@ def _moving_holiday_at(tokens: list[Token], index: int) -> tuple[int, str] | Non
     return None
 
 
-def _number_at(text: str, tokens: list[Token], index: int) -> tuple[int, str] | None:
+def _number_at(text: str, tokens: list[Token], index: int, before: str) -> tuple[int, str] | None:
     """The last token and the reading of a day, holiday or year in words at `index`, or of
     a day counted from tomorrow (`a week from tomorrow`: recognizers-text counts from today)."""
     words = [token.meant for token in tokens[index : index + 4]]
@@ -329,7 +339,7 @@ def _number_at(text: str, tokens: list[Token], index: int) -> tuple[int, str] | 
             return index, close[0]
     if (holiday := _moving_holiday_at(tokens, index)) is not None:
         return holiday
-    if words[:2] == ["two", "thousand"] and _after_a_month_or_day(tokens, index):
+    if words[:2] == ["two", "thousand"] and _after_a_month_or_day(before):
         # `two thousand and twenty-eight`
         last = index + 2 if words[2:3] == ["and"] else index + 1
         if last + 1 >= len(tokens) or tokens[last + 1].meant not in _TENS:
@@ -364,7 +374,7 @@ def _number_at(text: str, tokens: list[Token], index: int) -> tuple[int, str] | 
             and _joined(text, tokens[last], tokens[last + 1])
         ):
             year, last = year + _CARDINALS.index(words[2]) + 1, last + 1
-        return (last, str(year)) if _after_a_month_or_day(tokens, index) else None
+        return (last, str(year)) if _after_a_month_or_day(before) else None
     else:
         return None
     if day > 31 or not _next_to_a_month(tokens, index, last):
@@ -388,10 +398,11 @@ def _next_to_a_month(tokens: list[Token], first: int, last: int) -> bool:
     )
 
 
-def _after_a_month_or_day(tokens: list[Token], index: int) -> bool:
+def _after_a_month_or_day(before: str) -> bool:
     """A year in words comes after a month or a day (`May 12th twenty twenty-eight`, `March
-    thirteenth twenty twenty-eight`)."""
-    before = tokens[index - 1].meant if index else ""
+    thirteenth twenty twenty-eight`, `Christmas Eve twenty twenty-seven`): `before` is what
+    the word before it reads."""
+    before = before.rsplit(" ", 1)[-1]
     return before in _MONTH_WORDS or before[:1].isdigit() or before in _ORDINAL_DAYS
 
 

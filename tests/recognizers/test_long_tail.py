@@ -232,3 +232,103 @@ def test_more_roles(
 def test_a_wish_that_is_no_flight(recognizer: EmbeddedRecognizer) -> None:
     text = "Good evening. I would like to enquire about your opening hours."
     assert top_intent(recognizer.recognize_text(text)).value == "None"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "from Seattle to New York on March 3, 2028, actually make that March 5, 2028",
+            "2028-03-05",
+        ),
+        ("Berlin to London on April 8th 2027, sorry, April 9th 2027", "2027-04-09"),
+        ("NYC to Seattle a couple of weeks from now", None),
+        ("Fly me Berlin to London for St Patrick's Day 2027", "2027-03-17"),
+        ("London to Berlin on Christmas Eve twenty twenty-seven", "2027-12-24"),
+    ],
+)
+def test_dates_taken_back_vague_or_in_words(
+    recognizer: EmbeddedRecognizer, text: str, day: str | None
+) -> None:
+    assert booking_details(recognizer.recognize_text(text)).travel_date == day
+
+
+@pytest.mark.parametrize(
+    ("text", "destination", "origin"),
+    [
+        ("flite 2 londn on feb 28 2027", "London", None),
+        ("berlin2london tmrw", "London", "Berlin"),
+        (
+            "New York is the final stop and I'm starting out in Paris, need a flight",
+            "New York",
+            "Paris",
+        ),
+        ("London is where I'll be flying out of. Berlin is where I'm going.", "Berlin", "London"),
+        ("London's where I'm flying to, Seattle's where I'm leaving from", "London", "Seattle"),
+        ("journey end: New York, journey start: Berlin", "New York", "Berlin"),
+        ("Please set my origin as Berlin.", None, "Berlin"),
+        ("My start airport is Berlin and the target airport is London.", "London", "Berlin"),
+        (
+            "my sister is getting married in London, book a flight from Seattle to London",
+            "London",
+            "Seattle",
+        ),
+        ("I work in Berlin and have a meeting in Paris, book Berlin to Paris", "Paris", "Berlin"),
+    ],
+)
+def test_roles_said_every_which_way(
+    recognizer: EmbeddedRecognizer, text: str, destination: str | None, origin: str | None
+) -> None:
+    result = recognizer.recognize_text(text)
+    details = booking_details(result)
+
+    assert top_intent(result).value == "BookFlight"
+    assert (details.destination, details.origin) == (destination, origin)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("what's the high and low for paris today", "GetWeather"),
+        ("what's the status of flight BA 117?", "None"),
+        ("I want to leave on the 5th of may", "BookFlight"),
+    ],
+)
+def test_more_intents(recognizer: EmbeddedRecognizer, text: str, intent: str) -> None:
+    assert top_intent(recognizer.recognize_text(text)).value == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "destination", "origin", "unsupported"),
+    [
+        ("landing airport: Paris", "BookFlight", "Paris", None, []),
+        ("journey start: Berlin", "BookFlight", None, "Berlin", []),
+        ("flight to Hay-on-Wye from London", "BookFlight", None, "London", ["Hay-on-Wye"]),
+        (
+            "fly from Stratford-upon-Avon to Paris",
+            "BookFlight",
+            "Paris",
+            None,
+            ["Stratford-upon-Avon"],
+        ),
+        ("Cancel the flight from London to Paris on 3 May 2027", "Cancel", None, None, []),
+    ],
+)
+def test_labels_hyphenated_names_and_cancelling(
+    recognizer: EmbeddedRecognizer,
+    text: str,
+    intent: str,
+    destination: str | None,
+    origin: str | None,
+    unsupported: list[str],
+) -> None:
+    result = recognizer.recognize_text(text)
+
+    assert top_intent(result).value == intent
+    if intent == "BookFlight":
+        details = booking_details(result)
+        assert (details.destination, details.origin, details.unsupported_airports) == (
+            destination,
+            origin,
+            unsupported,
+        )

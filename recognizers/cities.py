@@ -45,6 +45,8 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
             ("take", "off"),
             ("takeoff",),
             ("start",),
+            ("off", "in"),
+            ("off", "from"),
             ("starting", "out", "in"),
             ("starting", "out", "from"),
             ("starts", "in"),
@@ -118,9 +120,13 @@ ROLE_NOUNS = {
 # Words in a label before a colon that name a role: `journey start: Berlin`.
 LABELS = {
     **ROLE_NOUNS,
-    **dict.fromkeys(("start", "from", "leaving", "home"), Role.FROM),
-    **dict.fromkeys(("end", "to", "going", "target"), Role.TO),
+    **dict.fromkeys(("start", "from", "leaving", "home", "source", "dep", "orig"), Role.FROM),
+    **dict.fromkeys(("end", "to", "going", "target", "arr", "dest"), Role.TO),
 }
+# What comes before a role noun that is the subject of its own phrase (`set the origin to
+# Paris`, `my departure city to be Seattle`), not a city's label (`Berlin (origin) to`).
+CHANGING = frozenset({"set", "change", "changed", "make", "switch", "update", "put", "move"})
+DETERMINERS = frozenset({"the", "my", "our", "your", "a", "an"})
 # Words just after a city: `Paris to Berlin`, `Berlin from Paris`, `Seattle bound`.
 RIGHT_CUES: dict[str, tuple[Role, int]] = {
     "to": (Role.FROM, STRONG),
@@ -130,12 +136,14 @@ RIGHT_CUES: dict[str, tuple[Role, int]] = {
     "departures": (Role.FROM, STRONG),
     "arrival": (Role.TO, STRONG),
     "arrivals": (Role.TO, STRONG),
+    "origin": (Role.FROM, STRONG),  # `Berlin (origin)`
+    "destination": (Role.TO, STRONG),
 }
 # A clause about the city just named: `Paris is my destination`, `Seattle: that's where I'm
 # flying from`. It opens with one of these words (or a colon), and its words give the role.
 CLAUSE_OPENERS = frozenset(
     {"is", "'s", "that's", "thats", "will", "as", "which", "where", "i'm", "we're", "i'll"}
-    | {"my", "our"}  # `make Paris my departure point`
+    | {"my", "our", "the"}  # `make Paris my departure point`, `London the origin`
 )
 CLAUSE_FROM = frozenset(
     {"from", "leaving", "leave", "start", "starting", "origin", "departing", "departure", "out"}
@@ -384,6 +392,11 @@ def cue_before(words: list[str], index: int, start: int = 0) -> tuple[Role, int]
     end = index
     while end > start and index - end < 3 and words[end - 1] in FILLER:
         end -= 1
+        if words[max(start, end - 2) : end] == ["going", "to"] and words[end] == "be":
+            end -= 2  # `the departure city is going to be Berlin`
+            while end > start and words[end - 1] in FILLER:
+                end -= 1
+            break
     if end <= start or CUE_TYPOS.get(words[end - 1], words[end - 1]) not in CUE_ENDINGS:
         return None
     for length in range(min(LONGEST_CUE, end - start), 0, -1):
@@ -396,12 +409,15 @@ def cue_before(words: list[str], index: int, start: int = 0) -> tuple[Role, int]
 
 
 def _role_noun_before(words: list[str], index: int, start: int) -> tuple[Role, int] | None:
-    """The role a noun names just before `to` (`the departure point to`), if one does."""
+    """The role a noun names just before `to` (`set the departure point to`), if one does;
+    not `Berlin (origin) to Seattle`, where the noun is the city's before it."""
     while index > start and words[index - 1] in FILLER - {"is", "will", "be"}:
         index -= 1
-    if index > start and words[index - 1] in ROLE_NOUNS:
-        return ROLE_NOUNS[words[index - 1]], STRONG
-    return None
+    if index <= start or words[index - 1] not in ROLE_NOUNS:
+        return None
+    if index - 1 > start and words[index - 2] not in DETERMINERS | CHANGING:
+        return None
+    return ROLE_NOUNS[words[index - 1]], STRONG
 
 
 def cue_after(words: list[str], index: int, last: int | None = None) -> tuple[Role, int] | None:
@@ -429,7 +445,8 @@ def clause_after(reading: Reading, words: Words, city: City, cities: list[City])
     after_city = reading.text[reading.tokens[words.token[city.last]].end :].lstrip()
     if after_city[:1] in CLAUSE_ENDS - {","}:
         return None
-    if clause[0] not in CLAUSE_OPENERS and not after_city.startswith(":"):
+    opens = clause[0] in CLAUSE_OPENERS or clause[:2] == ["to", "be"]  # `Berlin to be the ...`
+    if not opens and not after_city.startswith(":"):
         return None
     if CLAUSE_FROM & set(clause):
         return Role.FROM
@@ -570,8 +587,20 @@ def _without_retracted(words: list[str], cities: list[City]) -> list[City]:
     """Of two cities said to have the same role, the first is dropped when a word between
     them takes it back; otherwise neither keeps the role, and the bot asks."""
     kept = list(cities)
+    for number, first in enumerate(cities):
+        later = [
+            city
+            for city in cities[number + 2 :]
+            if city.sure
+            and first.sure
+            and city.role is first.role
+            and city.airport != first.airport
+        ]
+        # `from Berlin to London - sorry, from New York to London`
+        if later and RETRACTIONS & set(words[first.last + 1 : later[0].first]) and first in kept:
+            kept.remove(first)
     for first, second in pairwise(cities):
-        if not (first.sure and second.sure and first.role is second.role):
+        if first not in kept or not (first.sure and second.sure and first.role is second.role):
             continue
         if RETRACTIONS & set(words[first.last + 1 : second.first]):
             kept.remove(first)

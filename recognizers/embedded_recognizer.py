@@ -9,12 +9,12 @@ intent (naive Bayes over the words, with rules on which intents are possible at 
 
 import math
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from helpers.airports import MODEL_FILE
-from helpers.datetime_helper import numeric_date, numeric_dates_in
+from helpers.datetime_helper import date_part, is_definite, numeric_date, numeric_dates_in
 from helpers.luis_helper import GUESSED_ROLE
 from recognizers.cities import FILLER, LABELS, City, Words
 from recognizers.dates import (
@@ -99,7 +99,8 @@ class EmbeddedRecognizer:
 
     def interpret(self, reading: Reading, dates: list[DateMention]) -> RecognizerResult:
         """Everything but the date recognition, which `find_dates` does on `reading.meant`."""
-        dates = [_as_typed(reading, date) for date in _with_numeric_dates(reading.meant, dates)]
+        dates = _relative_to_the_next(_with_numeric_dates(reading.meant, dates))
+        dates = [_as_typed(reading, date) for date in dates]
         words = Words.of(reading)
         in_date = [
             any(d.start <= reading.tokens[token].start < d.end for d in dates)
@@ -134,7 +135,7 @@ class EmbeddedRecognizer:
         vetoed = bool(said & (model.listed(OTHER_SERVICES) | CANCELLING))
         roles = {city.role for city in cities if city.sure}
         values_only = bool(cities) and said <= VALUE_FILLER
-        if plain and plain[0] in CANCELLING and not said & SECOND_THOUGHTS:
+        if said & CANCELLING and not said & SECOND_THOUGHTS:
             # `cancel the flight from London to Paris`: whatever it names, it cancels.
             return _certain(model.intents, CANCEL)
         labels = set(plain)
@@ -195,6 +196,26 @@ def _with_numeric_dates(text: str, dates: list[DateMention]) -> list[DateMention
         dates = [date for date in dates if date.end <= start or end <= date.start]
         dates.append(DateMention(start, end, text[start:end], "date", [day]))
     return sorted(dates, key=lambda date: date.start)
+
+
+_DAY_AFTER = {"the day after": 1, "day after": 1, "the day before": -1, "day before": -1}
+
+
+def _relative_to_the_next(dates: list[DateMention]) -> list[DateMention]:
+    """`the day after December 25th 2027`: recognizers-text reads `the day after` as
+    tomorrow, and the date after it on its own; it is the day after that date."""
+    read: list[DateMention] = []
+    for mention in dates:
+        if read and read[-1].text.lower() in _DAY_AFTER and mention.start <= read[-1].end + 1:
+            shift = _DAY_AFTER[read[-1].text.lower()]
+            day = next((t for t in mention.timex if is_definite(t)), None)
+            if day is not None:
+                moved = date.fromisoformat(date_part(day)) + timedelta(days=shift)
+                start = read.pop().start
+                read.append(DateMention(start, mention.end, "", "date", [moved.isoformat()]))
+                continue
+        read.append(mention)
+    return read
 
 
 def _as_typed(reading: Reading, date: DateMention) -> DateMention:

@@ -240,6 +240,8 @@ _HOLIDAYS = {
 }
 _LONGEST_HOLIDAY = max(len(words) for words in _HOLIDAYS)
 _SPANS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+# Words written apart that the model knows as one: `hay fever`, `heat wave`.
+_COMPOUNDS = {("hay", "fever"): "hayfever", ("heat", "wave"): "heatwave"}
 
 
 def _count(word: str) -> int | None:
@@ -321,6 +323,8 @@ def _number_at(text: str, tokens: list[Token], index: int, before: str) -> tuple
     """The last token and the reading of a day, holiday or year in words at `index`, or of
     a day counted from tomorrow (`a week from tomorrow`: recognizers-text counts from today)."""
     words = [token.meant for token in tokens[index : index + 4]]
+    if (compound := _COMPOUNDS.get(tuple(words[:2]))) is not None:
+        return index + 1, compound
     gds = _GDS_DAY.fullmatch(words[0])
     if gds is not None:
         return index, f"{MONTH_NAMES[_MONTH_ABBREVIATIONS.index(gds[2])]} {gds[1]} 20{gds[3]}"

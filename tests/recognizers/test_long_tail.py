@@ -332,3 +332,66 @@ def test_labels_hyphenated_names_and_cancelling(
             origin,
             unsupported,
         )
+
+
+@pytest.mark.parametrize(
+    ("text", "destination", "origin"),
+    [
+        ("wanna fly lndn 2 nyc dec 3 2027", "New York", "London"),
+        (
+            "I need to go from Berlin to London - sorry, from New York to London",
+            "London",
+            "New York",
+        ),
+        ("The departure city is going to be Berlin and the arrival city Paris.", "Paris", "Berlin"),
+        ("Flight - source: Berlin, target: Seattle", "Seattle", "Berlin"),
+        ("Dep: LHR Arr: CDG 2028-04-11", "Paris", "London"),
+        (
+            "I'd like Berlin to be the destination and London the city of departure",
+            "Berlin",
+            "London",
+        ),
+        ("Make London the origin and Paris the destination, December 3 2027", "Paris", "London"),
+        ("The journey kicks off in New York and finishes in Paris", "Paris", "New York"),
+        ("Route: Berlin (origin) to Seattle (destination)", "Seattle", "Berlin"),
+        (
+            "Please set the destination to Berlin and the departure point to London",
+            "Berlin",
+            "London",
+        ),
+    ],
+)
+def test_roles_in_labels_and_phrases(
+    recognizer: EmbeddedRecognizer, text: str, destination: str, origin: str
+) -> None:
+    result = recognizer.recognize_text(text)
+    details = booking_details(result)
+
+    assert top_intent(result).value == "BookFlight"
+    assert (details.destination, details.origin) == (destination, origin)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("london to paris the day after christmas 2027", "2027-12-26"),
+        ("to paris the day before march 3 2027", "2027-03-02"),
+    ],
+)
+def test_a_day_counted_from_another(recognizer: EmbeddedRecognizer, text: str, day: str) -> None:
+    assert booking_details(recognizer.recognize_text(text)).travel_date == day
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hay fever levels in London today", "GetWeather"),
+        ("blizzard warning nyc?", "GetWeather"),
+        ("Can I change my seat?", "None"),
+        ("I'd like to speak to a human please", "None"),
+        ("I need to cancel my flight to Paris", "Cancel"),
+        ("Please could you book me a seat from London to Berlin", "BookFlight"),
+    ],
+)
+def test_yet_more_intents(recognizer: EmbeddedRecognizer, text: str, intent: str) -> None:
+    assert top_intent(recognizer.recognize_text(text)).value == intent

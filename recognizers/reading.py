@@ -241,7 +241,10 @@ _HOLIDAYS = {
 _LONGEST_HOLIDAY = max(len(words) for words in _HOLIDAYS)
 _SPANS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 # Words written apart that the model knows as one: `hay fever`, `heat wave`.
-_COMPOUNDS = {("hay", "fever"): "hayfever", ("heat", "wave"): "heatwave"}
+_COMPOUNDS: dict[tuple[str, ...], str] = {
+    ("hay", "fever"): "hayfever",
+    ("heat", "wave"): "heatwave",
+}
 
 
 def _count(word: str) -> int | None:

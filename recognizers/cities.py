@@ -121,7 +121,9 @@ ROLE_NOUNS = {
 LABELS = {
     **ROLE_NOUNS,
     **dict.fromkeys(("start", "from", "leaving", "home", "source", "dep", "orig"), Role.FROM),
+    **dict.fromkeys(("starts", "begins"), Role.FROM),
     **dict.fromkeys(("end", "to", "going", "target", "arr", "dest"), Role.TO),
+    **dict.fromkeys(("ends", "finishes"), Role.TO),
 }
 # What comes before a role noun that is the subject of its own phrase (`set the origin to
 # Paris`, `my departure city to be Seattle`), not a city's label (`Berlin (origin) to`).

@@ -244,6 +244,7 @@ _SPANS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 _COMPOUNDS: dict[tuple[str, ...], str] = {
     ("hay", "fever"): "hayfever",
     ("heat", "wave"): "heatwave",
+    ("wind", "chill"): "windchill",
 }
 
 

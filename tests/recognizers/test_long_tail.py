@@ -395,3 +395,33 @@ def test_a_day_counted_from_another(recognizer: EmbeddedRecognizer, text: str, d
 )
 def test_yet_more_intents(recognizer: EmbeddedRecognizer, text: str, intent: str) -> None:
     assert top_intent(recognizer.recognize_text(text)).value == intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "destination", "origin"),
+    [
+        ("Journey starts: Paris. Journey finishes: New York.", "BookFlight", "New York", "Paris"),
+        (
+            "my origin city's berlin n my destination city's london",
+            "BookFlight",
+            "London",
+            "Berlin",
+        ),
+        ("wind chill in berlin today?", "GetWeather", None, None),
+        ("Can I bring my dog on a flight?", "None", None, None),
+        ("I lived in Seattle for five years, it's lovely", "None", None, None),
+    ],
+)
+def test_set_h_classes(
+    recognizer: EmbeddedRecognizer,
+    text: str,
+    intent: str,
+    destination: str | None,
+    origin: str | None,
+) -> None:
+    result = recognizer.recognize_text(text)
+
+    assert top_intent(result).value == intent
+    if intent == "BookFlight":
+        details = booking_details(result)
+        assert (details.destination, details.origin) == (destination, origin)

@@ -109,7 +109,7 @@ CUE_ENDINGS = frozenset(phrase[-1] for phrase in LEFT_CUES)
 # `departure location`, `starting point`.
 FILLER = frozenset(
     {"is", "will", "be", "city", "airport", "the", "my", "our", "would", "should"}
-    | {"point", "location", "place", "town", "as"}
+    | {"point", "location", "place", "town", "as", "put"}
 )
 # Nouns that name a role, before `to`: `set the departure point to London` (From), where `to`
 # alone would make London the destination.
@@ -152,7 +152,7 @@ CLAUSE_FROM = frozenset(
 )
 CLAUSE_TO = frozenset(
     {"destination", "going", "go", "headed", "heading", "arriving", "arrival", "end", "be"}
-    | {"final", "landing"}
+    | {"final", "landing", "land", "arrive"}
 )
 CLAUSE_WORDS = 8
 CLAUSE_ENDS = frozenset(".,;!?")
@@ -465,6 +465,15 @@ def _clause_ends_after(reading: Reading, words: Words, index: int) -> bool:
     return bool(CLAUSE_ENDS & set(reading.text[here.end : following.start]))
 
 
+def _subject_before(reading: Reading, words: Words, index: int) -> tuple[Role, int] | None:
+    """`Origin city for this trip is Seattle`: the role the subject of `is` names."""
+    if index == 0 or words.words[index - 1] not in ("is", "'s", "be"):
+        return None
+    start = clause_start(reading, words, index - 1)
+    roles = {ROLE_NOUNS[word] for word in words.words[start : index - 1] if word in ROLE_NOUNS}
+    return (roles.pop(), STRONG) if len(roles) == 1 else None
+
+
 def _label_before(reading: Reading, words: Words, index: int) -> tuple[Role, int] | None:
     """`Origin city for my flight: Paris`: the role a label before a colon names."""
     if index == 0 or words.token[index] == words.token[index - 1]:
@@ -504,7 +513,9 @@ def assign_roles(reading: Reading, words: Words, cities: list[City]) -> list[Cit
         if clause is not None and (left is None or left[1] < STRONG):
             left = (clause, STRONG)
         if left is None:
-            left = _label_before(reading, words, city.first)
+            left = _label_before(reading, words, city.first) or _subject_before(
+                reading, words, city.first
+            )
         best = max((cue for cue in (left, right) if cue), key=lambda cue: cue[1], default=None)
         if best is not None:
             city.role, city.sure = best[0], best[1] >= STRONG
@@ -531,6 +542,7 @@ def assign_roles(reading: Reading, words: Words, cities: list[City]) -> list[Cit
             0 < len(joined) <= 2
             and joined[0] in ALTERNATIVES
             and cue_before(words.words, second.first) is None
+            and not second.sure  # `from London and Berlin's where I land`
         ):
             # `to Paris or Berlin`, `from London and Paris`: which one is not said.
             first.role = second.role = None

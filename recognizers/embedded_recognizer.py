@@ -8,6 +8,7 @@ intent (naive Bayes over the words, with rules on which intents are possible at 
 """
 
 import math
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -99,7 +100,7 @@ class EmbeddedRecognizer:
 
     def interpret(self, reading: Reading, dates: list[DateMention]) -> RecognizerResult:
         """Everything but the date recognition, which `find_dates` does on `reading.meant`."""
-        dates = _relative_to_the_next(_with_numeric_dates(reading.meant, dates))
+        dates = _relative_to_the_next(reading.meant, _with_numeric_dates(reading.meant, dates))
         dates = [_as_typed(reading, date) for date in dates]
         words = Words.of(reading)
         in_date = [
@@ -199,13 +200,25 @@ def _with_numeric_dates(text: str, dates: list[DateMention]) -> list[DateMention
 
 
 _DAY_AFTER = {"the day after": 1, "day after": 1, "the day before": -1, "day before": -1}
+_MONTH = re.compile(r"\d{4}-\d{2}")
+_MONTH_END = re.compile(r"(?:the )?(?P<which>first|last) day of\s*$")
 
 
-def _relative_to_the_next(dates: list[DateMention]) -> list[DateMention]:
+def _relative_to_the_next(text: str, dates: list[DateMention]) -> list[DateMention]:
     """`the day after December 25th 2027`: recognizers-text reads `the day after` as
-    tomorrow, and the date after it on its own; it is the day after that date."""
+    tomorrow, and the date after it on its own; it is the day after that date. `the last day
+    of February 2028`: it reads `the last day` as today."""
     read: list[DateMention] = []
     for mention in dates:
+        month = next((t for t in mention.timex if _MONTH.fullmatch(t)), None)
+        end_of = _MONTH_END.search(text[: mention.start]) if month else None
+        if month is not None and end_of is not None:
+            first = date.fromisoformat(f"{month}-01")
+            following = (first + timedelta(days=32)).replace(day=1)
+            day = first if end_of["which"] == "first" else following - timedelta(days=1)
+            read = [earlier for earlier in read if earlier.end <= end_of.start()]
+            read.append(DateMention(end_of.start(), mention.end, "", "date", [day.isoformat()]))
+            continue
         if read and read[-1].text.lower() in _DAY_AFTER and mention.start <= read[-1].end + 1:
             shift = _DAY_AFTER[read[-1].text.lower()]
             day = next((t for t in mention.timex if is_definite(t)), None)

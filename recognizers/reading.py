@@ -245,6 +245,14 @@ _COMPOUNDS: dict[tuple[str, ...], str] = {
     ("hay", "fever"): "hayfever",
     ("heat", "wave"): "heatwave",
     ("wind", "chill"): "windchill",
+    # A greeting, not a time of day: recognizers-text finds no date at all in `good morning,
+    # fly on november 30, 2027`.
+    ("good", "morning"): "hello",
+    ("good", "afternoon"): "hello",
+    ("good", "evening"): "hello",
+    # `in like 6 days` is read as a duration, `in 6 days` as a day.
+    ("in", "like"): "in",
+    ("in", "about"): "in",
 }
 
 

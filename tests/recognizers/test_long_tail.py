@@ -425,3 +425,53 @@ def test_set_h_classes(
     if intent == "BookFlight":
         details = booking_details(result)
         assert (details.destination, details.origin) == (destination, origin)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "Good morning, I want to book a trip to New York from London on November 30, 2027",
+            "2027-11-30",
+        ),
+        ("to New York from Seattle on the last day of February 2028", "2028-02-29"),
+        ("to New York from Seattle on the first day of March 2028", "2028-03-01"),
+    ],
+)
+def test_set_i_dates(recognizer: EmbeddedRecognizer, text: str, day: str) -> None:
+    assert booking_details(recognizer.recognize_text(text)).travel_date == day
+
+
+def test_in_like_six_days(recognizer: EmbeddedRecognizer, on_a_known_day: object) -> None:
+    details = booking_details(recognizer.recognize_text("to new york from londn in like 6 days"))
+    assert details.travel_date == "2026-12-13"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "destination", "origin"),
+    [
+        ("Flying from London and Berlin's where I land", "BookFlight", "Berlin", "London"),
+        (
+            "For origin put London and for destination put New York",
+            "BookFlight",
+            "New York",
+            "London",
+        ),
+        ("Origin city for this trip is Seattle", "BookFlight", None, "Seattle"),
+        ("my destination's Berlin", "BookFlight", "Berlin", None),
+        ("rainfall totals for Seattle this week?", "GetWeather", None, None),
+    ],
+)
+def test_set_i_classes(
+    recognizer: EmbeddedRecognizer,
+    text: str,
+    intent: str,
+    destination: str | None,
+    origin: str | None,
+) -> None:
+    result = recognizer.recognize_text(text)
+
+    assert top_intent(result).value == intent
+    if intent == "BookFlight":
+        details = booking_details(result)
+        assert (details.destination, details.origin) == (destination, origin)

@@ -215,9 +215,9 @@ def _relative_to_the_next(text: str, dates: list[DateMention]) -> list[DateMenti
         if month is not None and end_of is not None:
             first = date.fromisoformat(f"{month}-01")
             following = (first + timedelta(days=32)).replace(day=1)
-            day = first if end_of["which"] == "first" else following - timedelta(days=1)
+            end = first if end_of["which"] == "first" else following - timedelta(days=1)
             read = [earlier for earlier in read if earlier.end <= end_of.start()]
-            read.append(DateMention(end_of.start(), mention.end, "", "date", [day.isoformat()]))
+            read.append(DateMention(end_of.start(), mention.end, "", "date", [end.isoformat()]))
             continue
         if read and read[-1].text.lower() in _DAY_AFTER and mention.start <= read[-1].end + 1:
             shift = _DAY_AFTER[read[-1].text.lower()]

@@ -340,19 +340,6 @@ def _number_at(text: str, tokens: list[Token], index: int, before: str) -> tuple
     gds = _GDS_DAY.fullmatch(words[0])
     if gds is not None:
         return index, f"{MONTH_NAMES[_MONTH_ABBREVIATIONS.index(gds[2])]} {gds[1]} 20{gds[3]}"
-    if (
-        len(words) > 1
-        and len(words[0]) == 3
-        and words[0].isalpha()
-        and words[0] not in _MONTH_ABBREVIATIONS
-        and words[1].isdigit()
-        and len(words[1]) <= 2
-    ):
-        # `frb 28`: a month typed wrong before a day (words of three letters are not
-        # corrected elsewhere).
-        close = [m for m in _MONTH_ABBREVIATIONS if OSA.distance(words[0], m) == 1]
-        if len(close) == 1:
-            return index, close[0]
     if (holiday := _moving_holiday_at(tokens, index)) is not None:
         return holiday
     if words[:2] == ["two", "thousand"] and _after_a_month_or_day(before):
@@ -441,6 +428,26 @@ def _dashes_between_cities(tokens: list[Token]) -> list[Token]:
     ]
 
 
+def _months_typed_wrong(tokens: list[Token], speller: Speller) -> list[Token]:
+    """`frb 28`: a word of three letters that is no word, one edit from a month's and before
+    a day, is that month (the speller corrects words of four letters or more)."""
+    read = list(tokens)
+    for number, token in enumerate(tokens[:-1]):
+        following = tokens[number + 1].meant
+        if (
+            len(token.meant) == 3
+            and token.meant.isalpha()
+            and not speller.knows(token.meant)
+            and token.meant not in _MONTH_WORDS
+            and following.isdigit()
+            and len(following) <= 2
+        ):
+            close = [m for m in _MONTH_ABBREVIATIONS if OSA.distance(token.meant, m) == 1]
+            if len(close) == 1:
+                read[number] = Token(token.text, token.start, token.end, close[0])
+    return read
+
+
 def read(text: str, speller: Speller) -> Reading:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
@@ -457,7 +464,7 @@ def read(text: str, speller: Speller) -> Reading:
             folded = stripped
             meant = _SYMBOLS.get(stripped[:1], "to")
         tokens.append(Token(folded, start, end, meant))
-    tokens = _in_numbers(text, _dashes_between_cities(tokens))
+    tokens = _in_numbers(text, _dashes_between_cities(_months_typed_wrong(tokens, speller)))
     pieces: list[str] = []
     position = 0
     for token in tokens:

@@ -475,3 +475,15 @@ def test_set_i_classes(
     if intent == "BookFlight":
         details = booking_details(result)
         assert (details.destination, details.origin) == (destination, origin)
+
+
+@pytest.mark.parametrize(
+    ("text", "meant"),
+    [
+        ("on frb 28 2028", "on feb 28 2028"),
+        ("rent a car 2 days in paris", "rent a car 2 days in paris"),
+        ("sun 5 in paris", "sun 5 in paris"),
+    ],
+)
+def test_a_month_typed_wrong_only_when_no_word(text: str, meant: str) -> None:
+    assert lexicon().read(text).meant == meant

@@ -3,7 +3,6 @@
 import re
 from collections.abc import Mapping
 from functools import partial
-from itertools import pairwise
 from typing import Any, cast
 
 import telemetry
@@ -264,11 +263,9 @@ async def _replacement_day(text: str, locale: object, booked: str | None) -> str
     old = [said for said in days if re.fullmatch(rf"({year}|XXXX)-{month}-{day}", said)]
     new = [said for said in days if said not in old]
     if len(old) == 1 and not new:
-        # recognizers-text finds no date in `the 9th` alone.
-        outside = "".join(
-            meant[start:end]
-            for start, end in pairwise([0, *(i for m in mentions for i in (m.start, m.end)), None])
-        )
+        # recognizers-text finds no date in `the 9th` alone: look between the dates it found.
+        edges = [0, *(i for m in mentions for i in (m.start, m.end)), len(meant)]
+        outside = " ".join(meant[edges[i] : edges[i + 1]] for i in range(0, len(edges) - 1, 2))
         new = [f"XXXX-XX-{int(n):02}" for n in _DAY_ALONE.findall(outside) if int(n) <= 31]
     if len(old) != 1 or len(new) != 1:
         return None

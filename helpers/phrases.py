@@ -5,6 +5,7 @@ from enum import Enum
 
 from rapidfuzz.distance import OSA
 
+from helpers.datetime_helper import MONTHS
 from helpers.user_text import tidy
 
 
@@ -86,7 +87,7 @@ _MONTH_NAMES = re.compile(
 _DAY_NUMBER = re.compile(r"(?<![\d/.-])(\d{1,2})(?:st|nd|rd|th)?(?![\d/.-])")
 _FIRST = re.compile(r"\b(first|1st|former|earlier|earliest|sooner)\b|^1$")
 _SECOND = re.compile(r"\b(second|2nd|latter|later|latest|last|other)\b|^2$")
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = tuple(name[:3].lower() for name in MONTHS)
 
 
 def which_of_two_days(text: str, first: str, second: str) -> str | None:

@@ -18,7 +18,10 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from helpers.datetime_helper import MONTHS as MONTH_NAMES
+from helpers.datetime_helper import ordinal_suffix
 from recognizers.places import WORD, Places, fold
+from recognizers.quick_dates import MONTHS
 
 MODELS = Path(__file__).resolve().parent.parent / "cognitive_models"
 SPELLING_FILE = MODELS / "spelling.json"
@@ -211,15 +214,7 @@ _ORDINAL_DAYS = {
 }
 _TENS = {"twenty": 20, "thirty": 30}
 _CARDINALS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-MONTH_NAMES = (
-    *("january", "february", "march", "april", "may", "june", "july", "august"),
-    *("september", "october", "november", "december"),
-)
-_MONTH_WORDS = frozenset(
-    {"january", "february", "march", "april", "may", "june", "july", "august", "september"}
-    | {"october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug"}
-    | {"sep", "sept", "oct", "nov", "dec"}
-)
+_MONTH_WORDS = frozenset(MONTHS)  # names and abbreviations
 _HOLIDAYS = {
     ("christmas", "eve"): "december 24th",
     ("christmas", "day"): "december 25th",
@@ -263,8 +258,12 @@ def _count(word: str) -> int | None:
 
 
 def _ordinal(number: int) -> str:
-    suffix = "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10)
-    return f"{number}{suffix or 'th'}"
+    return f"{number}{ordinal_suffix(number)}"
+
+
+def _month(number: int) -> str:
+    """`march` for 3, as the reading writes months."""
+    return MONTH_NAMES[number - 1].lower()
 
 
 def _in_numbers(text: str, tokens: list[Token]) -> list[Token]:
@@ -287,7 +286,7 @@ def _in_numbers(text: str, tokens: list[Token]) -> list[Token]:
 
 # A day as booking systems write it: `14MAR28`.
 _GDS_DAY = re.compile(r"(\d{1,2})(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(\d{2})")
-_MONTH_ABBREVIATIONS = tuple(name[:3] for name in MONTH_NAMES)
+_MONTH_ABBREVIATIONS = tuple(name for name in MONTHS if len(name) == 3)
 
 
 def _easter(year: int) -> date:
@@ -327,7 +326,7 @@ def _moving_holiday_at(tokens: list[Token], index: int) -> tuple[int, str] | Non
         year = words[length]
         if len(year) == 4 and year.isdigit() and 1900 < int(year) < 2200:
             day = day_of(int(year))
-            return index + length, f"{MONTH_NAMES[day.month - 1]} {_ordinal(day.day)} {year}"
+            return index + length, f"{_month(day.month)} {_ordinal(day.day)} {year}"
     return None
 
 
@@ -339,7 +338,7 @@ def _number_at(text: str, tokens: list[Token], index: int, before: str) -> tuple
         return index + 1, compound
     gds = _GDS_DAY.fullmatch(words[0])
     if gds is not None:
-        return index, f"{MONTH_NAMES[_MONTH_ABBREVIATIONS.index(gds[2])]} {gds[1]} 20{gds[3]}"
+        return index, f"{_month(MONTHS[gds[2]])} {gds[1]} 20{gds[3]}"
     if (holiday := _moving_holiday_at(tokens, index)) is not None:
         return holiday
     if words[:2] == ["two", "thousand"] and _after_a_month_or_day(before):

@@ -485,6 +485,14 @@ class EmulatorClient:
         )
 
 
+def shown(reply: dict[str, Any]) -> str | None:
+    """What the user reads of a reply: its text, or its hero card's (the confirmation on
+    channels without suggested actions, such as Slack)."""
+    hero = "application/vnd.microsoft.card.hero"
+    cards = [card for card in reply.get("attachments") or [] if card.get("contentType") == hero]
+    return reply.get("text") or next((card["content"].get("text") for card in cards), None)
+
+
 @pytest.fixture
 async def http_session() -> AsyncIterator[ClientSession]:
     async with ClientSession() as session:

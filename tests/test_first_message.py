@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from storage.memory import MemoryStorage
-from tests.conftest import EmulatorClient, StartBot
+from tests.conftest import EmulatorClient, StartBot, shown
 
 REQUEST = "book a flight from paris to berlin tomorrow"
 ASK = "What can I help you with today?"
@@ -17,20 +17,7 @@ CHANNELS = ["slack", "facebook", "msteams", "directline", "webchat", "emulator",
 
 
 def texts(replies: list[dict[str, Any]]) -> list[str | None]:
-    """What the user reads: the text, or a hero card's (the confirmation on channels with no
-    suggested actions, such as Slack)."""
-    return [
-        reply.get("text")
-        or next(
-            (
-                card["content"].get("text")
-                for card in reply.get("attachments", [])
-                if card.get("contentType") == "application/vnd.microsoft.card.hero"
-            ),
-            None,
-        )
-        for reply in replies
-    ]
+    return [shown(reply) for reply in replies]
 
 
 async def say(user: EmulatorClient, text: str) -> list[str | None]:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from storage.memory import MemoryStorage
-from tests.conftest import EmulatorClient, StartBot
+from tests.conftest import EmulatorClient, StartBot, shown
 
 DATA = Path(__file__).resolve().parent / "data"
 BOOKED = re.compile(r"I have you booked to (.+) from (.+) on (\d{4}-\d{2}-\d{2})")
@@ -30,13 +30,6 @@ def conversations() -> list[Any]:
         if line
         for conversation in [json.loads(line)]
     ]
-
-
-def shown(reply: dict[str, Any]) -> str:
-    """What the user reads: the text, or a card's (the confirmation where there are no
-    suggested actions)."""
-    cards = [card.get("content") or {} for card in reply.get("attachments") or []]
-    return reply.get("text") or " ".join(str(card.get("text", "")) for card in cards)
 
 
 def the_day(value: str) -> str:
@@ -71,7 +64,7 @@ class Channel:
     async def join(self) -> list[str]:
         members = [{"id": "user-1", "name": "User"}, {"id": "bot-1", "name": "Bot"}]
         activity = self.activity(type="conversationUpdate", membersAdded=members)
-        return [shown(reply) for reply in await self.user.post(activity)]
+        return [shown(reply) or "" for reply in await self.user.post(activity)]
 
     async def say(self, text: str) -> list[str]:
         if self.channel == "msteams-group":
@@ -79,7 +72,7 @@ class Channel:
             activity = self.activity(text=f"<at>Core Bot</at> {text}", entities=[mention])
         else:
             activity = self.activity(text=text)
-        return [shown(reply) for reply in await self.user.post(activity)]
+        return [shown(reply) or "" for reply in await self.user.post(activity)]
 
 
 @pytest.mark.parametrize("conversation", conversations())

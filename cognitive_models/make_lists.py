@@ -96,9 +96,52 @@ def places(data: Path) -> dict[str, tuple[str, str, int, bool]]:
     return found
 
 
+# American endings and their British spellings (`organize` -> `organise`, `color` -> `colour`,
+# `center` -> `centre`): the word list is American, and `to organise a trip` read `organise` as
+# the name of a city.
+_BRITISH_ENDINGS = (
+    ("ize", "ise"),
+    ("izes", "ises"),
+    ("ized", "ised"),
+    ("izing", "ising"),
+    ("ization", "isation"),
+    ("izations", "isations"),
+    ("yze", "yse"),
+    ("yzed", "ysed"),
+    ("yzing", "ysing"),
+    ("ors", "ours"),
+    ("or", "our"),
+    ("ored", "oured"),
+    ("orite", "ourite"),
+    ("ter", "tre"),
+    ("ters", "tres"),
+    ("ber", "bre"),
+    ("log", "logue"),
+    ("eled", "elled"),
+    ("eling", "elling"),
+    ("eler", "eller"),
+    ("elers", "ellers"),
+)
+
+
+def british_spellings(words: frozenset[str]) -> frozenset[str]:
+    """The British spellings of `words`' American ones, for words of five letters or more."""
+    return frozenset(
+        word[: -len(american)] + british
+        for word in words
+        if len(word) >= 5 and not word.endswith(("oor", "eter"))
+        for american, british in _BRITISH_ENDINGS
+        if word.endswith(american)
+    )
+
+
 def english_words(scowl: Path) -> list[str]:
+    """SCOWL's lower-case words, with the British spellings of its American ones."""
     words = scowl.read_text(encoding="utf-8").split()
-    return sorted({word for word in words if word.isascii() and word.isalpha() and word.islower()})
+    american = frozenset(
+        word for word in words if word.isascii() and word.isalpha() and word.islower()
+    )
+    return sorted(american | british_spellings(american))
 
 
 def main() -> None:

@@ -14,6 +14,7 @@ from helpers.datetime_helper import (
     numeric_date,
     passed_weekday,
 )
+from helpers.phrases import takes_back
 from helpers.user_text import echo
 from recognizers.places import place_name
 from recognizers.result import RecognizerResult
@@ -186,15 +187,12 @@ def _travel_date(entities: dict[str, Any], text: str, locale: object) -> str | N
 
 # Words for a number nobody gave: `a couple of weeks`, `a few days`.
 _VAGUE = re.compile(r"\b(couple|few|several|some)\b")
-# Between two dates, words that take the first back.
-_TAKING_BACK = re.compile(
-    r"\b(actually|sorry|no|wait|rather|instead|i mean|i meant|make (it|that)|correction|oops)\b"
-)
 
 
 def _taken_back(text: str, first: dict[str, Any], second: dict[str, Any]) -> bool:
+    """True when words between two dates take the first back."""
     between = text[first.get("endIndex", 0) : second.get("startIndex", 0)].lower()
-    return _TAKING_BACK.search(between) is not None
+    return takes_back(re.findall(r"[a-z]+", between))
 
 
 def _alternatives(text: str, first: dict[str, Any], second: dict[str, Any]) -> bool:

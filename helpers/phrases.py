@@ -1,7 +1,9 @@
 """What a user types to interrupt a prompt: commands and questions about the prompt."""
 
 import re
+from collections.abc import Sequence
 from enum import Enum
+from itertools import pairwise
 
 from rapidfuzz.distance import OSA
 
@@ -144,6 +146,32 @@ _SWAP = re.compile(
 def asks_to_swap(text: str) -> bool:
     """True for `no, the other way round`, `swap them`, `vice versa`: the cities swapped."""
     return _SWAP.search(tidy(text).lower().rstrip(_TRAILING_PUNCTUATION)) is not None
+
+
+# Words that take back what was just said: `to Paris, sorry, Berlin`, `from Seattle, I mean
+# New York`, `March 3, actually make that March 5`.
+_TAKING_BACK = frozenset(
+    {
+        "no",
+        "wait",
+        "sorry",
+        "mean",
+        "meant",
+        "actually",
+        "rather",
+        "instead",
+        "correction",
+        "scratch",
+        "oops",
+    }
+)
+
+
+def takes_back(words: Sequence[str]) -> bool:
+    """True when `words` (lower case) hold one that takes back what came before them."""
+    return not _TAKING_BACK.isdisjoint(words) or any(
+        word == "make" and after in ("it", "that") for word, after in pairwise(words)
+    )
 
 
 # A yes or no that takes itself back: `yes but make it the 6th`, `sure, but I meant Seattle`.

@@ -15,6 +15,7 @@ from itertools import pairwise
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from helpers.phrases import takes_back
 from helpers.user_text import echo
 from recognizers.places import Places, title_case
 from recognizers.reading import SHORTEST_CORRECTED, Reading, Speller
@@ -569,22 +570,6 @@ def assign_roles(reading: Reading, words: Words, cities: list[City]) -> list[Cit
 
 # `not to Paris`, `not Paris`: a city the user rules out (`no, to Paris` is a correction).
 NEGATIONS = frozenset({"not", "never"})
-# Between two cities given the same role, a word that takes the first back: `to Paris, sorry,
-# I mean to Berlin`, `from Paris, no wait, from Berlin`.
-RETRACTIONS = frozenset(
-    {
-        "no",
-        "wait",
-        "sorry",
-        "mean",
-        "actually",
-        "rather",
-        "correction",
-        "scratch",
-        "instead",
-        "oops",
-    }
-)
 # Between two cities, a word that makes them alternatives: `to Paris or Berlin`.
 ALTERNATIVES = frozenset({"or", "and"})
 
@@ -611,12 +596,12 @@ def _without_retracted(words: list[str], cities: list[City]) -> list[City]:
             and city.airport != first.airport
         ]
         # `from Berlin to London - sorry, from New York to London`
-        if later and RETRACTIONS & set(words[first.last + 1 : later[0].first]) and first in kept:
+        if later and takes_back(words[first.last + 1 : later[0].first]) and first in kept:
             kept.remove(first)
     for first, second in pairwise(cities):
         if first not in kept or not (first.sure and second.sure and first.role is second.role):
             continue
-        if RETRACTIONS & set(words[first.last + 1 : second.first]):
+        if takes_back(words[first.last + 1 : second.first]):
             kept.remove(first)
         else:
             first.role = second.role = None
@@ -635,7 +620,7 @@ def _taking_back(words: list[str], cities: list[City]) -> list[City]:
     kept = list(cities)
     for first, second in pairwise(cities):
         between = words[first.last + 1 : second.first]
-        if 0 < len(between) <= 3 and RETRACTIONS & set(between) and second.role is None:
+        if 0 < len(between) <= 3 and takes_back(between) and second.role is None:
             second.role, second.sure = first.role, first.sure
             if first in kept:
                 kept.remove(first)

@@ -48,45 +48,6 @@ class Token:
         return self.text[:1].isalnum()
 
 
-# American endings and their British spellings (`organize` -> `organise`, `color` -> `colour`,
-# `center` -> `centre`): the word list is American, and `to organise a trip` read `organise` as
-# the name of a city.
-_BRITISH_ENDINGS = (
-    ("ize", "ise"),
-    ("izes", "ises"),
-    ("ized", "ised"),
-    ("izing", "ising"),
-    ("ization", "isation"),
-    ("izations", "isations"),
-    ("yze", "yse"),
-    ("yzed", "ysed"),
-    ("yzing", "ysing"),
-    ("ors", "ours"),
-    ("or", "our"),
-    ("ored", "oured"),
-    ("orite", "ourite"),
-    ("ter", "tre"),
-    ("ters", "tres"),
-    ("ber", "bre"),
-    ("log", "logue"),
-    ("eled", "elled"),
-    ("eling", "elling"),
-    ("eler", "eller"),
-    ("elers", "ellers"),
-)
-
-
-def british_spellings(words: frozenset[str]) -> frozenset[str]:
-    """The British spellings of `words`' American ones, for words of five letters or more."""
-    return frozenset(
-        word[: -len(american)] + british
-        for word in words
-        if len(word) >= 5 and not word.endswith(("oor", "eter"))
-        for american, british in _BRITISH_ENDINGS
-        if word.endswith(american)
-    )
-
-
 class Speller:
     """What a word typed means: shorthand, a misspelling of a known word, or itself."""
 
@@ -123,7 +84,6 @@ class Speller:
         words of the app's phrase lists (`uber`, `airbnb`).
         `corrections=False`: every word is read as typed (to measure what spelling gives)."""
         english = frozenset(ENGLISH_FILE.read_text(encoding="utf-8").split())
-        english |= british_spellings(english)
         shorthand: dict[str, str] = dict(spelling["shorthand"])
         targets = {word: word for word in spelling["date_words"] + spelling["words"] + listed}
         for word in example_words:

@@ -6,8 +6,8 @@
 Each line of a set: `text`, `intent`, and what the bot should take from it: `to`, `from`
 (canonical airports or null), `unsupported` (the cities it must say it cannot serve) and
 `date`: null (none named), `YYYY-MM-DD`, `+N` (N days after `today`), or `ask` (a date that
-is not one definite day: the bot must ask for it). Optional: `kind` (the row's group) and
-`today` (the day the message is read on; default: today).
+is not one definite day from `today` on: the bot must ask for it). Optional: `kind` (the
+row's group) and `today` (the day the message is read on; default: today).
 
 `--without` measures the model without one of its parts: `spelling` (shorthand and
 misspellings read as typed), `places` (no world places: only unknown words after `to`/`from`
@@ -28,7 +28,7 @@ from typing import Any
 
 from booking_details import BookingDetails
 from helpers.airports import MODEL_FILE
-from helpers.datetime_helper import AS_OF, is_definite
+from helpers.datetime_helper import AS_OF, is_bookable
 from helpers.luis_helper import Intent, booking_details, top_intent
 from recognizers.dates import find_dates
 from recognizers.embedded_recognizer import EmbeddedRecognizer
@@ -95,8 +95,10 @@ def expected_date(value: str | None, today: date) -> str | None:
 
 
 def date_matches(got: str | None, want: str | None) -> bool:
+    """`ask`: the bot asks for the date, as it does for anything but one day from `today` on
+    (a span, a day without its year, a day gone by)."""
     if want == "ask":
-        return got is None or not is_definite(got)
+        return got is None or not is_bookable(got)
     return got == want
 
 
@@ -109,7 +111,7 @@ def wrong_values(details: BookingDetails, row: dict[str, Any], want_date: str | 
     )
     if (
         details.travel_date
-        and is_definite(details.travel_date)
+        and is_bookable(details.travel_date)
         and details.travel_date != want_date
     ):
         wrong += 1

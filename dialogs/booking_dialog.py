@@ -259,14 +259,13 @@ async def _replacement_day(text: str, locale: object, booked: str | None) -> str
             r"\1 \2", numeric_date(mention.text, locale) or mention.timex[0]
         ).split()
     ]
+    # recognizers-text finds no date in `the 9th` alone: look between the dates it found.
+    edges = [0, *(i for m in mentions for i in (m.start, m.end)), len(meant)]
+    outside = " ".join(meant[edges[i] : edges[i + 1]] for i in range(0, len(edges) - 1, 2))
+    days += [f"XXXX-XX-{int(n):02}" for n in _DAY_ALONE.findall(outside) if 1 <= int(n) <= 31]
     year, month, day = booked[:4], booked[5:7], booked[8:10]
-    old = [said for said in days if re.fullmatch(rf"({year}|XXXX)-{month}-{day}", said)]
+    old = [said for said in days if re.fullmatch(rf"({year}|XXXX)-({month}|XX)-{day}", said)]
     new = [said for said in days if said not in old]
-    if len(old) == 1 and not new:
-        # recognizers-text finds no date in `the 9th` alone: look between the dates it found.
-        edges = [0, *(i for m in mentions for i in (m.start, m.end)), len(meant)]
-        outside = " ".join(meant[edges[i] : edges[i + 1]] for i in range(0, len(edges) - 1, 2))
-        new = [f"XXXX-XX-{int(n):02}" for n in _DAY_ALONE.findall(outside) if int(n) <= 31]
     if len(old) != 1 or len(new) != 1:
         return None
     found = re.fullmatch(r"(\d{4}|XXXX)-(\d{2}|XX)-(\d{2})", new[0])

@@ -17,7 +17,8 @@ class DatePrompt(DateTimePrompt):
     the SDK uses the activity's locale, and finds no date at all in "tomorrow" from a
     channel that reports `fr-fr`. The answer is read as meant (`tmrw`, `janury 5 2027`).
     And a date in numbers (`3/6/2028`) is read in the order the activity's locale writes
-    dates, or as either of two days where it does not tell (helpers/datetime_helper).
+    dates, or as either of two days where it does not tell (helpers/datetime_helper). A
+    span is no day, even where its TIMEX names one.
     """
 
     async def on_recognize(
@@ -37,7 +38,8 @@ class DatePrompt(DateTimePrompt):
             return result
         for mention in await recognize_off_loop(meant, culture):
             values = (mention.resolution or {}).get("values")
-            if values:
+            # `the week of May 10, 2027` is a span whose TIMEX is its first day.
+            if values and not mention.type_name.endswith("daterange"):
                 result.succeeded = True
                 result.value = [self.read_resolution(value) for value in values]
                 break

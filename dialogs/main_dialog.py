@@ -13,11 +13,12 @@ from helpers.airports import airports_served
 from helpers.dialog_helper import leave_first_question_unsaid
 from helpers.luis_helper import Intent, IntentRecognizer, execute_luis_query
 from helpers.message_helper import question, statement, warn_unsupported_airports
-from helpers.phrases import Command, Topic
+from helpers.phrases import Command, Topic, is_greeting
 from sdk import (
     Dialog,
     DialogContext,
     DialogTurnResult,
+    DialogTurnStatus,
     InputHints,
     MessageFactory,
     PromptOptions,
@@ -113,6 +114,8 @@ class MainDialog(InterruptibleDialog):
             return self.start_over
         if interruption.command is Command.HELP or interruption.asks_about(Topic.CAPABILITIES):
             return self.explain
+        if interruption.prompt_id == TEXT_PROMPT and is_greeting(interruption.text):
+            return self.greet_back
         recognition = await interruption.recognition()
         if (
             recognition is not None
@@ -121,6 +124,11 @@ class MainDialog(InterruptibleDialog):
         ):
             return self.weather_digression
         return None
+
+    async def greet_back(self, inner_dc: DialogContext) -> DialogTurnResult:
+        """`hi` to `What can I help you with today?` is no request: the question again."""
+        await inner_dc.reprompt_dialog()
+        return DialogTurnResult(DialogTurnStatus.Waiting)
 
     async def weather_digression(self, inner_dc: DialogContext) -> DialogTurnResult:
         return await answer_and_ask_again(inner_dc, WEATHER)

@@ -173,8 +173,8 @@ def _travel_date(entities: dict[str, Any], text: str, locale: object) -> str | N
             continue
         mention = mentions[number] if number < len(mentions) else {}
         said = str(mention.get("text", ""))
-        if _VAGUE.search(said.lower()):
-            continue  # `a couple of weeks from now` is no one day
+        if _VAGUE.search(said.lower()) or _about(text, mention):
+            continue  # `a couple of weeks from now`, `the week of May 10` are no one day
         day = numeric_date(said, locale) or passed_weekday(said, timex[0]) or date_part(timex[0])
         if dates and _taken_back(text, dates[-1][1], mention):
             dates.pop()  # `March 3, actually make that March 5`
@@ -187,6 +187,17 @@ def _travel_date(entities: dict[str, Any], text: str, locale: object) -> str | N
 
 # Words for a number nobody gave: `a couple of weeks`, `a few days`.
 _VAGUE = re.compile(r"\b(couple|few|several|some)\b")
+# Words before a day, or its own first words, that make it a span or a rough day: `the week
+# of May 10`, `around June 3`.
+_ABOUT = re.compile(r"\b(around|approximately|roughly|sometime|circa)( the)?\s*$")
+_SPAN_OF = re.compile(r"^(the )?(week|weekend|month) of\b")
+
+
+def _about(text: str, mention: dict[str, Any]) -> bool:
+    """True when a date is the week of a day, or about a day."""
+    before = text[: mention.get("startIndex", 0)].lower()
+    said = str(mention.get("text", "")).lower()
+    return _SPAN_OF.search(said) is not None or _ABOUT.search(before) is not None
 
 
 def _taken_back(text: str, first: dict[str, Any], second: dict[str, Any]) -> bool:

@@ -155,6 +155,9 @@ CLAUSE_TO = frozenset(
     {"destination", "going", "go", "headed", "heading", "arriving", "arrival", "end", "be"}
     | {"final", "landing", "land", "arrive"}
 )
+# A clause that ends in one of these is about where the user goes: `Seattle is where I need
+# to fly` (`... fly from` names the origin).
+CLAUSE_TO_LAST = frozenset({"fly", "flying", "travel", "travelling", "traveling", "visit"})
 CLAUSE_WORDS = 8
 CLAUSE_ENDS = frozenset(".,;!?")
 CLAUSE_BREAKS = frozenset({"and", "but", "then", "while", "or"})
@@ -453,7 +456,7 @@ def clause_after(reading: Reading, words: Words, city: City, cities: list[City])
         return None
     if CLAUSE_FROM & set(clause):
         return Role.FROM
-    if CLAUSE_TO & set(clause) or clause[-1] == "to":
+    if CLAUSE_TO & set(clause) or clause[-1] == "to" or clause[-1] in CLAUSE_TO_LAST:
         return Role.TO
     return None
 

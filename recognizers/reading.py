@@ -376,12 +376,17 @@ _AFTER_A_PAUSE = frozenset(
 
 
 def _dashes_between_cities(tokens: list[Token]) -> list[Token]:
+    """A dash between spaces reads `to`, except before a word that starts no city or after a
+    number (`June 10, 2027 - Seattle to Paris`): there it is a pause."""
     return [
         Token(token.text, token.start, token.end, "")
         if token.meant == "to"
         and set(token.text) <= {"-", "\u2013", "\u2014"}
         and number + 1 < len(tokens)
-        and tokens[number + 1].meant in _AFTER_A_PAUSE
+        and (
+            tokens[number + 1].meant in _AFTER_A_PAUSE
+            or (number > 0 and tokens[number - 1].text[:1].isdigit())
+        )
         else token
         for number, token in enumerate(tokens)
     ]

@@ -231,6 +231,16 @@ async def test_help_at_the_top_prompt_says_what_the_bot_does(text: str) -> None:
     assert await client.say("help") == [EXPLAIN, INTRO]
 
 
+@pytest.mark.parametrize("text", ["hi", "Hello there!", "good morning 👋"])
+async def test_a_greeting_at_the_top_prompt_gets_the_question_again(text: str) -> None:
+    recognizer = StubRecognizer(luis_result("None"))
+    client = DialogTestClient(MainDialog(recognizer, BookingDialog()))
+    assert await client.say("Hi") == [INTRO]
+
+    assert await client.say(text) == [INTRO]
+    assert recognizer.calls == 0
+
+
 async def test_help_inside_a_booking_is_still_the_originals() -> None:
     recognizer = StubRecognizer(luis_result("BookFlight"))
     client = DialogTestClient(MainDialog(recognizer, BookingDialog()))

@@ -142,7 +142,15 @@ async def test_an_answer_with_no_city_gets_the_cities_served(
 
 
 @pytest.mark.parametrize(
-    "span", ["in two weeks", "next week", "this weekend", "in december", "next month"]
+    "span",
+    [
+        "in two weeks",
+        "next week",
+        "this weekend",
+        "in december",
+        "next month",
+        "the week of May 10, 2027",
+    ],
 )
 async def test_a_span_is_not_a_date_in_the_past(bot: DialogTestClient, span: str) -> None:
     await at_the_date_question(bot)
@@ -449,6 +457,7 @@ async def test_yes_but_another_city_changes_the_destination(
         ("make it March 7 instead of March 6", "Berlin", "Paris", "2036-03-07"),
         ("change march 6 to the 9th", "Berlin", "Paris", "2036-03-09"),
         ("the 9th instead of March 6", "Berlin", "Paris", "2036-03-09"),
+        ("the 9th instead of the 6th", "Berlin", "Paris", "2036-03-09"),
         ("not March 6 2036, April 2 2036", "Berlin", "Paris", "2036-04-02"),
     ],
 )

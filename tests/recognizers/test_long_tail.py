@@ -457,3 +457,25 @@ def test_set_i_classes(
 )
 def test_a_month_typed_wrong_only_when_no_word(text: str, meant: str) -> None:
     assert lexicon().read(text).meant == meant
+
+
+@pytest.mark.parametrize(
+    ("text", "destination", "origin", "day"),
+    [
+        ("Flying out on June 10, 2027 - Seattle to Paris.", "Paris", "Seattle", "2027-06-10"),
+        ("I'm in London and Seattle is where I need to fly", "Seattle", "London", None),
+        ("Paris is where I fly from", None, "Paris", None),
+        ("a flight to New York for the week of May 10, 2027", "New York", None, None),
+        ("fly to paris sometime around june 3 2027", "Paris", None, None),
+    ],
+)
+def test_set_j_classes(
+    recognizer: EmbeddedRecognizer,
+    text: str,
+    destination: str | None,
+    origin: str | None,
+    day: str | None,
+) -> None:
+    _, *booking, when, _ = booking_of(recognizer.recognize_text(text))
+
+    assert (*booking, when) == (destination, origin, day)

@@ -2,7 +2,7 @@
 
 from recognizers_text import Culture
 
-from helpers.datetime_helper import numeric_date
+from helpers.datetime_helper import numeric_date, with_year_said
 from recognizers.dates import recognize_off_loop
 from recognizers.lexicon import lexicon
 from sdk import ActivityTypes, DateTimePrompt, PromptOptions, PromptRecognizerResult, TurnContext
@@ -18,7 +18,7 @@ class DatePrompt(DateTimePrompt):
     channel that reports `fr-fr`. The answer is read as meant (`tmrw`, `janury 5 2027`).
     And a date in numbers (`3/6/2028`) is read in the order the activity's locale writes
     dates, or as either of two days where it does not tell (helpers/datetime_helper). A
-    span is no day, even where its TIMEX names one.
+    span is no day, even where its TIMEX names one, and `march 1st next year` is a day.
     """
 
     async def on_recognize(
@@ -40,7 +40,13 @@ class DatePrompt(DateTimePrompt):
             values = (mention.resolution or {}).get("values")
             # `the week of May 10, 2027` is a span whose TIMEX is its first day.
             if values and not mention.type_name.endswith("daterange"):
+                after = meant[mention.end + 1 :]
                 result.succeeded = True
-                result.value = [self.read_resolution(value) for value in values]
+                result.value = [
+                    self.read_resolution({**value, "timex": with_year_said(value["timex"], after)})
+                    if "timex" in value
+                    else self.read_resolution(value)
+                    for value in values
+                ]
                 break
         return result

@@ -67,6 +67,18 @@ def is_past(timex: str, day: date | None = None) -> bool:
     return date_part(timex) < (day or today()).isoformat()
 
 
+_YEAR_SAID = re.compile(r"\s*,?\s*(?:of )?(this|next) year\b", re.IGNORECASE)
+
+
+def with_year_said(timex: str, after: str) -> str:
+    """`march 1st next year`: recognizers-text reads a day without its year and a span of
+    the year; the day in that year. `after`: the text right after the day."""
+    found = _YEAR_SAID.match(after)
+    if found is None or not timex.startswith("XXXX-"):
+        return timex
+    return f"{today().year + (found[1].lower() == 'next')}{timex[4:]}"
+
+
 def is_bookable(timex: str) -> bool:
     """One calendar day, today or later."""
     return is_definite(timex) and not is_past(timex)

@@ -13,6 +13,7 @@ from helpers.datetime_helper import (
     is_date,
     numeric_date,
     passed_weekday,
+    with_year_said,
 )
 from helpers.phrases import takes_back
 from helpers.user_text import echo
@@ -175,7 +176,11 @@ def _travel_date(entities: dict[str, Any], text: str, locale: object) -> str | N
         said = str(mention.get("text", ""))
         if _VAGUE.search(said.lower()) or _about(text, mention):
             continue  # `a couple of weeks from now`, `the week of May 10` are no one day
-        day = numeric_date(said, locale) or passed_weekday(said, timex[0]) or date_part(timex[0])
+        day = (
+            numeric_date(said, locale)
+            or passed_weekday(said, timex[0])
+            or with_year_said(date_part(timex[0]), text[mention.get("endIndex", len(text)) :])
+        )
         if dates and _taken_back(text, dates[-1][1], mention):
             dates.pop()  # `March 3, actually make that March 5`
         dates.append((day, mention))

@@ -34,6 +34,7 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
         for word in (
             *("from", "leaving", "leave", "leaves", "departing", "depart", "departs"),
             *("departure", "origin", "outta", "starting", "ex", "home"),
+            *("dep", "orig"),  # booking-system labels: `DEP SEA ARR LHR`
         )
     },
     **{
@@ -75,6 +76,7 @@ LEFT_CUES: dict[tuple[str, ...], tuple[Role, int]] = {
         for word in (
             *("to", "into", "arriving", "arrive", "arrives", "arrival", "destination"),
             *("towards", "toward", "reach", "reaching", "ending", "end"),
+            *("arr", "dest"),  # booking-system labels: `DEP SEA ARR LHR`
         )
     },
     **{
@@ -438,6 +440,8 @@ def clause_after(reading: Reading, words: Words, city: City, cities: list[City])
     starts = {other.first for other in cities}
     clause: list[str] = []
     for index in range(city.last + 1, min(len(words.words), city.last + 1 + CLAUSE_WORDS)):
+        if index in starts and clause[-1:] in (["is"], ["'s"], ["be"]):
+            return None  # `Paris, the starting point is Seattle`: the clause is Seattle's
         if index in starts or words.words[index] in CLAUSE_BREAKS:
             break
         if clause and words.token[index] != words.token[index - 1]:

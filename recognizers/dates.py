@@ -167,7 +167,8 @@ def read_pieces(
     results: list[ModelResult] = []
     for start, piece in pieces(text):
         yield cost(piece)
-        found = recognize_datetime(piece, culture, DateTimeOptions.NONE, now)
+        # recognizers-text reads `= 2027-06-15` as a year alone; a space keeps the offsets.
+        found = recognize_datetime(piece.replace("=", " "), culture, DateTimeOptions.NONE, now)
         results.extend(_shifted(mention, start) for mention in found)
     return results
 

@@ -142,6 +142,25 @@ async def test_an_answer_with_no_city_gets_the_cities_served(
 
 
 @pytest.mark.parametrize(
+    ("said", "month_day"),
+    [("march 1st next year", "03-01"), ("the 5th of June, next year", "06-05")],
+)
+async def test_a_day_in_next_year_is_that_day(
+    bot: DialogTestClient, said: str, month_day: str
+) -> None:
+    await at_the_date_question(bot)
+
+    on = f"{date.today().year + 1}-{month_day}"
+    assert await bot.say(said) == [confirm("Paris", "Berlin", on)]
+
+
+async def test_a_date_after_an_equals_sign(bot: DialogTestClient) -> None:
+    await at_the_date_question(bot)
+
+    assert await bot.say("Date = 2036-06-15") == [confirm("Paris", "Berlin", "2036-06-15")]
+
+
+@pytest.mark.parametrize(
     "span",
     [
         "in two weeks",

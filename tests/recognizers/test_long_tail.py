@@ -467,10 +467,25 @@ def test_a_month_typed_wrong_only_when_no_word(text: str, meant: str) -> None:
         ("Paris is where I fly from", None, "Paris", None),
         ("a flight to New York for the week of May 10, 2027", "New York", None, None),
         ("fly to paris sometime around june 3 2027", "Paris", None, None),
+        ("DEP SEA ARR LHR 21MAY27", "London", "Seattle", "2027-05-21"),
+        (
+            "The end point of my trip is Paris, the starting point is Seattle",
+            "Paris",
+            "Seattle",
+            None,
+        ),
+        (
+            "Arrival = Berlin, Departure = Seattle, Date = 2027-06-15",
+            "Berlin",
+            "Seattle",
+            "2027-06-15",
+        ),
+        ("to New York on the 1st of March next year", "New York", None, "2027-03-01"),
     ],
 )
-def test_set_j_classes(
+def test_set_j_and_k_classes(
     recognizer: EmbeddedRecognizer,
+    on_a_known_day: object,
     text: str,
     destination: str | None,
     origin: str | None,

@@ -111,7 +111,7 @@ CUE_ENDINGS = frozenset(phrase[-1] for phrase in LEFT_CUES)
 # Words between a cue and its city that do not change it: `destination is`, `origin city:`,
 # `departure location`, `starting point`.
 FILLER = frozenset(
-    {"is", "will", "be", "city", "airport", "the", "my", "our", "would", "should"}
+    {"is", "will", "be", "being", "city", "airport", "the", "my", "our", "would", "should"}
     | {"point", "location", "place", "town", "as", "put"}
 )
 # Nouns that name a role, before `to`: `set the departure point to London` (From), where `to`
@@ -162,6 +162,9 @@ CLAUSE_TO = frozenset(
 CLAUSE_TO_LAST = frozenset({"fly", "flying", "travel", "travelling", "traveling", "visit"})
 CLAUSE_WORDS = 8
 CLAUSE_ENDS = frozenset(".,;!?")
+# Between spaced words, these part a list of fields as a comma would: `Departure: Paris /
+# Arrival: London`.
+FIELD_SEPARATORS = frozenset({"/", "|"})
 CLAUSE_BREAKS = frozenset({"and", "but", "then", "while", "or"})
 # Misspelt cues, read as cues only next to a city: "flight form paris".
 CUE_TYPOS = {"form": "from", "fro": "from", "too": "to", "ot": "to", "tp": "to", "tot": "to"}
@@ -447,7 +450,7 @@ def clause_after(reading: Reading, words: Words, city: City, cities: list[City])
         if clause and words.token[index] != words.token[index - 1]:
             previous = reading.tokens[words.token[index - 1]]
             gap = reading.text[previous.end : reading.tokens[words.token[index]].start]
-            if CLAUSE_ENDS & set(gap):
+            if ends_clause(gap):
                 break
         clause.append(words.words[index])
     if not clause:
@@ -465,12 +468,20 @@ def clause_after(reading: Reading, words: Words, city: City, cities: list[City])
     return None
 
 
+def ends_clause(gap: str) -> bool:
+    """True when the text between two words ends a clause: `.`, `,`, `;`, `!`, `?`, or a
+    field separator between spaces (`Paris / Arrival`, not `CDG/TXL`)."""
+    return bool(CLAUSE_ENDS & set(gap)) or (
+        gap.strip() in FIELD_SEPARATORS and gap[:1].isspace() and gap[-1:].isspace()
+    )
+
+
 def _clause_ends_after(reading: Reading, words: Words, index: int) -> bool:
     """True when punctuation (`.`, `,`, `;`...) follows `words[index]`."""
     if index + 1 >= len(words.words) or words.token[index] == words.token[index + 1]:
         return False
     here, following = (reading.tokens[words.token[i]] for i in (index, index + 1))
-    return bool(CLAUSE_ENDS & set(reading.text[here.end : following.start]))
+    return ends_clause(reading.text[here.end : following.start])
 
 
 def _subject_before(reading: Reading, words: Words, index: int) -> tuple[Role, int] | None:
@@ -503,7 +514,7 @@ def clause_start(reading: Reading, words: Words, index: int) -> int:
         before = reading.tokens[words.token[index - 1]]
         gap = reading.text[before.end : reading.tokens[words.token[index]].start]
         answers = index == first and set(gap.strip()) <= {"?", ":"}
-        if words.token[index] != words.token[index - 1] and CLAUSE_ENDS & set(gap) and not answers:
+        if words.token[index] != words.token[index - 1] and ends_clause(gap) and not answers:
             return index
         index -= 1
     return 0

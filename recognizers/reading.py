@@ -179,6 +179,8 @@ _HOLIDAYS = {
     ("christmas", "eve"): "december 24th",
     ("christmas", "day"): "december 25th",
     ("christmas",): "december 25th",
+    ("xmas", "eve"): "december 24th",
+    ("xmas", "day"): "december 25th",
     ("xmas",): "december 25th",
     ("boxing", "day"): "december 26th",
     ("new", "year's", "eve"): "december 31st",

@@ -431,6 +431,7 @@ def test_in_like_six_days(recognizer: EmbeddedRecognizer, on_a_known_day: object
         ("Origin city for this trip is Seattle", "BookFlight", None, "Seattle"),
         ("my destination's Berlin", "BookFlight", "Berlin", None),
         ("rainfall totals for Seattle this week?", "GetWeather", None, None),
+        ("gonna need a brolly in london tmrw or nah?", "GetWeather", None, None),
     ],
 )
 def test_set_i_classes(
@@ -481,9 +482,23 @@ def test_a_month_typed_wrong_only_when_no_word(text: str, meant: str) -> None:
             "2027-06-15",
         ),
         ("to New York on the 1st of March next year", "New York", None, "2027-03-01"),
+        ("flight to paris on xmas day 2027", "Paris", None, "2027-12-25"),
+        (
+            "Departure: Paris CDG / Arrival: London Heathrow / 20 June 2027",
+            "London",
+            "Paris",
+            "2027-06-20",
+        ),
+        ("flight - departure city Berlin, arrival city TBD", None, "Berlin", None),
+        (
+            "Flying with the departure being Berlin and the arrival being New York",
+            "New York",
+            "Berlin",
+            None,
+        ),
     ],
 )
-def test_set_j_and_k_classes(
+def test_set_j_k_and_l_classes(
     recognizer: EmbeddedRecognizer,
     on_a_known_day: object,
     text: str,

@@ -219,7 +219,7 @@ def main() -> None:
     try:
         with asyncio.Runner(loop_factory=new_event_loop) as runner:
             runner.run(serve(app, config))
-    except StorageUnavailable as error:
+    except (StorageUnavailable, ConfigError) as error:
         logger.error("Cannot start: %s", error)
         raise SystemExit(2) from None
 
@@ -242,7 +242,14 @@ async def serve(app: web.Application, config: DefaultConfig) -> None:
     )
     await runner.setup()
     try:
-        await web.TCPSite(runner, config.HOST, config.PORT).start()
+        try:
+            await web.TCPSite(runner, config.HOST, config.PORT).start()
+        except OSError as error:
+            raise ConfigError(
+                f"cannot listen on HOST {config.HOST!r}, PORT {config.PORT}: "
+                f"{error.strerror or error}. HOST must be a name or address of this machine "
+                "and PORT a port free on it"
+            ) from None
         await stopping.wait()
     finally:
         await runner.cleanup()

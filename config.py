@@ -46,12 +46,14 @@ class ServingSettings:
     @classmethod
     def read(cls, env: "_Environment") -> Self:
         return cls(
-            HOST=env.text("HOST", cls.HOST),
+            HOST=env.host("HOST", cls.HOST),
             PORT=env.port("PORT", cls.PORT),
-            MAX_REQUEST_BYTES=int(env.number("MAX_REQUEST_BYTES", cls.MAX_REQUEST_BYTES)),
-            BODY_TIMEOUT=env.number("BODY_TIMEOUT", cls.BODY_TIMEOUT),
+            MAX_REQUEST_BYTES=env.count(
+                "MAX_REQUEST_BYTES", cls.MAX_REQUEST_BYTES, least=1024, most=64 * 1024 * 1024
+            ),
+            BODY_TIMEOUT=env.number("BODY_TIMEOUT", cls.BODY_TIMEOUT, most=HOUR),
             MAX_CONNECTIONS=env.count("MAX_CONNECTIONS", cls.MAX_CONNECTIONS),
-            SHUTDOWN_TIMEOUT=env.number("SHUTDOWN_TIMEOUT", cls.SHUTDOWN_TIMEOUT),
+            SHUTDOWN_TIMEOUT=env.number("SHUTDOWN_TIMEOUT", cls.SHUTDOWN_TIMEOUT, most=HOUR),
         )
 
     def check_serving(self) -> None:
@@ -91,9 +93,10 @@ class IdentitySettings:
             "MicrosoftAppTenantId": self.APP_TENANTID,
         }
         required = {
+            "MultiTenant": ("MicrosoftAppId", "MicrosoftAppPassword"),
             "SingleTenant": ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppTenantId"),
             "UserAssignedMSI": ("MicrosoftAppId", "MicrosoftAppTenantId"),
-        }.get(self.APP_TYPE, ())
+        }[self.APP_TYPE]
         _require(
             f"MicrosoftAppType is {self.APP_TYPE}", **{name: values[name] for name in required}
         )
@@ -163,8 +166,10 @@ class ChannelSettings:
     @classmethod
     def read(cls, env: "_Environment") -> Self:
         return cls(
-            OUTBOUND_TIMEOUT=env.number("OUTBOUND_TIMEOUT", cls.OUTBOUND_TIMEOUT),
-            OUTBOUND_IDLE_TIMEOUT=env.number("OUTBOUND_IDLE_TIMEOUT", cls.OUTBOUND_IDLE_TIMEOUT),
+            OUTBOUND_TIMEOUT=env.number("OUTBOUND_TIMEOUT", cls.OUTBOUND_TIMEOUT, most=HOUR),
+            OUTBOUND_IDLE_TIMEOUT=env.number(
+                "OUTBOUND_IDLE_TIMEOUT", cls.OUTBOUND_IDLE_TIMEOUT, most=HOUR
+            ),
             HTTP_PROXY=env.proxy("HTTP_PROXY"),
             HTTPS_PROXY=env.proxy("HTTPS_PROXY"),
             NO_PROXY=env.proxy_setting("NO_PROXY")[1],
@@ -190,8 +195,10 @@ class StorageSettings:
     def read(cls, env: "_Environment") -> Self:
         return cls(
             STORAGE=env.choice("STORAGE", STORAGES, cls.STORAGE),
-            MEMORY_IDLE_TIMEOUT=env.number("MEMORY_IDLE_TIMEOUT", cls.MEMORY_IDLE_TIMEOUT),
-            STORAGE_TIMEOUT=env.number("STORAGE_TIMEOUT", cls.STORAGE_TIMEOUT),
+            MEMORY_IDLE_TIMEOUT=env.number(
+                "MEMORY_IDLE_TIMEOUT", cls.MEMORY_IDLE_TIMEOUT, most=366 * DAY
+            ),
+            STORAGE_TIMEOUT=env.number("STORAGE_TIMEOUT", cls.STORAGE_TIMEOUT, most=HOUR),
             BLOB_CONNECTION_STRING=env.stripped("BlobConnectionString"),
             BLOB_SERVICE_URL=env.stripped("BlobServiceUrl"),
             BLOB_CONTAINER_NAME=env.stripped("BlobContainerName"),
@@ -263,12 +270,26 @@ class TelemetrySettings:
     @classmethod
     def read(cls, env: "_Environment") -> Self:
         return cls(
-            APPLICATIONINSIGHTS_CONNECTION_STRING=env.stripped(
-                "APPLICATIONINSIGHTS_CONNECTION_STRING"
+            APPLICATIONINSIGHTS_CONNECTION_STRING=_connection_string(
+                env.stripped("APPLICATIONINSIGHTS_CONNECTION_STRING")
             ),
             OTEL_EXPORTER_OTLP_ENDPOINT=env.stripped("OTEL_EXPORTER_OTLP_ENDPOINT"),
             LOG_FORMAT=env.choice("LOG_FORMAT", LOG_FORMATS, cls.LOG_FORMAT),
         )
+
+    @staticmethod
+    def check_exporter_settings(env: "_Environment") -> None:
+        """The OpenTelemetry SDK's own settings, which it reads from the environment when an
+        exporter starts, and which stop it with a traceback there when out of range."""
+        for name in OTEL_MILLISECONDS:
+            env.count(name, 1, least=1, most=24 * 3600 * 1000)
+        queue = env.count("OTEL_BSP_MAX_QUEUE_SIZE", 2048, least=1, most=1_000_000)
+        batch = env.count("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512, least=1, most=1_000_000)
+        if batch > queue:
+            raise ConfigError(
+                f"OTEL_BSP_MAX_EXPORT_BATCH_SIZE must be at most OTEL_BSP_MAX_QUEUE_SIZE ({queue}), "
+                f"got {batch}"
+            )
 
     def check_telemetry(self) -> None:
         endpoint = self.OTEL_EXPORTER_OTLP_ENDPOINT
@@ -277,14 +298,8 @@ class TelemetrySettings:
                 "OTEL_EXPORTER_OTLP_ENDPOINT must be the collector's http(s) URL, like "
                 f"http://localhost:4318, got {endpoint!r}"
             )
-        connection_string = self.APPLICATIONINSIGHTS_CONNECTION_STRING
-        if connection_string and not re.search(
-            r"(^|;)\s*InstrumentationKey\s*=\s*[^;\s]", connection_string, re.IGNORECASE
-        ):
-            raise ConfigError(
-                "APPLICATIONINSIGHTS_CONNECTION_STRING must hold InstrumentationKey=...: copy it "
-                "from the Application Insights resource's Overview page"
-            )
+        if self.APPLICATIONINSIGHTS_CONNECTION_STRING:
+            _check_application_insights(self.APPLICATIONINSIGHTS_CONNECTION_STRING)
 
 
 GROUPS = (
@@ -318,15 +333,18 @@ class DefaultConfig(
         settings: dict[str, Any] = {}
         for group in GROUPS:
             settings |= asdict(group.read(env))
+        TelemetrySettings.check_exporter_settings(env)
         config = cls(**settings)
-        config.check(local=not config.APP_ID and not environ.get("MicrosoftAppType"))
+        config.check(local=not _identity_given(environ))
         return config
 
     def check(self, *, local: bool = False) -> None:
         """Fail at start, naming the setting, rather than on the first message.
 
-        `local`: neither MicrosoftAppId nor MicrosoftAppType was given, which is local
-        development with authentication off; the identity's settings are not required then.
+        `local`: no identity setting was given at all, which is local development with
+        authentication off; the identity's settings are not required then. Any one of them
+        given makes every setting its type needs required, so that a half-made identity
+        never starts the bot with authentication off.
         """
         self.check_serving()
         if not local:
@@ -336,17 +354,45 @@ class DefaultConfig(
         self.check_telemetry()
 
 
+HOUR = 3600.0
+DAY = 24 * HOUR
 APP_TYPES = ("MultiTenant", "SingleTenant", "UserAssignedMSI")
+IDENTITY_SETTINGS = (
+    "MicrosoftAppId",
+    "MicrosoftAppPassword",
+    "MicrosoftAppType",
+    "MicrosoftAppTenantId",
+)
 RECOGNIZERS = ("auto", "embedded", "luis", "clu", "none")
 STORAGES = ("memory", "blob", "cosmos")
 LOG_FORMATS = ("text", "json")
 BLOB_CONTAINER_NAME = re.compile(r"(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]")
 COSMOS_ID = re.compile(r"[^/\\?#]{1,255}")
+INSTRUMENTATION_KEY = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+# The OpenTelemetry SDK's settings in milliseconds.
+OTEL_MILLISECONDS = (
+    "OTEL_METRIC_EXPORT_INTERVAL",
+    "OTEL_METRIC_EXPORT_TIMEOUT",
+    "OTEL_BSP_SCHEDULE_DELAY",
+    "OTEL_BSP_EXPORT_TIMEOUT",
+)
+
+
+def _identity_given(environ: Mapping[str, str]) -> bool:
+    """True when any identity setting has a value. One spelt in another case
+    (`MicrosoftAppID`) stops the app: the bot would not read it, and would start with
+    authentication off."""
+    spelt = {name.lower(): name for name in IDENTITY_SETTINGS}
+    for name, value in environ.items():
+        meant = spelt.get(name.lower())
+        if meant and meant != name and value.strip():
+            raise ConfigError(f"{name} is not a setting: its name is {meant}")
+    return any(environ.get(name, "").strip() for name in IDENTITY_SETTINGS)
 
 
 def _require(when: str, **settings: str) -> None:
     for name, value in settings.items():
-        if not value:
+        if not value.strip():
             raise ConfigError(f"{name} is required when {when}")
 
 
@@ -368,6 +414,39 @@ def _check_connection_string(raw: str) -> None:
         raise ConfigError("BlobConnectionString: its AccountKey is not base64")
     if "BlobEndpoint" not in fields and "AccountName" not in fields:
         raise ConfigError("BlobConnectionString must hold BlobEndpoint or AccountName")
+
+
+def _connection_string(raw: str) -> str:
+    """An Application Insights connection string without the spaces and empty parts that
+    its exporter cannot parse (`Name = value;` as pasted)."""
+    parts = (part.split("=", 1) for part in raw.split(";") if part.strip())
+    return ";".join("=".join(side.strip() for side in part) for part in parts)
+
+
+def _check_application_insights(connection_string: str) -> None:
+    """The checks Azure Monitor's exporter makes when telemetry starts, made now."""
+    copy = "copy it from the Application Insights resource's Overview page"
+    fields: dict[str, str] = {}
+    for part in connection_string.split(";"):
+        name, equals, value = part.partition("=")
+        if not equals or "=" in value:
+            raise ConfigError(
+                f"APPLICATIONINSIGHTS_CONNECTION_STRING is malformed: it must be Name=value pairs "
+                f"split by ;: {copy}"
+            )
+        fields[name.lower()] = value
+    key = fields.get("instrumentationkey")
+    if not key:
+        raise ConfigError(
+            f"APPLICATIONINSIGHTS_CONNECTION_STRING must hold InstrumentationKey=...: {copy}"
+        )
+    if not INSTRUMENTATION_KEY.fullmatch(key):
+        raise ConfigError(
+            "APPLICATIONINSIGHTS_CONNECTION_STRING: its InstrumentationKey must be a GUID in "
+            f"lower case: {copy}"
+        )
+    if fields.get("authorization", "ikey").lower() != "ikey":
+        raise ConfigError("APPLICATIONINSIGHTS_CONNECTION_STRING: Authorization must be ikey")
 
 
 def _is_base64(raw: str) -> bool:
@@ -408,8 +487,22 @@ class _Environment:
             raise ConfigError(f"{name} must be between 0 and 65535, got {port}")
         return port
 
-    def number(self, name: str, default: float) -> float:
-        """A positive number of bytes or seconds; `default` when unset or empty."""
+    def host(self, name: str, default: str) -> str:
+        """A host name or address to listen on; `default` when unset. Set but empty, it is
+        refused: aiohttp would listen on every interface."""
+        raw = self._environ.get(name)
+        if raw is None:
+            return default
+        if not raw.strip() or any(char.isspace() for char in raw.strip()):
+            raise ConfigError(
+                f"{name} must be a host name or address of this machine to listen on, like "
+                f"localhost or 0.0.0.0, got {raw!r}"
+            )
+        return raw.strip()
+
+    def number(self, name: str, default: float, *, most: float) -> float:
+        """A number of seconds greater than 0 and at most `most`; `default` when unset or
+        empty."""
         raw = self._environ.get(name)
         if not raw:
             return default
@@ -419,10 +512,12 @@ class _Environment:
             raise ConfigError(f"{name} must be a number, got {raw!r}") from None
         if not value > 0:
             raise ConfigError(f"{name} must be greater than 0, got {raw!r}")
+        if not value <= most:
+            raise ConfigError(f"{name} must be a number of seconds up to {most:.0f}, got {raw!r}")
         return value
 
-    def count(self, name: str, default: int) -> int:
-        """A whole number, 0 or more; `default` when unset or empty."""
+    def count(self, name: str, default: int, *, least: int = 0, most: int = 2**31 - 1) -> int:
+        """A whole number from `least` to `most`; `default` when unset or empty."""
         raw = self._environ.get(name)
         if not raw:
             return default
@@ -430,8 +525,10 @@ class _Environment:
             value = int(raw)
         except ValueError:
             raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
-        if value < 0:
+        if value < least and least == 0:
             raise ConfigError(f"{name} must be 0 or more, got {raw!r}")
+        if not least <= value <= most:
+            raise ConfigError(f"{name} must be a whole number from {least} to {most}, got {raw!r}")
         return value
 
     def proxy_setting(self, name: str) -> tuple[str, str]:

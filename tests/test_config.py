@@ -344,7 +344,9 @@ def test_telemetry_is_off_and_logs_are_text_by_default() -> None:
 def test_telemetry_settings_are_read() -> None:
     config = DefaultConfig.from_env(
         {
-            "APPLICATIONINSIGHTS_CONNECTION_STRING": "InstrumentationKey=abc;IngestionEndpoint=x",
+            "APPLICATIONINSIGHTS_CONNECTION_STRING": (
+                " InstrumentationKey = 4f3b6a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b;IngestionEndpoint=x; "
+            ),
             "OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4318",
             "LOG_FORMAT": "JSON",
         }
@@ -354,7 +356,12 @@ def test_telemetry_settings_are_read() -> None:
         config.APPLICATIONINSIGHTS_CONNECTION_STRING,
         config.OTEL_EXPORTER_OTLP_ENDPOINT,
         config.LOG_FORMAT,
-    ) == ("InstrumentationKey=abc;IngestionEndpoint=x", "http://collector:4318", "json")
+    ) == (
+        # As Azure Monitor's exporter can parse it: no spaces around the parts, no empty part.
+        "InstrumentationKey=4f3b6a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b;IngestionEndpoint=x",
+        "http://collector:4318",
+        "json",
+    )
 
 
 @pytest.mark.parametrize(
@@ -375,6 +382,167 @@ def test_telemetry_settings_are_read() -> None:
     ids=["log-format", "otlp-endpoint", "connection-string"],
 )
 def test_a_bad_telemetry_setting_is_named(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        DefaultConfig.from_env(environ)
+
+    assert str(raised.value) == message
+
+
+IDENTITY = {
+    "MicrosoftAppId": "4f3b6a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
+    "MicrosoftAppPassword": "secret",
+}
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {"MicrosoftAppType": "MultiTenant"},
+            "MicrosoftAppId is required when MicrosoftAppType is MultiTenant",
+        ),
+        (
+            {"MicrosoftAppType": "MultiTenant", "MicrosoftAppId": "app"},
+            "MicrosoftAppPassword is required when MicrosoftAppType is MultiTenant",
+        ),
+        (
+            {
+                "MicrosoftAppType": "MultiTenant",
+                "MicrosoftAppID": "app",
+                "MicrosoftAppPassword": "secret",
+            },
+            "MicrosoftAppID is not a setting: its name is MicrosoftAppId",
+        ),
+        (
+            {"MicrosoftAppPassword": "secret"},
+            "MicrosoftAppId is required when MicrosoftAppType is SingleTenant",
+        ),
+        (
+            {"MicrosoftAppTenantId": "tenant"},
+            "MicrosoftAppId is required when MicrosoftAppType is SingleTenant",
+        ),
+        (
+            {"microsoftapppassword": "secret"},
+            "microsoftapppassword is not a setting: its name is MicrosoftAppPassword",
+        ),
+        (
+            {
+                "MicrosoftAppType": "MultiTenant",
+                "MicrosoftAppId": "  ",
+                "MicrosoftAppPassword": "p",
+            },
+            "MicrosoftAppId is required when MicrosoftAppType is MultiTenant",
+        ),
+    ],
+    ids=[
+        "multitenant-alone",
+        "multitenant-no-password",
+        "misspelt-id",
+        "password-alone",
+        "tenant-alone",
+        "misspelt-password",
+        "blank-id",
+    ],
+)
+def test_any_identity_setting_without_what_its_type_needs_stops_the_app(
+    environ: dict[str, str], message: str
+) -> None:
+    with pytest.raises(ConfigError) as raised:
+        DefaultConfig.from_env(environ)
+
+    assert str(raised.value) == message
+
+
+def test_authentication_is_off_only_with_no_identity_setting_at_all() -> None:
+    blank = dict.fromkeys(
+        ("MicrosoftAppId", "MicrosoftAppPassword", "MicrosoftAppType", "MicrosoftAppTenantId"),
+        "",
+    )
+
+    assert DefaultConfig.from_env(blank).APP_ID == ""
+    assert DefaultConfig.from_env({**IDENTITY, "MicrosoftAppType": "MultiTenant"}).APP_ID == (
+        "4f3b6a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+    )
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        (
+            {"HOST": ""},
+            "HOST must be a host name or address of this machine to listen on, like localhost "
+            "or 0.0.0.0, got ''",
+        ),
+        (
+            {"HOST": "local host"},
+            "HOST must be a host name or address of this machine to listen on, like localhost "
+            "or 0.0.0.0, got 'local host'",
+        ),
+        (
+            {"MAX_REQUEST_BYTES": "0.5"},
+            "MAX_REQUEST_BYTES must be a whole number, got '0.5'",
+        ),
+        (
+            {"MAX_REQUEST_BYTES": "inf"},
+            "MAX_REQUEST_BYTES must be a whole number, got 'inf'",
+        ),
+        (
+            {"MAX_REQUEST_BYTES": "100"},
+            "MAX_REQUEST_BYTES must be a whole number from 1024 to 67108864, got '100'",
+        ),
+        (
+            {"BODY_TIMEOUT": "inf"},
+            "BODY_TIMEOUT must be a number of seconds up to 3600, got 'inf'",
+        ),
+        (
+            {"OUTBOUND_TIMEOUT": "inf"},
+            "OUTBOUND_TIMEOUT must be a number of seconds up to 3600, got 'inf'",
+        ),
+        (
+            {"SHUTDOWN_TIMEOUT": "Infinity"},
+            "SHUTDOWN_TIMEOUT must be a number of seconds up to 3600, got 'Infinity'",
+        ),
+        ({"SHUTDOWN_TIMEOUT": "nan"}, "SHUTDOWN_TIMEOUT must be greater than 0, got 'nan'"),
+        (
+            {"MEMORY_IDLE_TIMEOUT": "1e308"},
+            "MEMORY_IDLE_TIMEOUT must be a number of seconds up to 31622400, got '1e308'",
+        ),
+        (
+            {"OTEL_METRIC_EXPORT_INTERVAL": "0"},
+            "OTEL_METRIC_EXPORT_INTERVAL must be a whole number from 1 to 86400000, got '0'",
+        ),
+        (
+            {"OTEL_BSP_SCHEDULE_DELAY": "0"},
+            "OTEL_BSP_SCHEDULE_DELAY must be a whole number from 1 to 86400000, got '0'",
+        ),
+        (
+            {"OTEL_BSP_SCHEDULE_DELAY": "soon"},
+            "OTEL_BSP_SCHEDULE_DELAY must be a whole number, got 'soon'",
+        ),
+        (
+            {"OTEL_BSP_MAX_QUEUE_SIZE": "10", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE": "20"},
+            "OTEL_BSP_MAX_EXPORT_BATCH_SIZE must be at most OTEL_BSP_MAX_QUEUE_SIZE (10), got 20",
+        ),
+        (
+            {"APPLICATIONINSIGHTS_CONNECTION_STRING": "InstrumentationKey=abc"},
+            "APPLICATIONINSIGHTS_CONNECTION_STRING: its InstrumentationKey must be a GUID in "
+            "lower case: copy it from the Application Insights resource's Overview page",
+        ),
+        (
+            {
+                "APPLICATIONINSIGHTS_CONNECTION_STRING": (
+                    "InstrumentationKey=4f3b6a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b;"
+                    "IngestionEndpoint=https://x/?a=b"
+                )
+            },
+            "APPLICATIONINSIGHTS_CONNECTION_STRING is malformed: it must be Name=value pairs "
+            "split by ;: copy it from the Application Insights resource's Overview page",
+        ),
+    ],
+)
+def test_a_setting_out_of_range_is_refused_in_one_line_naming_it(
+    environ: dict[str, str], message: str
+) -> None:
     with pytest.raises(ConfigError) as raised:
         DefaultConfig.from_env(environ)
 

@@ -19,10 +19,11 @@ class DialogAndWelcomeBot(DialogBot):
         # conversationUpdate adding the bot, and in a chat its members): that one greets.
         if turn_context.activity.channel_id == Channels.ms_teams:
             return
-        # One greeting per conversation update, however many people it adds.
+        # One greeting per conversation update, however many people it adds; a member
+        # without an id is nobody.
         recipient = turn_context.activity.recipient
         bot_id = recipient.id if recipient else None
-        if any(member.id != bot_id for member in members_added):
+        if any(member.id and member.id != bot_id for member in members_added):
             await self.welcome(turn_context)
 
     async def on_installation_update(self, turn_context: TurnContext) -> None:

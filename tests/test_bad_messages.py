@@ -470,3 +470,38 @@ async def test_a_field_of_the_wrong_type_is_refused_and_the_booking_goes_on(
         reply.get("text")
         for reply in await emulator.post(emulator.activity(text="tomorrow", **nulls))
     ] == [f"Please confirm, I have you traveling to: Paris from: Berlin on: {tomorrow}."]
+
+
+async def test_a_null_inside_a_list_is_ignored_and_the_booking_goes_on(
+    start_bot: StartBot, tomorrow: str
+) -> None:
+    emulator = await start_bot()
+    await at_the_date_prompt(emulator)
+
+    joined = await emulator.post(
+        emulator.activity(
+            type="conversationUpdate",
+            membersAdded=[None, {"id": "bot-1"}, {"id": None, "name": None}],
+            membersRemoved=[None],
+        )
+    )
+    assert joined == []
+    entities = [
+        None,
+        {"type": None},
+        {"type": "mention", "mentioned": None, "text": None},
+        {"type": "mention", "mentioned": {"id": None}, "text": "<at>Bot</at>"},
+        {"type": "clientInfo", "locale": None},
+    ]
+    replies = await emulator.post(
+        emulator.activity(
+            text="tomorrow",
+            entities=entities,
+            attachments=[None, {"contentType": None}],
+            channelData={"tenant": None, "source": None},
+            value=None,
+        )
+    )
+    assert [reply.get("text") for reply in replies] == [
+        f"Please confirm, I have you traveling to: Paris from: Berlin on: {tomorrow}."
+    ]

@@ -315,7 +315,10 @@ class Redelivered(Exception):
 
 def already_processed(activity: Activity) -> web.Response:
     """The answer to a re-delivered activity: accepted, with nothing more to say."""
-    logger.info("Skipped activity %s: it was delivered before", activity.id)
+    logger.info(
+        "Skipped activity %s: it was delivered before",
+        telemetry.conversation_hash(activity.channel_id, activity.id),
+    )
     if activity.delivery_mode == DeliveryModes.expect_replies:
         return web.json_response({"activities": []})
     return web.Response(status=HTTPStatus.OK)

@@ -79,7 +79,11 @@ class BotState:
         except CorruptRecord as error:
             # Written over (under its e-tag) when the turn saves: the conversation starts
             # afresh rather than failing on every message.
-            logger.warning("State %s could not be read, and is started afresh: %s", key, error)
+            logger.warning(
+                "State %s could not be read, and is started afresh: %s",
+                telemetry.hashed(key),
+                error,
+            )
             found, e_tag = None, error.e_tag or "*"
         if found is not None:
             e_tag = found.pop("e_tag", None)
@@ -87,7 +91,11 @@ class BotState:
                 record = read_record(found) if found else {}
             except UnreadableRecord as error:
                 # Saved over under its e-tag: the conversation starts afresh.
-                logger.warning("State %s could not be read, and is started afresh: %s", key, error)
+                logger.warning(
+                    "State %s could not be read, and is started afresh: %s",
+                    telemetry.hashed(key),
+                    error,
+                )
                 record = {}
         turn_context.turn_state[self._turn_key] = _Loaded(record, e_tag, _text(found))
 

@@ -7,7 +7,11 @@ imported. Only the hook of the dialogs' end (`dialog_waiting`) runs on every tur
 (connector, recognizer, the turn's activity) is wired in by `telemetry.recorder` only when
 telemetry is on.
 
-What is recorded is ids, names and numbers, never what the user wrote and never a token.
+What is recorded is hashes, names and numbers, never what the user wrote, never a token, and
+never an id in clear: a conversation's id, and an activity's (Direct Line's hold the
+conversation's), are hashed. A name the client gives (the channel, the activity's type) is
+recorded only when it is one the Bot Framework defines, else as `other`: a metric's
+attributes take values from a small set, whatever clients send.
 """
 
 import hashlib
@@ -36,9 +40,9 @@ class Turn:
         return None
 
     def activity(self, activity: "Activity") -> None:
-        self.channel = activity.channel_id
-        self.activity_type = activity.type
-        self.activity_id = activity.id
+        self.channel = known(activity.channel_id, CHANNELS)
+        self.activity_type = known(activity.type, ACTIVITY_TYPES)
+        self.activity_id = activity.id and conversation_hash(activity.channel_id, activity.id)
         self.conversation = conversation_hash(activity.channel_id, activity.conversation.id)
 
     def ran(self, context: "TurnContext") -> None:
@@ -73,10 +77,39 @@ class Turn:
 CURRENT: ContextVar[Turn | None] = ContextVar("corebot_turn", default=None)
 
 
+# The channels and activity types the Bot Framework defines (botframework-connector's
+# Channels, the schema's ActivityTypes), and Web Chat's.
+CHANNELS = frozenset(
+    {
+        *("console", "cortana", "directline", "directlinespeech", "email", "emulator"),
+        *("facebook", "groupme", "kik", "line", "msteams", "skype", "skypeforbusiness"),
+        *("slack", "sms", "telegram", "test", "webchat", "omnichannel", "outlook"),
+    }
+)
+ACTIVITY_TYPES = frozenset(
+    {
+        *("message", "contactRelationUpdate", "conversationUpdate", "typing"),
+        *("endOfConversation", "event", "invoke", "invokeResponse", "deleteUserData"),
+        *("messageUpdate", "messageDelete", "installationUpdate", "messageReaction"),
+        *("suggestion", "trace", "handoff", "command", "commandResult"),
+    }
+)
+
+
+def known(name: str | None, names: frozenset[str]) -> str | None:
+    """`name` if it is one of `names`, else `other` (None stays None)."""
+    return name if name is None or name in names else "other"
+
+
 def conversation_hash(channel_id: str | None, conversation_id: str | None) -> str:
-    """The conversation, unrecognisable but the same on every turn and every instance."""
-    key = f"{channel_id}/{conversation_id}".encode("utf-8", "surrogatepass")
-    return hashlib.sha256(key).hexdigest()[:16]
+    """The conversation (or any id of the channel's), unrecognisable but the same on every
+    turn and every instance."""
+    return hashed(f"{channel_id}/{conversation_id}")
+
+
+def hashed(text: str) -> str:
+    """`text` (an id, a storage key), unrecognisable but the same everywhere."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 # The hooks. Each is one lookup when no turn is watched.

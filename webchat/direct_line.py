@@ -22,6 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
+import telemetry
 from adapter_with_error_handler import AdapterWithErrorHandler, Bot
 from channel.requests import InvalidRequest, parse_activity, refused
 from sdk import ActivityTypes
@@ -175,9 +176,7 @@ class DirectLine:
             return response
         if response.status >= 400:
             logger.warning(
-                "The bot answered %s to activity %s of a Web Chat conversation",
-                response.status,
-                activity["id"],
+                "The bot answered %s to an activity of a Web Chat conversation", response.status
             )
             raise InvalidRequest(HTTPStatus.BAD_GATEWAY, "the bot could not take the activity")
         return None
@@ -269,15 +268,20 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
+CONVERSATIONS_PATH = "/v3/directline/conversations/"
+
+
 class QuietPollsAccessLogger(AccessLog):
-    """The access log without Web Chat's polls that succeed: an open page polls three times a
-    second."""
+    """The access log without Web Chat's polls that succeed (an open page polls three times a
+    second), and with a conversation's id in a path logged as its hash."""
 
     def log(self, request: web.BaseRequest, response: web.StreamResponse, time: float) -> None:
-        polled = (
-            request.method == "GET"
-            and request.path.startswith("/v3/directline/conversations/")
-            and response.status == HTTPStatus.OK
-        )
-        if not polled:
-            super().log(request, response, time)
+        in_conversation = request.path.startswith(CONVERSATIONS_PATH)
+        if in_conversation and request.method == "GET" and response.status == HTTPStatus.OK:
+            return
+        if in_conversation:
+            conversation, _, rest = request.path[len(CONVERSATIONS_PATH) :].partition("/")
+            hidden = f"{CONVERSATIONS_PATH}{telemetry.hashed(conversation)}{'/' if rest else ''}"
+            path = request.rel_url.with_path(hidden + rest).with_query(request.query_string)
+            request = request.clone(rel_url=path)
+        super().log(request, response, time)

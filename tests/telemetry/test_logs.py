@@ -3,13 +3,16 @@ the trace of the turn that logged it."""
 
 import json
 import logging
+import re
+import sys
 from typing import Any
 
 import pytest
 from aiohttp import ClientSession
 
+import telemetry
 from config import DefaultConfig
-from telemetry.logs import JsonFormatter
+from telemetry.logs import TEXT_FORMAT, JsonFormatter, TextFormatter
 from tests.conftest import (
     EmulatorClient,
     FailingStorage,
@@ -47,7 +50,9 @@ async def test_the_error_handler_logs_the_turn_it_failed(
     assert line["logger"] == "adapter_with_error_handler"
     assert line["message"] == "Unhandled error in a turn"
     assert line["conversation"] == "799236a7e9f598ae"
-    assert line["activity_id"] == activity["id"]
+    # The activity's id, hashed as the conversation's is: a Direct Line id holds the
+    # conversation's.
+    assert line["activity_id"] == telemetry.hashed(f"emulator/{activity['id']}")
     assert "trace_id" not in line  # nothing is traced without an exporter
     assert line["exception"].endswith("ConnectionError: storage unreachable")
     assert set(line) == {
@@ -103,3 +108,50 @@ async def test_app_py_writes_json_lines(
     assert {"time", "level", "logger", "message"} <= set(lines[0])
     assert "Language understanding: embedded" in [line["message"] for line in lines]
     assert [line["logger"] for line in lines if line["logger"] == "aiohttp.access"] != []
+
+
+FORGED = "FORGED ERROR app: a line of the client's"
+# Every character some log reader takes for the end of a line.
+LINE_BREAKS = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def line_starts(log: str) -> list[str]:
+    return [part[: len(FORGED)] for part in LINE_BREAKS.split(log)]
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_logged_value_never_starts_a_line(log_format: str) -> None:
+    formatter = JsonFormatter() if log_format == "json" else TextFormatter(TEXT_FORMAT)
+    values = [f"x{separator}{FORGED}" for separator in "\n\r\x85\u2028\u2029\v"]
+    try:
+        raise ValueError(f"bad\n{FORGED}")
+    except ValueError:
+        failed = logging.LogRecord("app", logging.ERROR, "app.py", 1, "%s", (FORGED,), None)
+        failed.exc_info = sys.exc_info()
+    records = [
+        logging.LogRecord("app", logging.INFO, "app.py", 1, "skipped %s", (value,), None)
+        for value in values
+    ]
+
+    log = "\n".join(formatter.format(record) for record in [*records, failed])
+
+    assert FORGED not in line_starts(log)
+    assert f"ValueError: bad\n  {FORGED}" in log or log_format == "json"
+
+
+async def test_app_py_logs_a_client_header_on_one_line(
+    connector: tuple[StubConnector, str], http_session: ClientSession
+) -> None:
+    stub, service_url = connector
+    app = await start_app_process({}, http_session)
+    emulator = EmulatorClient(http_session, app.url, stub, service_url)
+    forging = {"User-Agent": f"x\x85{FORGED}", "Referer": f"y\x85{FORGED}"}
+    async with http_session.post(
+        app.url, json=emulator.activity(text="hi"), headers=forging
+    ) as response:
+        assert response.status == 201
+
+    log = (await app.stop()).decode()
+
+    assert f"x\\x85{FORGED}" in log
+    assert FORGED not in line_starts(log)

@@ -1,10 +1,12 @@
 """Traces and metrics of turns over HTTP, kept in memory: names, attributes, parent and child."""
 
+import itertools
 from typing import Any
 
 import pytest
 from aiohttp import ClientSession
 
+import telemetry
 from tests.conftest import (
     EmulatorClient,
     FailingStorage,
@@ -304,3 +306,42 @@ async def test_lost_races_for_the_state(
     assert attributes(turn)["corebot.state.conflicts"] == races
     assert attributes(turn)["corebot.outcome"] == outcome
     assert recorded.metric("corebot.state.conflicts") == {(): races}
+
+
+async def test_no_id_in_clear_and_metric_attributes_from_a_known_set(
+    start_bot: StartBot, recorded: Recorded
+) -> None:
+    emulator = await start_bot(recorder=recorded.recorder)
+    conversation = "a-private-conversation"
+    user = {"id": "a-private-user", "name": "A Private Person"}
+    # Direct Line's activity ids hold the conversation's id.
+    ids = (f"{conversation}|{n:07}" for n in itertools.count())
+    for fields in [
+        {"type": "message", "text": "book a flight to Paris"},
+        {"type": "x" * 5000},
+        {"type": "message", "text": "Berlin", "channelId": "a-channel-of-my-own"},
+    ]:
+        await emulator.post(
+            emulator.activity(
+                id=next(ids), conversation={"id": conversation}, **{"from": user}, **fields
+            )
+        )
+
+    spans = recorded.exporter.get_finished_spans()
+    values = [str(value) for span in spans for value in (span.attributes or {}).values()]
+    assert [value for value in values if conversation in value or "private" in value] == []
+    for name in ("corebot.turns", "corebot.turn.duration", "corebot.replies.posted"):
+        for series in recorded.metric(name):
+            labels = dict(series)
+            assert labels.get("corebot.channel") in {"emulator", "other"}
+            assert labels.get("corebot.activity.type", "message") in {"message", "other"}
+    turns = recorded.turns()
+    assert [attributes(turn)["corebot.activity.type"] for turn in turns] == [
+        "message",
+        "other",
+        "message",
+    ]
+    assert attributes(turns[2])["corebot.channel"] == "other"
+    assert attributes(turns[0])["corebot.activity.id"] == telemetry.hashed(
+        f"emulator/{conversation}|0000000"
+    )

@@ -15,6 +15,7 @@ import asyncio
 import base64
 import ssl
 from dataclasses import dataclass
+from typing import cast
 from urllib.parse import unquote
 from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]  # not in typeshed
 
@@ -29,6 +30,9 @@ MAX_RESPONSE_BODY = 64 * 1024
 # aiohttp's keep-alive default: well under the 4 minutes after which Azure's load balancers
 # forget an idle connection without telling either end.
 IDLE_TIMEOUT = 15.0
+# Origins whose proxy (or none) is remembered.
+MAX_ROUTES = 1024
+_UNKNOWN = object()
 
 Origin = tuple[str, str, int]  # scheme, host, port
 
@@ -83,8 +87,12 @@ class HttpClient:
         self._ssl_context = ssl_context
         self._idle_timeout = idle_timeout
         self._proxies = proxies or Proxies()
-        self._routes: dict[Origin, URL | None] = {}  # the proxy of each origin, if any
-        self._slots: dict[Origin, asyncio.Semaphore] = {}
+        # The proxy of each origin, if any: the latest MAX_ROUTES origins (a client can name
+        # any number of serviceUrls when authentication is off).
+        self._routes: dict[Origin, URL | None] = {}
+        # Each origin's slots and how many requests hold or wait for one: kept only while one
+        # does.
+        self._slots: dict[Origin, tuple[asyncio.Semaphore, list[int]]] = {}
         # Each origin's idle connections, the longest idle first.
         self._idle: dict[Origin, list[_Connection]] = {}
         self._sweep: asyncio.TimerHandle | None = None
@@ -99,31 +107,49 @@ class HttpClient:
         if url.scheme not in DEFAULT_PORTS or not url.host:
             raise ValueError(f"not an http(s) URL: {url}")
         origin = (url.scheme, url.host, url.port or DEFAULT_PORTS[url.scheme])
-        if origin not in self._routes:
-            self._routes[origin] = self._proxies.for_url(url)
-        proxy = self._routes[origin]
+        proxy = self._route(origin, url)
         message = _request_message(method, url, headers, body, proxy)
-        slots = self._slots.setdefault(origin, asyncio.Semaphore(self._limit_per_host))
-        async with slots:
-            connection = self._idle_connection(origin)
-            if connection is not None:
-                try:
-                    return await self._exchange(origin, connection, message)
-                except ProtocolError:
-                    if connection.received:
-                        raise
-                # The connection was closed or reset before any byte of the answer came:
-                # most often the server (or a load balancer) closed it while it was idle,
-                # and our request crossed the close unread; so it is sent once more, on a
-                # new connection. This can post a reply twice in one case: the server took
-                # the whole request and acted on it, then the connection died before the
-                # first byte of its answer. The Bot Connector has no idempotency key for a
-                # bot's activities (it gives each post a new id), so the user would then
-                # see that message twice: the lesser harm than losing it, when the user
-                # would wait for an answer that never comes. A connection that stays silent
-                # is not sent on again: the caller's deadline ends it.
-            connection = await self._connect(origin, proxy)
-            return await self._exchange(origin, connection, message)
+        slots, users = self._slots.setdefault(
+            origin, (asyncio.Semaphore(self._limit_per_host), [0])
+        )
+        users[0] += 1
+        try:
+            async with slots:
+                return await self._send(origin, proxy, message)
+        finally:
+            users[0] -= 1
+            if not users[0]:
+                del self._slots[origin]
+
+    def _route(self, origin: Origin, url: URL) -> URL | None:
+        proxy = self._routes.get(origin, _UNKNOWN)
+        if proxy is _UNKNOWN:
+            proxy = self._routes[origin] = self._proxies.for_url(url)
+            if len(self._routes) > MAX_ROUTES:
+                del self._routes[next(iter(self._routes))]
+        return cast(URL | None, proxy)
+
+    async def _send(self, origin: Origin, proxy: URL | None, message: bytes) -> Response:
+        """Send on an idle connection to `origin`, or a new one."""
+        connection = self._idle_connection(origin)
+        if connection is not None:
+            try:
+                return await self._exchange(origin, connection, message)
+            except ProtocolError:
+                if connection.received:
+                    raise
+            # The connection was closed or reset before any byte of the answer came:
+            # most often the server (or a load balancer) closed it while it was idle,
+            # and our request crossed the close unread; so it is sent once more, on a
+            # new connection. This can post a reply twice in one case: the server took
+            # the whole request and acted on it, then the connection died before the
+            # first byte of its answer. The Bot Connector has no idempotency key for a
+            # bot's activities (it gives each post a new id), so the user would then
+            # see that message twice: the lesser harm than losing it, when the user
+            # would wait for an answer that never comes. A connection that stays silent
+            # is not sent on again: the caller's deadline ends it.
+        connection = await self._connect(origin, proxy)
+        return await self._exchange(origin, connection, message)
 
     async def close(self) -> None:
         self._closed = True
@@ -185,6 +211,8 @@ class HttpClient:
             del idle[:expired]
             if idle and (oldest is None or idle[0].idle_since < oldest):
                 oldest = idle[0].idle_since
+        for origin in [origin for origin, idle in self._idle.items() if not idle]:
+            del self._idle[origin]
         if oldest is not None:
             self._schedule_sweep(oldest)
 

@@ -189,6 +189,11 @@ def _list(name: str, value: object, item_type: type) -> list[Any] | None:
 
 
 CHANNEL_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+# The longest id a channel sends is Teams' (a group chat's conversation id with its message
+# id, a few hundred characters): an id longer than these is no channel's, and would be kept
+# in the state's keys and the logs.
+MAX_ID = 1024
+MAX_SERVICE_URL = 2048
 
 
 def _check_addresses(body: dict[str, Any]) -> None:
@@ -214,6 +219,17 @@ def _check_addresses(body: dict[str, Any]) -> None:
     if unusable:
         raise InvalidRequest(
             HTTPStatus.BAD_REQUEST, f"{', '.join(unusable)}: not valid Unicode (a lone surrogate)"
+        )
+    too_long = [
+        name for name, value in ids.items() if isinstance(value, str) and len(value) > MAX_ID
+    ]
+    if len(body["serviceUrl"]) > MAX_SERVICE_URL:
+        too_long.insert(0, "serviceUrl")
+    if too_long:
+        raise InvalidRequest(
+            HTTPStatus.BAD_REQUEST,
+            f"{', '.join(too_long)}: longer than any channel sends ({MAX_ID} characters for an "
+            f"id, {MAX_SERVICE_URL} for serviceUrl)",
         )
 
 

@@ -337,6 +337,16 @@ async def test_an_invoke_the_bot_does_not_handle_is_answered_and_changes_nothing
     assert await emulator.say("Berlin") == ["On what date would you like to travel?"]
 
 
+async def test_ids_as_long_as_a_channel_sends_are_taken(start_bot: StartBot) -> None:
+    emulator = await start_bot()
+    # Teams' longest: a group chat's conversation id with its message id.
+    emulator.conversation_id = "19:" + "a" * 1000 + "@thread.v2"
+
+    replies = await emulator.post(emulator.activity(text="hi", id="1" * 1024))
+
+    assert [reply.get("text") for reply in replies][-1] == "What can I help you with today?"
+
+
 async def test_hundreds_of_members_joining_get_one_greeting(start_bot: StartBot) -> None:
     emulator = await start_bot()
     members = [{"id": f"user-{n}", "name": f"User {n}"} for n in range(500)]
@@ -369,6 +379,12 @@ async def test_hundreds_of_members_joining_get_one_greeting(start_bot: StartBot)
             {"conversation": {"id": "conversation-1\ud800"}}, id="conversation-id-surrogate"
         ),
         pytest.param({"channelId": "emulator\ud800"}, id="channel-id-surrogate"),
+        pytest.param({"id": "a" * 1025}, id="activity-id-too-long"),
+        pytest.param({"from": {"id": "u" * 200_000}}, id="from-id-too-long"),
+        pytest.param({"recipient": {"id": "b" * 1025}}, id="recipient-id-too-long"),
+        pytest.param({"replyToId": "r" * 1025}, id="reply-to-id-too-long"),
+        pytest.param({"conversation": {"id": "c" * 200_000}}, id="conversation-id-too-long"),
+        pytest.param({"serviceUrl": "http://127.0.0.1/" + "s" * 2048}, id="service-url-too-long"),
     ],
 )
 async def test_an_unusable_address_is_refused_before_the_turn_runs(

@@ -1,6 +1,7 @@
 """HttpClient against servers on 127.0.0.1 that answer the way real ones may."""
 
 import asyncio
+import socket
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -12,7 +13,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 from yarl import URL
 
-from channel.http_client import HttpClient, ProtocolError, Proxies
+from channel.http_client import MAX_ROUTES, HttpClient, ProtocolError, Proxies
 from tests.conftest import RecordingProxy, make_certificate, reset, tcp_server
 
 Answer = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
@@ -496,3 +497,22 @@ async def test_a_proxy_that_never_answers_is_left_when_the_caller_gives_up(
     async with asyncio.timeout(5):
         await proxy.abandoned.wait()  # the connection to the proxy was closed
     await client.close()
+
+
+async def test_what_it_keeps_per_origin_is_bounded(client: HttpClient) -> None:
+    # Origins that refuse the connection: 127.0.0.1 on ports nothing listens on (each a new
+    # origin, as a new serviceUrl would be).
+    listening = socket.socket()
+    listening.bind(("127.0.0.1", 0))
+    free = listening.getsockname()[1]
+    listening.close()
+    origins = MAX_ROUTES + 50
+    for n in range(origins):
+        host = f"127.0.{n // 250}.{1 + n % 250}"
+        with pytest.raises(ConnectionRefusedError):
+            await client.request("POST", URL(f"http://{host}:{free}/v3/{n}"), {}, b"{}")
+
+    # Private tables, read here because only their size is in question.
+    assert len(client._routes) == MAX_ROUTES
+    assert client._slots == {}
+    assert client._idle == {}

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # Live conversations (one per token): a page open for the last 30 minutes, or a token not
-# used since, holds one.
+# used since, holds one. One client (an address) holds at most MAX_PER_CLIENT, so that no
+# one client can take them all.
 MAX_CONVERSATIONS = 100
+MAX_PER_CLIENT = 10
 # A transcript keeps its latest activities within both bounds.
 TRANSCRIPT_ACTIVITIES = 1000
 TRANSCRIPT_BYTES = 1024 * 1024
@@ -45,6 +47,7 @@ class Conversation:
     id: str
     token: str
     expires: float
+    client: str = ""  # the address that asked for the token
     user: dict[str, str] | None = None  # set when the client starts the conversation
     # The JSON of the latest activities; the first is activity number `dropped`.
     kept: deque[bytes] = field(default_factory=deque)
@@ -91,8 +94,8 @@ class Conversation:
 
 
 class TooManyConversations(Exception):
-    """Every conversation this service keeps is live; `retry_after`: seconds until the first
-    one expires."""
+    """Every conversation this service keeps, or every one a client may hold, is live;
+    `retry_after`: seconds until the first of them expires."""
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"too many conversations; one expires in {retry_after} s")
@@ -109,30 +112,40 @@ class Conversations:
         *,
         lifetime: float = 1800.0,
         limit: int = MAX_CONVERSATIONS,
+        per_client: int = MAX_PER_CLIENT,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.lifetime = lifetime
         self.limit = limit
+        self.per_client = per_client
         self._clock = clock
+        self._of_client: dict[str, list[Conversation]] = {}
         # In the order they expire: every token lives `lifetime` from its last refresh.
         self._by_id: OrderedDict[str, Conversation] = OrderedDict()
         self._by_token: dict[str, Conversation] = {}
 
-    def issue(self) -> Conversation:
-        """A new token and the conversation it is for; TooManyConversations when `limit`
-        are live."""
+    def issue(self, client: str = "") -> Conversation:
+        """A new token and the conversation it is for, asked for by `client` (an address);
+        TooManyConversations when `limit` are live, or `per_client` of the client's."""
         self._forget_expired()
+        own = self._of_client.get(client, [])
+        if len(own) >= self.per_client:
+            raise TooManyConversations(self._retry_after(min(c.expires for c in own)))
         if len(self._by_id) >= self.limit:
-            soonest = next(iter(self._by_id.values()))
-            raise TooManyConversations(max(1, round(soonest.expires - self._clock())))
+            raise TooManyConversations(self._retry_after(next(iter(self._by_id.values())).expires))
         conversation = Conversation(
             id=secrets.token_urlsafe(12),
             token=secrets.token_urlsafe(32),
             expires=self._clock() + self.lifetime,
+            client=client,
         )
         self._by_id[conversation.id] = conversation
         self._by_token[conversation.token] = conversation
+        self._of_client.setdefault(client, []).append(conversation)
         return conversation
+
+    def _retry_after(self, expires: float) -> int:
+        return max(1, round(expires - self._clock()))
 
     def with_token(self, token: str) -> Conversation | None:
         """The conversation of a token that was issued here and has not expired."""
@@ -166,3 +179,7 @@ class Conversations:
                 return
             del self._by_id[conversation.id]
             del self._by_token[conversation.token]
+            own = self._of_client[conversation.client]
+            own.remove(conversation)
+            if not own:
+                del self._of_client[conversation.client]

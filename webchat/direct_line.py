@@ -78,7 +78,7 @@ class DirectLine:
     async def generate_token(self, request: web.Request) -> web.Response:
         """A token for one new conversation (Azure's needs the channel secret; none here)."""
         try:
-            conversation = self.conversations.issue()
+            conversation = self.conversations.issue(request.remote or "")
         except TooManyConversations as full:
             raise InvalidRequest(
                 HTTPStatus.TOO_MANY_REQUESTS,

@@ -125,3 +125,22 @@ def test_a_transcript_drops_its_oldest_activities_past_its_bounds() -> None:
     assert conversation.since(0).watermark == 1004
     assert texts(conversation.since(1004)) == ["2" * 400_000]
     assert conversation.since(1005) == Page([], 1005)
+
+
+def test_one_client_holds_at_most_its_share() -> None:
+    clock = Clock()
+    conversations = Conversations(lifetime=10, limit=5, per_client=2, clock=clock)
+    conversations.issue("10.0.0.1")
+    clock.now += 4
+    conversations.issue("10.0.0.1")
+
+    with pytest.raises(TooManyConversations) as full:
+        conversations.issue("10.0.0.1")
+    assert full.value.retry_after == 6
+    for client in ("10.0.0.2", "10.0.0.2", "10.0.0.3"):
+        conversations.issue(client)
+    with pytest.raises(TooManyConversations):
+        conversations.issue("10.0.0.4")  # all five taken, by three clients
+
+    clock.now += 6
+    assert conversations.issue("10.0.0.1").token

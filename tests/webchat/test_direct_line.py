@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession, TCPConnector, web
 from aiohttp.test_utils import make_mocked_request
 from yarl import URL
 
@@ -496,8 +496,8 @@ async def test_polling_a_long_transcript_stalls_no_one(
     assert probes.over(0.15) == []
 
 
-async def test_open_conversations_are_bounded(web_chat: DirectLineClient) -> None:
-    for _ in range(100):
+async def test_one_client_cannot_take_every_conversation(web_chat: DirectLineClient) -> None:
+    for _ in range(10):
         await DirectLineClient(web_chat.session, web_chat.base).get_token()
 
     async with web_chat.session.post(
@@ -508,3 +508,8 @@ async def test_open_conversations_are_bounded(web_chat: DirectLineClient) -> Non
         assert await response.json() == {
             "error": "too many conversations are open; try again in 1800 seconds"
         }
+    # Another address still gets a conversation.
+    other = TCPConnector(local_addr=("127.0.0.2", 0))
+    async with ClientSession(connector=other) as session:
+        token = await DirectLineClient(session, web_chat.base).get_token()
+    assert token["token"]

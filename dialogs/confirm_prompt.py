@@ -1,7 +1,6 @@
 """A yes-or-no prompt that reads answers as people give them, and answers what is neither."""
 
 from collections.abc import Awaitable, Callable
-from functools import lru_cache
 
 from recognizers_choice import recognize_boolean
 from recognizers_text import Culture
@@ -9,6 +8,7 @@ from recognizers_text import Culture
 from helpers.message_helper import statement
 from helpers.phrases import has_second_thoughts, yes_or_no
 from recognizers.dates import read
+from recognizers.recent import RememberedWhenShort
 from sdk import (
     Activity,
     ActivityTypes,
@@ -33,7 +33,7 @@ def boolean(text: str, culture: str) -> bool | None:
 
 
 # The reading depends on the text and culture alone.
-remembered_boolean = lru_cache(maxsize=1024)(boolean)
+remembered_boolean = RememberedWhenShort(boolean, size=1024, longest=100)
 
 
 class OffLoopConfirmPrompt(ConfirmPrompt):

@@ -346,8 +346,15 @@ class RecentRecognitions(Recent[tuple[str, str, date], list[ModelResult]]):
         steps = read_pieces(text, culture, now, quick=False)
         results = run_here(steps) if cost(text) <= CHEAP_COST else await _worker.submit(steps)
         if all(_date_only(result) for result in results):
-            self.put(key, results)
+            self.put(key, results, _estimated_bytes(text, results))
         return results
+
+
+def _estimated_bytes(text: str, results: list[ModelResult]) -> int:
+    """About what a recognition takes to keep: its text (up to 4 bytes a character, as
+    Python keeps text) and each result's objects."""
+    found = sum(600 + 4 * (len(result.text) + len(str(result.resolution))) for result in results)
+    return 300 + 4 * len(text) + found
 
 
 def _date_only(result: ModelResult) -> bool:

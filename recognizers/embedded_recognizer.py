@@ -88,7 +88,7 @@ class EmbeddedRecognizer:
         result = self.interpret(reading, found)
         # A time of day (`tomorrow at 5pm`) is read against the clock: such results go.
         if all(mention.type in DATE_ONLY_TYPES for mention in found):
-            self._recent.put(key, result)
+            self._recent.put(key, result, _estimated_bytes(text, result))
         return result
 
     def recognize_text(self, text: str, now: datetime | None = None) -> RecognizerResult:
@@ -276,3 +276,11 @@ def _entities(
         )
         entities.setdefault("datetime", []).append({"timex": when.timex, "type": when.type})
     return entities
+
+
+def _estimated_bytes(text: str, result: RecognizerResult) -> int:
+    """About what a result takes to keep: the text twice (the key, and the result's), up to
+    4 bytes a character, and some 1.5 KB an entity with its `$instance` record."""
+    entities = result.entities or {}
+    found = sum(len(values) for name, values in entities.items() if name != "$instance")
+    return 1000 + 8 * len(text) + 1500 * found

@@ -17,7 +17,7 @@ over a generated corpus (`benchmarks/date_corpus.py`): a change here must pass i
 import calendar
 import re
 from datetime import date, datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 
 import regex
 from recognizers_date_time.resources.base_date_time import BaseDateTime
@@ -27,6 +27,7 @@ from recognizers_number.resources.english_numeric import EnglishNumeric
 from recognizers_text import ModelResult
 
 from helpers.datetime_helper import ordinal_suffix
+from recognizers.recent import MAX_REMEMBERED_WORD, RememberedWhenShort
 
 # Common words that are, or begin like, words of recognizers-text's patterns, but only ever
 # join other words into a mention: no text made of them and words that are not anchors
@@ -133,8 +134,7 @@ def _pattern_words() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(beginnings), frozenset(starts)
 
 
-@lru_cache(maxsize=8192)  # people use the same few hundred words
-def is_anchor(word: str) -> bool:
+def _is_anchor(word: str) -> bool:
     """Whether recognizers-text might start a date or number mention at `word` (lower-case
     letters): a single letter, the beginning of a word of its patterns (`tue`, `be`), or a
     word that begins with one of three letters or more (`tuesday`, `days`, `forecast`).
@@ -147,6 +147,10 @@ def is_anchor(word: str) -> bool:
         or word in beginnings
         or any(word[:end] in starts for end in range(3, len(word)))
     )
+
+
+# People use the same few hundred words.
+is_anchor = RememberedWhenShort(_is_anchor, size=8192, longest=MAX_REMEMBERED_WORD)
 
 
 def _inert(text: str) -> bool:

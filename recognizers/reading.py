@@ -11,7 +11,6 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from helpers.datetime_helper import MONTHS as MONTH_NAMES
 from helpers.datetime_helper import ordinal_suffix
 from recognizers.places import WORD, Places, fold
 from recognizers.quick_dates import MONTHS
+from recognizers.recent import MAX_REMEMBERED_WORD, RememberedWhenShort
 
 MODELS = Path(__file__).resolve().parent.parent / "cognitive_models"
 SPELLING_FILE = MODELS / "spelling.json"
@@ -65,7 +65,7 @@ class Speller:
         self._known = known
         self._places = places
         self._counts = counts
-        self.meant = lru_cache(maxsize=8192)(self._meant)
+        self.meant = RememberedWhenShort(self._meant, size=8192, longest=MAX_REMEMBERED_WORD)
 
     @classmethod
     def build(

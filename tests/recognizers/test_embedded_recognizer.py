@@ -10,6 +10,7 @@ from benchmarks.nlu import evaluate, held_out_sets, load_set
 from helpers.luis_helper import Intent, booking_details, top_intent
 from recognizers.embedded_recognizer import MODEL_FILE, EmbeddedRecognizer
 from recognizers.language_model import LanguageModel
+from recognizers.recent import Recent, RememberedWhenShort
 from sdk import Activity, TurnContext
 from tests.conftest import turn_context_of
 
@@ -203,3 +204,39 @@ async def test_a_result_that_depends_on_the_time_or_the_setting_is_read_afresh(
 
     assert again is not first
     assert top_intent(again) is top_intent(first) is Intent.BOOK_FLIGHT
+
+
+async def test_a_result_too_big_to_keep_cheaply_is_not_kept() -> None:
+    recognizer = EmbeddedRecognizer.from_file(remember=10)
+    places = " ".join(["Paris London Berlin Rome Tokyo Madrid"] * 25)  # 100 cities
+
+    first = await recognizer.recognize(turn(f"fly {places}"))
+    again = await recognizer.recognize(turn(f"fly {places}"))
+
+    assert again is not first
+
+
+def test_what_is_kept_is_bounded_in_bytes_as_well_as_in_number() -> None:
+    recent: Recent[str, str] = Recent(1000, max_bytes=10_000, max_entry_bytes=2_000)
+    for n in range(100):
+        recent.put(f"text {n}", "result", 1_000)
+    recent.put("too big", "result", 2_001)
+
+    assert (len(recent), recent.bytes) == (10, 10_000)
+    assert recent.get("text 99") == "result"
+    assert recent.get("text 89") is None
+    assert recent.get("too big") is None
+
+
+def test_a_reading_is_remembered_only_for_a_short_text() -> None:
+    calls: list[str] = []
+
+    def read(text: str) -> str:
+        calls.append(text)
+        return text.upper()
+
+    remembered = RememberedWhenShort(read, size=10, longest=5)
+    for text in ("paris", "paris", "a" * 6, "a" * 6):
+        assert remembered(text) == text.upper()
+
+    assert calls == ["paris", "a" * 6, "a" * 6]

@@ -44,9 +44,11 @@ from recognizers import dates
 from recognizers.lexicon import lexicon
 from serving import (
     MAX_HEADER_FIELD_BYTES,
+    SHUTDOWN,
     ConnectionLimit,
     LimitedAppRunner,
     ServerLog,
+    ShutdownClock,
     allowed_connections,
     request_checks,
 )
@@ -88,6 +90,7 @@ def create_app(
         handler_args={"max_field_size": MAX_HEADER_FIELD_BYTES, "logger": ServerLog()},
     )
     app[CONNECTIONS] = connections
+    app[SHUTDOWN] = ShutdownClock(config.SHUTDOWN_TIMEOUT)
     storage = app[STORAGE] = storage or create_storage(config)
     if isinstance(storage, ConnectedStorage):
         app.cleanup_ctx.append(storage_session)
@@ -252,6 +255,7 @@ async def serve(app: web.Application, config: DefaultConfig) -> None:
             ) from None
         await stopping.wait()
     finally:
+        app[SHUTDOWN].begin()
         await runner.cleanup()
 
 

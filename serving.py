@@ -139,6 +139,27 @@ class _Counted(asyncio.Protocol):
         self._inner.resume_writing()
 
 
+class ShutdownClock:
+    """When the service must be gone: `timeout` seconds after it was told to stop (SIGTERM),
+    turns in flight and the cleanups (telemetry's last export) included."""
+
+    def __init__(self, timeout: float) -> None:
+        self.timeout = timeout
+        self._deadline: float | None = None
+
+    def begin(self) -> None:
+        self._deadline = time.monotonic() + self.timeout
+
+    def remaining(self) -> float:
+        """Seconds left; the whole timeout when no stop has begun (a test's cleanup)."""
+        if self._deadline is None:
+            return self.timeout
+        return max(0.0, self._deadline - time.monotonic())
+
+
+SHUTDOWN = web.AppKey("shutdown", ShutdownClock)
+
+
 def allowed_connections(wanted: int) -> int:
     """`wanted`, or fewer when the process may not open that many files, after raising its
     open-files limit as far as it may. Not on Windows, which has no such limit."""

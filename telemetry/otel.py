@@ -9,6 +9,9 @@ keep theirs apart.
 """
 
 import asyncio
+import contextlib
+import logging
+import threading
 import traceback
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -34,10 +37,14 @@ from config import DefaultConfig
 from helpers.luis_helper import IntentRecognizer
 from recognizers.result import RecognizerResult
 from sdk import Activity, ComponentDialog, DialogContext, TurnContext, WaterfallDialog
+from serving import SHUTDOWN, ShutdownClock
 from telemetry import CURRENT, Turn
 from telemetry.recorder import LogRecorder
 
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+# The last export's time, where no shutdown clock says (an app not run by app.py).
+FLUSH_TIMEOUT = 10.0
 
 PROPAGATOR = TraceContextTextMapPropagator()
 SECONDS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
@@ -53,10 +60,14 @@ class OtelRecorder(LogRecorder):
         resource: Resource | None = None,
     ) -> None:
         resource = resource or Resource.create({"service.name": "corebot"})
-        self.tracer_provider = TracerProvider(resource=resource)
+        # Not at the interpreter's exit: an exporter whose collector does not answer would
+        # hold the process there. `session` flushes them, within the shutdown's deadline.
+        self.tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
         for processor in span_processors:
             self.tracer_provider.add_span_processor(processor)
-        self.meter_provider = MeterProvider(resource=resource, metric_readers=metric_readers)
+        self.meter_provider = MeterProvider(
+            resource=resource, metric_readers=metric_readers, shutdown_on_exit=False
+        )
         self.tracer = self.tracer_provider.get_tracer("corebot")
         meter = self.meter_provider.get_meter("corebot")
         self.turns = meter.create_counter("corebot.turns", "{turn}", "Turns handled")
@@ -152,9 +163,27 @@ class OtelRecorder(LogRecorder):
 
     async def session(self, app: web.Application) -> AsyncIterator[None]:
         yield
-        # Both flush what is left over the network: not on the event loop.
-        await asyncio.to_thread(self.tracer_provider.shutdown)
-        await asyncio.to_thread(self.meter_provider.shutdown)
+        # Both flush what is left over the network: not on the event loop, and in a daemon
+        # thread, which the process does not wait for (an executor's thread it would).
+        flushed = asyncio.Event()
+        loop = asyncio.get_running_loop()
+
+        def flush() -> None:
+            try:
+                self.tracer_provider.shutdown()
+                self.meter_provider.shutdown()
+            finally:
+                with contextlib.suppress(RuntimeError):  # the loop may be closed by now
+                    loop.call_soon_threadsafe(flushed.set)
+
+        clock = app.get(SHUTDOWN) or ShutdownClock(FLUSH_TIMEOUT)
+        threading.Thread(target=flush, name="telemetry-flush", daemon=True).start()
+        try:
+            await asyncio.wait_for(flushed.wait(), clock.remaining())
+        except TimeoutError:
+            logger.warning(
+                "Telemetry was not all exported within the shutdown timeout: the rest is dropped"
+            )
 
 
 class TracedTurn(Turn):

@@ -1,10 +1,12 @@
 """Export over the network, to stand-ins on 127.0.0.1: an OTLP/HTTP collector and Application
 Insights' ingestion endpoint; and no OpenTelemetry at all when nothing is exported."""
 
+import asyncio
 import gzip
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,14 @@ from aiohttp import ClientSession, web
 import sdk
 from app import create_app
 from config import DefaultConfig
-from tests.conftest import EmulatorClient, StubConnector, served
+from tests.conftest import (
+    EmulatorClient,
+    StubConnector,
+    free_port,
+    served,
+    start_app_process,
+    tcp_server,
+)
 
 ROOT = Path(__file__).parents[2]
 
@@ -182,3 +191,32 @@ def test_without_an_exporter_opentelemetry_is_not_loaded() -> None:
         # The Agents SDK imports OpenTelemetry's API and SDK itself, for spans of its own,
         # which go to the global tracer (a no-op: the bot sets no global provider).
         assert "opentelemetry.trace" in opentelemetry
+
+
+async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """A collector that takes the connection and the request, and never answers."""
+    await asyncio.sleep(3600)
+
+
+@pytest.mark.parametrize("collector", ["silent", "down"])
+async def test_sigterm_ends_the_process_within_its_shutdown_timeout_whatever_the_collector(
+    connector: tuple[StubConnector, str], http_session: ClientSession, collector: str
+) -> None:
+    stub, service_url = connector
+    async with tcp_server(silent) as port:
+        endpoint = f"http://127.0.0.1:{port if collector == 'silent' else free_port()}"
+        app = await start_app_process(
+            {"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "SHUTDOWN_TIMEOUT": "2"}, http_session
+        )
+        emulator = EmulatorClient(http_session, app.url, stub, service_url)
+        await emulator.join()
+        await emulator.say("book a flight to Paris")  # spans and metrics to export
+
+        started = time.monotonic()
+        log = (await app.stop()).decode()
+        took = time.monotonic() - started
+
+    assert app.process.returncode == 0
+    # 2 s, and the interpreter's own exit.
+    assert took < 3.5, log
+    assert "Traceback" not in log

@@ -129,7 +129,7 @@ class AdapterWithErrorHandler(SdkAdapter):
             telemetry.state_conflict()
             logger.warning(
                 "Turn of conversation %s not saved (attempt %d of %d): %s",
-                activity.conversation.id,
+                telemetry.conversation_hash(activity.channel_id, activity.conversation.id),
                 attempt,
                 TURN_ATTEMPTS,
                 conflict,
@@ -137,7 +137,7 @@ class AdapterWithErrorHandler(SdkAdapter):
         else:
             logger.warning(
                 "Gave up the turn of conversation %s; the user is asked to send it again",
-                activity.conversation.id,
+                telemetry.conversation_hash(activity.channel_id, activity.conversation.id),
             )
             telemetry.outcome("state_conflict")
             await self._ask_to_repeat(
@@ -149,7 +149,7 @@ class AdapterWithErrorHandler(SdkAdapter):
             # The turn's state is saved, and stays: the booking is not lost with the replies.
             logger.warning(
                 "Replies of conversation %s not delivered (the state of the turn is kept): %s",
-                activity.conversation.id,
+                telemetry.conversation_hash(activity.channel_id, activity.conversation.id),
                 error,
             )
         return context
@@ -190,6 +190,7 @@ class AdapterWithErrorHandler(SdkAdapter):
         While the turn's replies are held back, they are only collected."""
         withheld = _withheld(context)
         responses = []
+        failed: DeliveryFailed | None = None
         for activity in activities:
             if withheld is not None and activity.type != ActivityTypes.invoke_response:
                 withheld.append(activity)
@@ -205,8 +206,13 @@ class AdapterWithErrorHandler(SdkAdapter):
             elif activity.type == ActivityTypes.trace and activity.channel_id != Channels.emulator:
                 pass  # traces are for the Emulator only
             else:
-                response = await self.connector.send(activity, self.reply_auth(context))
+                try:
+                    response = await self.connector.send(activity, self.reply_auth(context))
+                except DeliveryFailed as error:
+                    failed = failed or error  # the turn's other replies are still sent
             responses.append(response or ResourceResponse())
+        if failed is not None:
+            raise failed
         return responses
 
     async def update_activity(self, context: TurnContext, activity: Activity) -> Any:
@@ -251,7 +257,9 @@ class AdapterWithErrorHandler(SdkAdapter):
             # Deleting the state would only wait for the store again, and the state is fine.
             logger.warning(
                 "Turn of conversation %s not done: %s",
-                turn_context.activity.conversation.id,
+                telemetry.conversation_hash(
+                    turn_context.activity.channel_id, turn_context.activity.conversation.id
+                ),
                 error,
             )
             await self._ask_to_repeat(

@@ -129,10 +129,13 @@ class BotConnector:
             async with asyncio.timeout_at(deadline):
                 if token := await self._token(operation, host, auth):
                     headers["Authorization"] = f"Bearer {token}"
+                tried_again_unknowing = False
                 for attempt in itertools.count():
                     # No redirects: the bearer token is for the Bot Connector alone.
                     response = await self._client.request(method, url, headers, data)
-                    if response.status not in TRANSIENT:
+                    if response.status in MAYBE_TAKEN and not tried_again_unknowing:
+                        tried_again_unknowing = True
+                    elif response.status not in NOT_TAKEN:
                         break
                     pause = _pause(response.retry_after, attempt)
                     if loop.time() + pause >= deadline:
@@ -164,9 +167,14 @@ class BotConnector:
             raise DeliveryFailed(operation, host, reason) from error
 
 
-# Answers that may well be different a moment later (the Bot Connector throttles with 429
-# and a Retry-After); the call is made again while its deadline allows.
-TRANSIENT = frozenset({429, 500, 502, 503, 504})
+# Answers that say the call was not acted on, and may be different a moment later (the Bot
+# Connector throttles with 429 and a Retry-After): the call is made again while its deadline
+# allows.
+NOT_TAKEN = frozenset({408, 429, 503})
+# Answers that leave it unknown whether the call was acted on (the server failed, or a
+# gateway lost the answer): made again once at most, for a reply the user may then see
+# twice is a lesser harm than one never sent.
+MAYBE_TAKEN = frozenset({500, 502, 504})
 FIRST_PAUSE = 0.1  # seconds before the second try, when the channel does not say; then doubled
 
 

@@ -331,6 +331,8 @@ class _Connection(asyncio.Protocol):
         self._body = bytearray()
         self._retry_after: str | None = None
         self._headers_done = False
+        self._head_size = 0  # bytes of the head's fields so far
+        self._head_over = False
         self._delimited = False  # the body's end is given by Content-Length or chunks
         self._keep_alive = False
         self._lost = False
@@ -345,7 +347,8 @@ class _Connection(asyncio.Protocol):
         if self._transport is None or self._lost:
             raise ProtocolError("connection closed")
         self._response = asyncio.get_running_loop().create_future()
-        self._headers_done = self._delimited = self._keep_alive = False
+        self._headers_done = self._delimited = self._keep_alive = self._head_over = False
+        self._head_size = 0
         self._retry_after = None
         self._body.clear()
         self.received = 0
@@ -367,14 +370,16 @@ class _Connection(asyncio.Protocol):
             self.close()  # nothing was asked: whatever this is, the connection is unusable
             return
         self.received += len(data)
-        if not self._headers_done and self.received > MAX_RESPONSE_HEAD:
-            self._fail(ProtocolError(f"response head over {MAX_RESPONSE_HEAD} bytes"))
-            self.close()
-            return
         try:
             self._parser.feed_data(data)
         except httptools.HttpParserError as error:
             self._fail(ProtocolError(f"unreadable response: {error}"))
+            self.close()
+            return
+        # Checked once what arrived is read (a head and a long body in one read are no long
+        # head): a head over the bound that ended (on_headers_complete), or has not yet.
+        if self._head_over or (not self._headers_done and self.received > MAX_RESPONSE_HEAD):
+            self._fail(ProtocolError(f"response head over {MAX_RESPONSE_HEAD} bytes"))
             self.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
@@ -387,6 +392,7 @@ class _Connection(asyncio.Protocol):
     # httptools callbacks
 
     def on_header(self, name: bytes, value: bytes) -> None:
+        self._head_size += len(name) + len(value) + 4
         name = name.lower()
         if name in (b"content-length", b"transfer-encoding"):
             self._delimited = True
@@ -394,8 +400,13 @@ class _Connection(asyncio.Protocol):
             self._retry_after = value.decode("latin-1")
 
     def on_headers_complete(self) -> None:
-        self._headers_done = True
         self._status = self._parser.get_status_code()
+        if self._interim:
+            return  # `100 Continue`, `103 Early Hints`: the answer is still to come
+        self._headers_done = True
+        if self._head_size > MAX_RESPONSE_HEAD:
+            self._head_over = True
+            self._fail(ProtocolError(f"response head over {MAX_RESPONSE_HEAD} bytes"))
         self._keep_alive = self._parser.should_keep_alive()
         if self._status in (204, 304):
             self._delimited = True
@@ -413,7 +424,15 @@ class _Connection(asyncio.Protocol):
         if not response.done():
             response.set_result(Response(self._status, b"", self._retry_after, body_dropped=True))
 
+    @property
+    def _interim(self) -> bool:
+        return 100 <= self._status < 200
+
     def on_message_complete(self) -> None:
+        if self._interim:
+            self._status, self._retry_after, self._delimited = 0, None, False
+            self._head_size = 0
+            return
         response, self._response = self._response, None
         if response is not None and not response.done():
             response.set_result(Response(self._status, bytes(self._body), self._retry_after))

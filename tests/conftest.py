@@ -214,6 +214,10 @@ class StubConnector:
         self.received: list[dict[str, Any]] = []
         # While set: every post is answered with this (status, headers) and not kept.
         self.failing: tuple[int, dict[str, str]] | None = None
+        # The statuses the next posts are answered with, and not kept (then as usual).
+        self.next_failures: list[int] = []
+        # The text of every post, kept or not.
+        self.attempts: list[str | None] = []
         self.answering = asyncio.Event()
         self.answering.set()
         self.holding = asyncio.Event()
@@ -226,8 +230,9 @@ class StubConnector:
 
     async def _post(self, request: web.Request) -> web.Response:
         activity = await request.json()
-        if self.failing is not None:
-            status, headers = self.failing
+        self.attempts.append(activity.get("text"))
+        if self.failing is not None or self.next_failures:
+            status, headers = self.failing or (self.next_failures.pop(0), {})
             return web.json_response({"error": {"code": "Failing"}}, status=status, headers=headers)
         activity["_path"] = request.path
         activity["_raw_path"] = request.raw_path

@@ -112,7 +112,7 @@ async def test_replies_the_channel_does_not_take_lose_no_booking(
 
     emulator.connector.failing = None
     (warning,) = [record for record in caplog.records if record.levelno >= logging.WARNING]
-    assert warning.getMessage().startswith("Replies of conversation conversation-1 not delivered")
+    assert warning.getMessage().startswith("Replies of conversation 799236a7e9f598ae not delivered")
     # The turn's state was kept: the user, who saw no answer, says it again and gets the
     # confirmation they missed.
     assert await emulator.say("tomorrow") == [
@@ -137,3 +137,44 @@ async def test_a_throttled_reply_is_sent_again_after_the_time_the_channel_asks_f
         "On what date would you like to travel?"
     ]
     assert 1 <= time.monotonic() - started < 2.5
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+async def test_a_reply_the_channel_may_have_taken_is_sent_twice_at_most(
+    start_bot: StartBot, status: int
+) -> None:
+    emulator = await start_bot(DefaultConfig.from_env({"OUTBOUND_TIMEOUT": "3"}))
+    await emulator.join()
+    emulator.connector.attempts.clear()
+    emulator.connector.failing = (status, {})
+
+    assert await emulator.say("fly from Berlin to Paris") == []
+
+    assert emulator.connector.attempts == ["On what date would you like to travel?"] * 2
+
+
+@pytest.mark.parametrize("status", [408, 429, 503])
+async def test_a_reply_the_channel_did_not_take_is_sent_again_until_it_does(
+    start_bot: StartBot, status: int
+) -> None:
+    emulator = await start_bot(DefaultConfig.from_env({"OUTBOUND_TIMEOUT": "3"}))
+    await emulator.join()
+    emulator.connector.next_failures = [status] * 3
+
+    assert await emulator.say("fly from Berlin to Paris") == [
+        "On what date would you like to travel?"
+    ]
+
+
+async def test_one_reply_that_fails_does_not_drop_the_others(
+    start_bot: StartBot, tomorrow: str
+) -> None:
+    emulator = await start_bot(DefaultConfig.from_env({"OUTBOUND_TIMEOUT": "3"}))
+    await emulator.join()
+    await emulator.say(f"fly from Berlin to Paris on {tomorrow}")
+    emulator.connector.next_failures = [502, 502]  # the first reply, and its one retry
+
+    assert await emulator.say("yes") == ["What else can I do for you?"]
+    assert await emulator.say("fly to Seattle from London") == [
+        "On what date would you like to travel?"
+    ]

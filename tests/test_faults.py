@@ -77,7 +77,7 @@ async def test_unreachable_storage_tells_the_user_logs_once_and_spares_others(
     assert replies == ["Sorry, I can't reach my memory right now. Please try again in a moment."]
     (record,) = [record for record in caplog.records if record.levelno >= logging.WARNING]
     assert record.getMessage() == (
-        "Turn of conversation broken not done: blob storage: connection failed"
+        "Turn of conversation cb2deec7c45b51e5 not done: blob storage: connection failed"
     )
     assert record.exc_info is None
     assert await emulator.say("fly to Paris") == ["From what city will you be travelling?"]

@@ -143,7 +143,7 @@ async def test_two_yes_on_two_instances_book_once(
         "What else can I do for you?",
     ]
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
-        "Turn of conversation conversation-1 not saved (attempt 1 of 3): "
+        "Turn of conversation 799236a7e9f598ae not saved (attempt 1 of 3): "
         "emulator/conversations/conversation-1 has changed since it was read"
     ]
 

@@ -43,7 +43,7 @@ async def test_a_turn_that_lost_the_race_runs_again_on_fresh_state(
     ]
     (record,) = [record for record in caplog.records if record.levelno >= logging.WARNING]
     assert record.getMessage() == (
-        "Turn of conversation conversation-1 not saved (attempt 1 of 3): "
+        "Turn of conversation 799236a7e9f598ae not saved (attempt 1 of 3): "
         "emulator/conversations/conversation-1 has changed since it was read"
     )
 
@@ -61,7 +61,7 @@ async def test_after_three_lost_races_the_user_is_asked_to_repeat_and_loses_noth
         "Sorry, I lost track of that message. Please send it again."
     ]
     assert [record.getMessage() for record in caplog.records][-1] == (
-        "Gave up the turn of conversation conversation-1; the user is asked to send it again"
+        "Gave up the turn of conversation 799236a7e9f598ae; the user is asked to send it again"
     )
     assert await emulator.say("yes") == [
         f"I have you booked to Paris from Berlin on {tomorrow}",

@@ -371,8 +371,8 @@ def answering(*answers: tuple[int, dict[str, str]]) -> Handler:
     return respond
 
 
-@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
-async def test_a_transient_failure_is_tried_again(
+@pytest.mark.parametrize("status", [408, 429, 503])
+async def test_an_answer_that_says_the_call_was_not_taken_is_tried_again(
     connector: BotConnector, start_channel: StartChannel, status: int
 ) -> None:
     channel = await start_channel(answering((status, {}), (status, {})))
@@ -381,6 +381,19 @@ async def test_a_transient_failure_is_tried_again(
 
     assert response.id == "from-the-channel"
     assert len(channel.received) == 3
+
+
+@pytest.mark.parametrize("status", [500, 502, 504])
+async def test_an_answer_that_leaves_it_unknown_is_tried_again_once(
+    connector: BotConnector, start_channel: StartChannel, status: int
+) -> None:
+    once = await start_channel(answering((status, {})))
+    twice = await start_channel(answering((status, {}), (status, {})))
+
+    assert (await connector.send(message(once.url))).id == "from-the-channel"
+    with pytest.raises(DeliveryFailed, match=f"failed: HTTP {status}"):
+        await connector.send(message(twice.url))
+    assert (len(once.received), len(twice.received)) == (2, 2)
 
 
 async def test_retry_after_is_waited_for_within_the_deadline(start_channel: StartChannel) -> None:

@@ -516,3 +516,28 @@ async def test_what_it_keeps_per_origin_is_bounded(client: HttpClient) -> None:
     assert len(client._routes) == MAX_ROUTES
     assert client._slots == {}
     assert client._idle == {}
+
+
+async def test_an_interim_answer_is_skipped(client: HttpClient) -> None:
+    interim = b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+    async with raw_server(replying(interim + OK)) as (url, ports):
+        responses = [await client.request("POST", url, {}, b"{}") for _ in range(2)]
+
+    assert [(r.status, r.body) for r in responses] == [(201, b'{"id":1}')] * 2
+    assert len(ports) == 1
+
+
+async def test_a_head_that_comes_with_a_long_body_is_no_long_head(client: HttpClient) -> None:
+    body = b'{"id":"' + b"x" * 100_000 + b'"}'
+    taken = b"HTTP/1.1 201 Created\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+    async with raw_server(replying(taken)) as (url, _):
+        response = await client.request("POST", url, {}, b"{}")
+
+    assert (response.status, response.body_dropped) == (201, True)
+
+
+async def test_a_head_over_the_limit_is_still_refused(client: HttpClient) -> None:
+    long_head = b"HTTP/1.1 201 Created\r\nX-Padding: " + b"x" * 70_000 + b"\r\n\r\n"
+    async with raw_server(replying(long_head)) as (url, _):
+        with pytest.raises(ProtocolError, match="response head over 65536 bytes"):
+            await client.request("POST", url, {}, b"{}")

@@ -155,3 +155,29 @@ async def test_app_py_logs_a_client_header_on_one_line(
 
     assert f"x\\x85{FORGED}" in log
     assert FORGED not in line_starts(log)
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+async def test_app_py_logs_no_id_in_clear(
+    connector: tuple[StubConnector, str], http_session: ClientSession, log_format: str
+) -> None:
+    stub, service_url = connector
+    app = await start_app_process({"LOG_FORMAT": log_format}, http_session)
+    emulator = EmulatorClient(
+        http_session, app.url, stub, service_url, conversation_id="private-conversation"
+    )
+    sender = {"from": {"id": "private-user", "name": "Private Person"}}
+    activity = emulator.activity(
+        text="book a flight to Paris", id="private-conversation|01", **sender
+    )
+    await emulator.post(activity)
+    async with http_session.post(app.url, json=activity) as repeated:  # a repeat is logged
+        assert repeated.status == 200
+    stub.failing = (500, {})
+    await emulator.post(emulator.activity(text="Berlin", id="private-conversation|02", **sender))
+
+    log = (await app.stop()).decode()
+
+    assert "Skipped activity" in log
+    assert "not delivered" in log
+    assert "private" not in log.lower()

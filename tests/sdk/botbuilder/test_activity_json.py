@@ -35,7 +35,15 @@ async def everything_the_bot_says() -> list[Activity]:
     replies = await adapter.send(
         Activity(type=ActivityTypes.conversation_update, members_added=[ChannelAccount(id="u")])
     )
-    for text in ["book a flight to Paris", "?", "Berlin", "tomorrow", "no", "hi", "quit"]:
+    for text in [
+        "book a flight to Paris",
+        "?",
+        "Berlin",
+        "tomorrow",
+        "no",
+        "sing me a song",
+        "quit",
+    ]:
         replies += await adapter.send(text)
     return replies
 

@@ -217,6 +217,6 @@ async def test_sigterm_ends_the_process_within_its_shutdown_timeout_whatever_the
         took = time.monotonic() - started
 
     assert app.process.returncode == 0
-    # 2 s, and the interpreter's own exit.
-    assert took < 3.5, log
+    # 2 s, and the interpreter's own exit, on a busy machine (13 to 33 s before).
+    assert took < 4.5, log
     assert "Traceback" not in log

@@ -1067,8 +1067,10 @@ async def start_app_process(
     expect_start: bool = True,
     open_files: int | None = None,
     python: str = sys.executable,
+    cwd: Path | None = None,
 ) -> AppProcess:
     """Start app.py with `environ` on a free port; when `expect_start`, wait until it serves.
+    `cwd`: the copy of the repository to run it from (default: this one).
 
     `open_files`: the most files the process may open (its RLIMIT_NOFILE, soft and hard).
     `python`: the interpreter to run it with (another build's, with `BOT_SDK` in `environ`).
@@ -1082,7 +1084,7 @@ async def start_app_process(
     process = await asyncio.create_subprocess_exec(
         python,
         "app.py",
-        cwd=ROOT,
+        cwd=cwd or ROOT,
         env={
             # Nor the machine's proxies: the stub channel is on 127.0.0.1.
             **{

@@ -15,7 +15,6 @@ import asyncio
 import base64
 import ssl
 from dataclasses import dataclass
-from typing import cast
 from urllib.parse import unquote
 from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]  # not in typeshed
 
@@ -32,7 +31,6 @@ MAX_RESPONSE_BODY = 64 * 1024
 IDLE_TIMEOUT = 15.0
 # Origins whose proxy (or none) is remembered.
 MAX_ROUTES = 1024
-_UNKNOWN = object()
 
 Origin = tuple[str, str, int]  # scheme, host, port
 
@@ -90,9 +88,8 @@ class HttpClient:
         # The proxy of each origin, if any: the latest MAX_ROUTES origins (a client can name
         # any number of serviceUrls when authentication is off).
         self._routes: dict[Origin, URL | None] = {}
-        # Each origin's slots and how many requests hold or wait for one: kept only while one
-        # does.
-        self._slots: dict[Origin, tuple[asyncio.Semaphore, list[int]]] = {}
+        # Each origin's slots, kept only while a request holds or waits for one.
+        self._slots: dict[Origin, _Slots] = {}
         # Each origin's idle connections, the longest idle first.
         self._idle: dict[Origin, list[_Connection]] = {}
         self._sweep: asyncio.TimerHandle | None = None
@@ -109,25 +106,22 @@ class HttpClient:
         origin = (url.scheme, url.host, url.port or DEFAULT_PORTS[url.scheme])
         proxy = self._route(origin, url)
         message = _request_message(method, url, headers, body, proxy)
-        slots, users = self._slots.setdefault(
-            origin, (asyncio.Semaphore(self._limit_per_host), [0])
-        )
-        users[0] += 1
+        slots = self._slots.setdefault(origin, _Slots(asyncio.Semaphore(self._limit_per_host)))
+        slots.users += 1
         try:
-            async with slots:
+            async with slots.semaphore:
                 return await self._send(origin, proxy, message)
         finally:
-            users[0] -= 1
-            if not users[0]:
+            slots.users -= 1
+            if not slots.users:
                 del self._slots[origin]
 
     def _route(self, origin: Origin, url: URL) -> URL | None:
-        proxy = self._routes.get(origin, _UNKNOWN)
-        if proxy is _UNKNOWN:
-            proxy = self._routes[origin] = self._proxies.for_url(url)
+        if origin not in self._routes:
+            self._routes[origin] = self._proxies.for_url(url)
             if len(self._routes) > MAX_ROUTES:
-                del self._routes[next(iter(self._routes))]
-        return cast(URL | None, proxy)
+                del self._routes[next(iter(self._routes))]  # the oldest
+        return self._routes[origin]
 
     async def _send(self, origin: Origin, proxy: URL | None, message: bytes) -> Response:
         """Send on an idle connection to `origin`, or a new one."""
@@ -243,6 +237,14 @@ class HttpClient:
         # start_tls is typed `Transport | None`, but returns a transport or raises.
         connection.connection_made(tls_transport)  # type: ignore[arg-type]
         return connection
+
+
+@dataclass
+class _Slots:
+    """An origin's connection slots, and how many requests hold or wait for one."""
+
+    semaphore: asyncio.Semaphore
+    users: int = 0
 
 
 def _request_message(

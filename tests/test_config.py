@@ -67,9 +67,45 @@ def test_every_setting_is_read() -> None:
             {"MicrosoftAppId": "app", "MicrosoftAppType": "UserAssignedMSI"},
             "MicrosoftAppTenantId is required when MicrosoftAppType is UserAssignedMSI",
         ),
+        (
+            {"MicrosoftAppType": "MultiTenant"},
+            "MicrosoftAppId is required when MicrosoftAppType is MultiTenant",
+        ),
+        (
+            {"MicrosoftAppType": "MultiTenant", "MicrosoftAppId": "app"},
+            "MicrosoftAppPassword is required when MicrosoftAppType is MultiTenant",
+        ),
+        (
+            {
+                "MicrosoftAppType": "MultiTenant",
+                "MicrosoftAppID": "app",
+                "MicrosoftAppPassword": "secret",
+            },
+            "MicrosoftAppID is not a setting: its name is MicrosoftAppId",
+        ),
+        (
+            {"MicrosoftAppPassword": "secret"},
+            "MicrosoftAppId is required when MicrosoftAppType is SingleTenant",
+        ),
+        (
+            {"MicrosoftAppTenantId": "tenant"},
+            "MicrosoftAppId is required when MicrosoftAppType is SingleTenant",
+        ),
+        (
+            {"microsoftapppassword": "secret"},
+            "microsoftapppassword is not a setting: its name is MicrosoftAppPassword",
+        ),
+        (
+            {
+                "MicrosoftAppType": "MultiTenant",
+                "MicrosoftAppId": "  ",
+                "MicrosoftAppPassword": "p",
+            },
+            "MicrosoftAppId is required when MicrosoftAppType is MultiTenant",
+        ),
     ],
 )
-def test_an_app_id_needs_what_its_type_needs_single_tenant_by_default(
+def test_any_identity_setting_needs_what_its_type_needs_single_tenant_by_default(
     environ: dict[str, str], message: str
 ) -> None:
     with pytest.raises(ConfigError) as raised:
@@ -392,65 +428,6 @@ IDENTITY = {
     "MicrosoftAppId": "4f3b6a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b",
     "MicrosoftAppPassword": "secret",
 }
-
-
-@pytest.mark.parametrize(
-    ("environ", "message"),
-    [
-        (
-            {"MicrosoftAppType": "MultiTenant"},
-            "MicrosoftAppId is required when MicrosoftAppType is MultiTenant",
-        ),
-        (
-            {"MicrosoftAppType": "MultiTenant", "MicrosoftAppId": "app"},
-            "MicrosoftAppPassword is required when MicrosoftAppType is MultiTenant",
-        ),
-        (
-            {
-                "MicrosoftAppType": "MultiTenant",
-                "MicrosoftAppID": "app",
-                "MicrosoftAppPassword": "secret",
-            },
-            "MicrosoftAppID is not a setting: its name is MicrosoftAppId",
-        ),
-        (
-            {"MicrosoftAppPassword": "secret"},
-            "MicrosoftAppId is required when MicrosoftAppType is SingleTenant",
-        ),
-        (
-            {"MicrosoftAppTenantId": "tenant"},
-            "MicrosoftAppId is required when MicrosoftAppType is SingleTenant",
-        ),
-        (
-            {"microsoftapppassword": "secret"},
-            "microsoftapppassword is not a setting: its name is MicrosoftAppPassword",
-        ),
-        (
-            {
-                "MicrosoftAppType": "MultiTenant",
-                "MicrosoftAppId": "  ",
-                "MicrosoftAppPassword": "p",
-            },
-            "MicrosoftAppId is required when MicrosoftAppType is MultiTenant",
-        ),
-    ],
-    ids=[
-        "multitenant-alone",
-        "multitenant-no-password",
-        "misspelt-id",
-        "password-alone",
-        "tenant-alone",
-        "misspelt-password",
-        "blank-id",
-    ],
-)
-def test_any_identity_setting_without_what_its_type_needs_stops_the_app(
-    environ: dict[str, str], message: str
-) -> None:
-    with pytest.raises(ConfigError) as raised:
-        DefaultConfig.from_env(environ)
-
-    assert str(raised.value) == message
 
 
 def test_authentication_is_off_only_with_no_identity_setting_at_all() -> None:

@@ -129,7 +129,7 @@ class AdapterWithErrorHandler(SdkAdapter):
             telemetry.state_conflict()
             logger.warning(
                 "Turn of conversation %s not saved (attempt %d of %d): %s",
-                telemetry.conversation_hash(activity.channel_id, activity.conversation.id),
+                telemetry.conversation_of(activity),
                 attempt,
                 TURN_ATTEMPTS,
                 conflict,
@@ -137,7 +137,7 @@ class AdapterWithErrorHandler(SdkAdapter):
         else:
             logger.warning(
                 "Gave up the turn of conversation %s; the user is asked to send it again",
-                telemetry.conversation_hash(activity.channel_id, activity.conversation.id),
+                telemetry.conversation_of(activity),
             )
             telemetry.outcome("state_conflict")
             await self._ask_to_repeat(
@@ -149,7 +149,7 @@ class AdapterWithErrorHandler(SdkAdapter):
             # The turn's state is saved, and stays: the booking is not lost with the replies.
             logger.warning(
                 "Replies of conversation %s not delivered (the state of the turn is kept): %s",
-                telemetry.conversation_hash(activity.channel_id, activity.conversation.id),
+                telemetry.conversation_of(activity),
                 error,
             )
         return context
@@ -257,9 +257,7 @@ class AdapterWithErrorHandler(SdkAdapter):
             # Deleting the state would only wait for the store again, and the state is fine.
             logger.warning(
                 "Turn of conversation %s not done: %s",
-                telemetry.conversation_hash(
-                    turn_context.activity.channel_id, turn_context.activity.conversation.id
-                ),
+                telemetry.conversation_of(turn_context.activity),
                 error,
             )
             await self._ask_to_repeat(

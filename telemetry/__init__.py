@@ -43,7 +43,7 @@ class Turn:
         self.channel = known(activity.channel_id, CHANNELS)
         self.activity_type = known(activity.type, ACTIVITY_TYPES)
         self.activity_id = activity.id and conversation_hash(activity.channel_id, activity.id)
-        self.conversation = conversation_hash(activity.channel_id, activity.conversation.id)
+        self.conversation = conversation_of(activity)
 
     def ran(self, context: "TurnContext") -> None:
         """The turn's logic has run (again, after a lost race for the state)."""
@@ -105,6 +105,11 @@ def conversation_hash(channel_id: str | None, conversation_id: str | None) -> st
     """The conversation (or any id of the channel's), unrecognisable but the same on every
     turn and every instance."""
     return hashed(f"{channel_id}/{conversation_id}")
+
+
+def conversation_of(activity: "Activity") -> str:
+    """The hash of the activity's conversation: how logs and spans name it."""
+    return conversation_hash(activity.channel_id, activity.conversation.id)
 
 
 def hashed(text: str) -> str:

@@ -802,6 +802,10 @@ def booking_of(
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_BIN = ROOT / "node_modules" / ".bin"
+# Where the machine's Node.js is older than 22, `make` installs Node.js 24 here (Makefile,
+# NODE); the stand-ins run on it when pytest is run by hand too.
+for _node in (ROOT / "tools" / "node" / "node_modules").glob("node-*/bin"):
+    os.environ["PATH"] = f"{_node}{os.pathsep}{os.environ['PATH']}"
 # The well-known key of Azurite's development account (and of the Cosmos DB emulator).
 AZURITE_KEY = (
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="

@@ -135,8 +135,14 @@ def test_the_web_app_runs_the_chosen_build_with_its_requirements() -> None:
         "[if(equals(parameters('botSdk'), 'agents'), 'requirements-agents.txt', "
         "'requirements.txt')]"
     )
-    for requirements in ("requirements.txt", "requirements-agents.txt"):
-        assert (TEMPLATES.parent / requirements).read_text().startswith("# The bot on ")
+    # Each is its build's lock, with a hash for every file, so App Service's pip checks them.
+    for requirements, sdk, other in (
+        ("requirements.txt", "botbuilder-core==4.17.1", "microsoft-agents"),
+        ("requirements-agents.txt", "microsoft-agents-hosting-core==1.9.0", "botbuilder"),
+    ):
+        text = (TEMPLATES.parent / requirements).read_text()
+        assert f"\n{sdk} \\\n    --hash=sha256:" in text
+        assert f"\n{other}" not in text
 
 
 def test_the_web_app_runs_this_app_with_every_bot_setting() -> None:

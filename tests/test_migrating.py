@@ -83,7 +83,10 @@ def test_make_run_with_bot_sdk_agents_builds_and_runs_the_agents_build() -> None
     assert ran.returncode == 0, ran.stderr
 
     assert "-m venv .venv-agents" in shown
-    assert ".venv-agents/bin/python -m pip install --quiet -r requirements-agents.txt" in shown
+    assert (
+        ".venv-agents/bin/python -m pip install --quiet --require-hashes --no-build-isolation "
+        "-r requirements-agents.txt"
+    ) in shown
     assert shown.rstrip().endswith("BOT_SDK=agents .venv-agents/bin/python app.py")
 
 

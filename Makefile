@@ -48,9 +48,9 @@ python_of = $(lastword $(subst -, ,$(1)))
 test_venv = .venv-test-$(1)
 
 # Node.js 22 or newer (package.json's engines; .nvmrc names the release line the tests run
-# on). Where the machine's is older (or missing) on Linux, Node.js 24 comes from the npm
-# registry (tools/node, locked with its integrity) and goes first on PATH for every recipe;
-# the Makefile says so.
+# on). Where the machine's is older, on Linux, Node.js 24 comes from the npm registry
+# (tools/node, locked with its integrity) and goes first on PATH for every recipe; the
+# Makefile says so. Where there is none, or on another system, it asks for one.
 NODE_OWN := $(shell node --version 2>/dev/null)
 NODE_PLATFORM := $(shell uname -s | tr A-Z a-z)-$(patsubst x86_64,x64,$(patsubst aarch64,arm64,$(shell uname -m)))
 ifeq ($(shell v='$(NODE_OWN)'; v=$${v#v}; [ "$${v%%.*}" -ge 22 ] 2>/dev/null && echo new),new)
@@ -145,11 +145,12 @@ $(foreach run,$(ALL_RUNS),$(eval $(call PYTEST_RULE,$(run))))
 
 ifneq ($(NODE),)
 $(NODE): tools/node/package.json tools/node/package-lock.json
-ifeq ($(filter linux-x64 linux-arm64,$(NODE_PLATFORM)),)
-	@echo "Node.js $(or $(NODE_OWN),is missing; it) must be 22 or newer: install it (.nvmrc), e.g. nvm install"
+ifeq ($(and $(NODE_OWN),$(filter linux-x64 linux-arm64,$(NODE_PLATFORM))),)
+	@echo "Node.js 22 or newer is needed (package.json engines; here: $(or $(NODE_OWN),none)):" \
+		"install it, e.g. with nvm: nvm install (.nvmrc)"
 	@exit 1
 else
-	@echo "Node.js $(or $(NODE_OWN),is missing; it) is older than 22 (package.json engines):" \
+	@echo "Node.js $(NODE_OWN) is older than 22 (package.json engines):" \
 		"using Node.js 24 from the npm registry, in $(NODE_HOME)"
 	npm ci --prefix tools/node --no-audit --no-fund --ignore-scripts
 	touch $@
@@ -176,4 +177,4 @@ browser:
 		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver; }
 
 clean:
-	rm -rf .venv .venv-agents .venv-test-* .locks-check node_modules .pytest_cache .ruff_cache .mypy_cache test-artifacts appPackage/build
+	rm -rf .venv .venv-agents .venv-test-* .locks-check node_modules tools/node/node_modules .pytest_cache .ruff_cache .mypy_cache test-artifacts appPackage/build

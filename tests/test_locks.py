@@ -97,3 +97,16 @@ def test_make_test_first_checks_that_the_locks_are_current() -> None:
     assert {line.rsplit(" -o ", 1)[1] for line in compiled} == set(PYTHON_LOCKS)
     assert all(shown.index(line) < first_test for line in compiled)
     assert any("is not what requirements/*.in resolve to" in line for line in shown)
+
+
+def test_make_says_when_the_machines_node_is_older_and_brings_its_own() -> None:
+    older = make_shows("run", "NODE_OWN=v20.20.2", "NODE_PLATFORM=linux-x64")
+    newer = make_shows("run", "NODE_OWN=v22.0.0", "NODE_PLATFORM=linux-x64")
+    elsewhere = make_shows("run", "NODE_OWN=v20.20.2", "NODE_PLATFORM=darwin-arm64")
+
+    assert "Node.js v20.20.2 is older than 22 (package.json engines):" in older
+    assert "npm ci --prefix tools/node " in older
+    assert older.index("npm ci --prefix tools/node ") < older.index("npm ci --omit=dev ")
+    assert "tools/node" not in newer
+    assert "npm ci --omit=dev " in newer
+    assert "Node.js 22 or newer is needed (package.json engines; here: v20.20.2):" in elsewhere

@@ -122,7 +122,7 @@ class OtelRecorder(LogRecorder):
         recorder = cls([], readers)
         add = recorder.tracer_provider.add_span_processor
         if otlp:
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            from telemetry.otlp import OTLPSpanExporter
 
             add(BatchSpanProcessor(OTLPSpanExporter(f"{otlp}/v1/traces")))
         if connection_string:

@@ -714,10 +714,11 @@ def _failed(span: TurnSpan, error: BaseException) -> None:
 def waiting_at(dialog_context: DialogContext) -> dict[str, str]:
     """The innermost component dialog on the stack, and the waterfall step it waits in."""
     found: dict[str, str] = {}
-    context: DialogContext | None = dialog_context
-    while context is not None and context.stack:
-        for instance in context.stack:  # the top first
-            dialog = context.find_dialog_sync(instance.id)
+    stack = dialog_context.stack
+    find = dialog_context.find_dialog_sync
+    while stack:
+        for instance in stack:  # the top first
+            dialog = find(instance.id)
             if isinstance(dialog, WaterfallDialog):
                 steps = dialog._steps
                 index = instance.state.get("stepIndex", 0)
@@ -725,12 +726,15 @@ def waiting_at(dialog_context: DialogContext) -> dict[str, str]:
                 if 0 <= index < len(steps):
                     found["corebot.waterfall.step"] = getattr(steps[index], "__name__", str(index))
                 break
-        top = context.stack[0]
-        dialog = context.find_dialog_sync(top.id)
-        context = None
+        top = stack[0]
+        dialog = find(top.id)
+        stack = []
         if isinstance(dialog, ComponentDialog):
             found["corebot.dialog"] = dialog.id
             inner = top.state.get(dialog.persisted_dialog_state)
             if inner is not None:
-                context = DialogContext(dialog._dialogs, dialog_context.context, inner)
+                # The inner dialogs' stack, looked up in their set as a DialogContext of
+                # theirs would (without making one: a DialogStateManager each time).
+                stack = inner.dialog_stack
+                find = dialog._dialogs.find_dialog
     return found

@@ -10,7 +10,9 @@ connector together, one conversation at a time) under valgrind's callgrind, coun
 the measured bookings, after ten to warm up. Two runs of the same code agree to 0.01%; the
 count includes the load generator's and the connector's share, which a change to the bot
 does not move. `--otlp`: with traces and metrics exported to that OTLP/HTTP collector (the
-export's own thread counted too). Needs valgrind (`apt-get install valgrind`).
+export's own thread counted too); `HOST=127.0.0.1 PORT=4318 python -m benchmarks.load
+--collector` is a stand-in that takes every export. Needs valgrind (`apt-get install
+valgrind`).
 """
 
 import argparse

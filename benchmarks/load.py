@@ -2,31 +2,42 @@
 
     [BOT_SDK=agents] python -m benchmarks.load [--concurrency 1 8 64] [--bookings 400]
                                                [--idle 10000] [--no-cache]
+                                               [--telemetry-rounds 10] [--telemetry-only]
 
 Run it with the build's own venv (`.venv/bin/python`, or `.venv-agents/bin/python` with
-BOT_SDK=agents). Starts `app.py` (embedded recognizer, authentication off) of the build
-BOT_SDK names in a process of its own, and a
-bare route in another. N concurrent conversations book `--bookings` flights between them
-(greeting, request, origin, `tomorrow`, `yes`: five turns each, every booking in a new
-conversation), with replies posted to a stub connector at `serviceUrl` and with
-`expectReplies`. Prints turns/s, turn latency percentiles, the server's CPU per turn and
-the same for the bare route. Then, each in a fresh bot process: start-to-listening time,
-the first date turn's latency against later ones, and memory per idle conversation after
-`--idle` bookings. Last, the stored state of one conversation after 1 and 10 bookings.
-`--no-cache` starts the bot with RECOGNITION_CACHE_SIZE=0, so every text is recognized.
+BOT_SDK=agents). First, what telemetry costs: three bot processes, one with telemetry off,
+one exporting to an OTLP/HTTP collector, one to Application Insights (both stand-ins on
+127.0.0.1 that take every export), driven in turn round after round with the realistic
+workload below, 8 conversations at a time (`--telemetry-rounds`; 0 for none). Prints each
+one's row, and the CPU per turn (all its threads, the exporters' included) of each
+exporter's to telemetry off's: the median of the rounds' ratios.
+
+Then starts `app.py` (embedded recognizer, authentication off) of the build BOT_SDK names
+in a process of its own, and a bare route in another. N concurrent conversations book
+`--bookings` flights between them (greeting, request, origin, `tomorrow`, `yes`: five turns
+each, every booking in a new conversation), with replies posted to a stub connector at
+`serviceUrl` and with `expectReplies`. Prints turns/s, turn latency percentiles, the
+server's CPU per turn and the same for the bare route. Then, each in a fresh bot process:
+start-to-listening time, the first date turn's latency against later ones, and memory per
+idle conversation after `--idle` bookings. Last, the stored state of one conversation after
+1 and 10 bookings. `--no-cache` starts the bots with RECOGNITION_CACHE_SIZE=0, so every text
+is recognized.
 """
 
 import argparse
 import asyncio
+import gzip
 import itertools
+import json
 import logging
 import os
 import random
 import socket
+import statistics
 import sys
 import time
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -43,6 +54,10 @@ TICKS = os.sysconf("SC_CLK_TCK")
 # Every conversation in a run is new: the bot skips activities it has seen before.
 CONVERSATIONS = itertools.count()
 logger = logging.getLogger("benchmarks.load")
+EXPORTERS = ("OTEL_EXPORTER_OTLP_ENDPOINT", "APPLICATIONINSIGHTS_CONNECTION_STRING")
+# Longer than the span batches' schedule (5 s): the last round's spans are exported in it.
+EXPORT_DELAY = 6.0
+TELEMETRY_BOOKINGS = 200  # per round: some 1,000 turns, longer than a batch of spans waits
 
 
 @dataclass
@@ -82,7 +97,9 @@ async def serve(
 ) -> AsyncIterator[Server]:
     """Run `command` (which listens on $PORT) until the block ends."""
     port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "RECOGNIZER": "embedded"}
+    # Telemetry only where `settings` turn it on.
+    env = {name: value for name, value in os.environ.items() if name not in EXPORTERS}
+    env.update({"HOST": "127.0.0.1", "PORT": str(port), "RECOGNIZER": "embedded"})
     env.update(settings or {})
     env.pop("MicrosoftAppId", None)
     started = time.perf_counter()
@@ -125,6 +142,34 @@ def bare_app() -> web.Application:
     app.router.add_post("/api/messages", messages)
     app.router.add_get("/healthz", health)
     return app
+
+
+class Collector:
+    """The stand-in for an OpenTelemetry collector (OTLP/HTTP) and for Application Insights'
+    ingestion endpoint: it takes every export, as a healthy one does."""
+
+    def __init__(self) -> None:
+        self.app = web.Application()
+        self.app.router.add_post("/v1/traces", self._otlp)
+        self.app.router.add_post("/v1/metrics", self._otlp)
+        self.app.router.add_post("/v2.1/track", self._track)
+        self.app.router.add_get("/healthz", self._health)
+
+    async def _otlp(self, request: web.Request) -> web.Response:
+        await request.read()
+        return web.Response(content_type="application/x-protobuf")  # an empty ExportResponse
+
+    async def _track(self, request: web.Request) -> web.Response:
+        body = await request.read()
+        if request.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+        text = body.decode()
+        # The exporter retries what the answer does not say was accepted.
+        items = len(json.loads(text)) if text.startswith("[") else len(text.splitlines())
+        return web.json_response({"itemsReceived": items, "itemsAccepted": items, "errors": []})
+
+    async def _health(self, request: web.Request) -> web.Response:
+        return web.json_response({"status": "ok"})
 
 
 class Connector:
@@ -390,6 +435,98 @@ async def new_dates(bot: Server, service_url: str, bookings: int) -> None:
     )
 
 
+def telemetry_settings(collector_url: str) -> dict[str, dict[str, str]]:
+    """The bot's settings for each telemetry row: off, and exporting to the stand-in
+    collector at `collector_url` over OTLP/HTTP, or as to Application Insights."""
+    return {
+        "telemetry off": {},
+        "OTLP/HTTP": {"OTEL_EXPORTER_OTLP_ENDPOINT": collector_url},
+        "Azure Monitor": {
+            "APPLICATIONINSIGHTS_CONNECTION_STRING": (
+                "InstrumentationKey=00000000-0000-0000-0000-000000000001;"
+                f"IngestionEndpoint={collector_url}"
+            ),
+            # The exporter's reports on itself go to Microsoft, not to the connection
+            # string's endpoint: every 15 minutes, nothing a turn pays for.
+            "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
+            "APPLICATIONINSIGHTS_SDKSTATS_DISABLED": "true",
+            "APPLICATIONINSIGHTS_CONTROLPLANE_DISABLED": "true",
+        },
+    }
+
+
+async def telemetry_cost(
+    bot_command: tuple[str, ...],
+    settings: dict[str, str],
+    service_url: str,
+    collector_url: str,
+    rounds: int,
+    bookings: int,
+) -> None:
+    """The CPU per turn (all the bot's threads, the exporters' included) with telemetry off
+    and on, one bot process each, driven in turn: round after round, each bot books
+    `bookings` flights of the realistic workload, 8 conversations at a time, with replies to
+    `serviceUrl`. A round's CPU runs from its start to the start of the same bot's next
+    round, so that the spans a bot exports after its round are counted in it; the order of
+    the bots changes each round. The ratio is each round's, to the round of telemetry off;
+    its median over the rounds is the figure, the rounds' range beside it."""
+    variants = telemetry_settings(collector_url)
+    async with AsyncExitStack() as stack:
+        bots = {
+            name: await stack.enter_async_context(
+                serve(*bot_command, health_path="/healthz", settings={**settings, **extra})
+            )
+            for name, extra in variants.items()
+        }
+        workloads = {name: Workload(seed=17) for name in bots}
+        names = list(bots)
+        per_turn: dict[str, list[float]] = {name: [] for name in names}
+        totals = {name: Measure(0, 0.0, 0.0, []) for name in names}
+        started: dict[str, tuple[int, int]] = {}  # CPU ns at the round's start, its turns
+        for number in range(rounds + 2):  # a round to warm up; the last only closes the one before
+            if number > rounds:
+                await asyncio.sleep(EXPORT_DELAY)
+            order = names[number % len(names) :] + names[: number % len(names)]
+            for name in order:
+                bot = bots[name]
+                cpu = bot.cpu_ns()
+                if name in started and number > 1:
+                    before, turns = started[name]
+                    per_turn[name].append((cpu - before) / 1e6 / turns)
+                    totals[name].cpu_seconds += (cpu - before) / 1e9
+                if number > rounds:
+                    continue
+                measure = await drive(
+                    bot,
+                    service_url,
+                    workloads[name],
+                    concurrency=8,
+                    bookings=bookings,
+                    expect_replies=False,
+                )
+                started[name] = (cpu, measure.turns)
+                if number > 0:
+                    totals[name].turns += measure.turns
+                    totals[name].seconds += measure.seconds
+                    totals[name].latencies += measure.latencies
+    logger.info(
+        "telemetry, a different day in each booking, replies to serviceUrl, N=8: "
+        "%d rounds of %d bookings",
+        rounds,
+        bookings,
+    )
+    off = per_turn[names[0]]
+    for name in names:
+        logger.info("%s", row(name, totals[name]))
+        if name != names[0]:
+            ratios = [on / base for on, base in zip(per_turn[name], off, strict=True)]
+            logger.info(
+                "%s",
+                f"{'':<6}{name} / off: {statistics.median(ratios):.2f} times the CPU per turn "
+                f"(median of the rounds; {min(ratios):.2f} to {max(ratios):.2f})",
+            )
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(p / 100 * len(ordered)))]
@@ -441,16 +578,37 @@ async def stored_state() -> None:
                 )
 
 
-async def main(concurrencies: list[int], bookings: int, idle: int, cache: bool) -> None:
+async def main(
+    concurrencies: list[int],
+    bookings: int,
+    idle: int,
+    cache: bool,
+    telemetry_rounds: int,
+    telemetry_only: bool,
+) -> None:
     logger.info("build: BOT_SDK=%s (%s)", bot_sdk(), sys.executable)
     bot_command = (sys.executable, "app.py")
     bare_command = (sys.executable, "-m", "benchmarks.load", "--bare")
-    # The stub connector has a process of its own: the channel is another machine, and its
-    # answers should not wait for the load generator's turn on the CPU.
+    # The stub connector and the collector have processes of their own: the channel and the
+    # collector are other machines, and their answers should not wait for the load
+    # generator's turn on the CPU.
     connector_command = (sys.executable, "-m", "benchmarks.load", "--connector")
+    collector_command = (sys.executable, "-m", "benchmarks.load", "--collector")
     settings = {} if cache else {"RECOGNITION_CACHE_SIZE": "0"}
     async with serve(*connector_command, health_path="/healthz") as connector:
         service_url = connector.url.removesuffix("/api/messages") + "/"
+        if telemetry_rounds:
+            async with serve(*collector_command, health_path="/healthz") as collector:
+                await telemetry_cost(
+                    bot_command,
+                    settings,
+                    service_url,
+                    collector.url.removesuffix("/api/messages"),
+                    telemetry_rounds,
+                    TELEMETRY_BOOKINGS,
+                )
+        if telemetry_only:
+            return
         async with (
             serve(*bot_command, health_path="/healthz", settings=settings) as bot,
             serve(*bare_command, health_path="/healthz") as bare,
@@ -471,8 +629,15 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--bookings", type=int, default=400, help="bookings per run")
     parser.add_argument("--idle", type=int, default=10_000, help="bookings for the memory figure")
     parser.add_argument("--no-cache", action="store_true", help="RECOGNITION_CACHE_SIZE=0")
+    parser.add_argument(
+        "--telemetry-rounds", type=int, default=10, help="rounds of telemetry off and on (0: none)"
+    )
+    parser.add_argument(
+        "--telemetry-only", action="store_true", help="only the rows of telemetry off and on"
+    )
     parser.add_argument("--bare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--connector", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--collector", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
@@ -480,9 +645,10 @@ if __name__ == "__main__":
     logging.basicConfig(format="%(message)s", stream=sys.stdout)
     logger.setLevel(logging.INFO)  # the benchmark's lines; the bot's own INFO stays out
     arguments = parse()
-    if arguments.bare or arguments.connector:
+    if arguments.bare or arguments.connector or arguments.collector:
+        stand_in = Collector().app if arguments.collector else Connector().app
         web.run_app(
-            bare_app() if arguments.bare else Connector().app,
+            bare_app() if arguments.bare else stand_in,
             host=os.environ["HOST"],
             port=int(os.environ["PORT"]),
             access_log=None,
@@ -490,5 +656,12 @@ if __name__ == "__main__":
         )
     else:
         asyncio.run(
-            main(arguments.concurrency, arguments.bookings, arguments.idle, not arguments.no_cache)
+            main(
+                arguments.concurrency,
+                arguments.bookings,
+                arguments.idle,
+                not arguments.no_cache,
+                arguments.telemetry_rounds,
+                arguments.telemetry_only,
+            )
         )

@@ -6,6 +6,14 @@ each recognition (`recognize`) and each reply posted to the channel (`reply_to_a
 `send_to_conversation`, which carry the trace on in their own `traceparent`). The providers
 are the app's own, not OpenTelemetry's global ones: two apps in one process (the tests)
 keep theirs apart.
+
+What telemetry costs a turn is kept small (docs/telemetry.md, "Cost"). The spans are the
+SDK's (`ReadableSpan`s, made with the tracer provider's resource, ids and sampler, ended to
+its span processors), but recorded by `TurnSpan`, not by the SDK's tracer, whose spans
+check and lock on each attribute and go through OpenTelemetry's context at each start and
+end: a turn knows its span, and its children name their parent. The metrics are the SDK's
+instruments, but a turn's counts and timings wait in `Tally` and `Timings` until a reader
+collects them.
 """
 
 import asyncio
@@ -13,22 +21,37 @@ import contextlib
 import logging
 import threading
 import traceback
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from contextvars import Token
-from time import perf_counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from time import perf_counter, time_ns
+from types import TracebackType
 from typing import Any, TypeVar
 
 from aiohttp import web
-from opentelemetry import context as otel_context
 from opentelemetry import trace
+from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.context import Context
+from opentelemetry.metrics import CallbackOptions, Counter, Histogram, Observation
 from opentelemetry.sdk.metrics import MeterProvider
 from opentelemetry.sdk.metrics.export import MetricReader, PeriodicExportingMetricReader
 from opentelemetry.sdk.resources import Resource
-from opentelemetry.sdk.trace import SpanProcessor, TracerProvider
+from opentelemetry.sdk.trace import (
+    Event,
+    ReadableSpan,
+    SpanLimits,
+    SpanProcessor,
+    TracerProvider,
+)
+from opentelemetry.sdk.trace import Tracer as SdkTracer
 from opentelemetry.sdk.trace.export import BatchSpanProcessor
-from opentelemetry.trace import Span, SpanKind, Status, StatusCode
+from opentelemetry.sdk.util.instrumentation import InstrumentationScope
+from opentelemetry.trace import (
+    NonRecordingSpan,
+    SpanContext,
+    SpanKind,
+    Status,
+    StatusCode,
+    TraceFlags,
+)
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from yarl import URL
 
@@ -63,44 +86,83 @@ class OtelRecorder(LogRecorder):
         # Not at the interpreter's exit: an exporter whose collector does not answer would
         # hold the process there. `session` flushes them, within the shutdown's deadline.
         self.tracer_provider = TracerProvider(resource=resource, shutdown_on_exit=False)
+        self.span_processors: list[SpanProcessor] = []
         for processor in span_processors:
-            self.tracer_provider.add_span_processor(processor)
+            self.add_span_processor(processor)
+        tracer = self.tracer_provider.get_tracer("corebot")
+        # None when OTEL_SDK_DISABLED gives a tracer that records nothing.
+        self.spans = SpanMaker(self, tracer) if isinstance(tracer, SdkTracer) else None
         self.meter_provider = MeterProvider(
             resource=resource, metric_readers=metric_readers, shutdown_on_exit=False
         )
-        self.tracer = self.tracer_provider.get_tracer("corebot")
         meter = self.meter_provider.get_meter("corebot")
-        self.turns = meter.create_counter("corebot.turns", "{turn}", "Turns handled")
-        self.turn_duration = meter.create_histogram(
-            "corebot.turn.duration",
-            "s",
-            "Time from the request to its answer",
-            explicit_bucket_boundaries_advisory=SECONDS,
+        self.turns = Tally(meter.create_counter("corebot.turns", "{turn}", "Turns handled"))
+        self.turn_duration = Timings(
+            meter.create_histogram(
+                "corebot.turn.duration",
+                "s",
+                "Time from the request to its answer",
+                explicit_bucket_boundaries_advisory=SECONDS,
+            )
         )
-        self.replies_posted = meter.create_counter(
-            "corebot.replies.posted", "{reply}", "Replies the channel took"
+        self.replies_posted = Tally(
+            meter.create_counter("corebot.replies.posted", "{reply}", "Replies the channel took")
         )
-        self.replies_failed = meter.create_counter(
-            "corebot.replies.failed", "{reply}", "Replies that could not be delivered"
+        self.replies_failed = Tally(
+            meter.create_counter(
+                "corebot.replies.failed", "{reply}", "Replies that could not be delivered"
+            )
         )
-        self.bookings = meter.create_counter(
-            "corebot.bookings", "{booking}", "Bookings completed, declined or cancelled"
+        self.bookings = Tally(
+            meter.create_counter(
+                "corebot.bookings", "{booking}", "Bookings completed, declined or cancelled"
+            )
         )
-        self.interruptions = meter.create_counter(
-            "corebot.interruptions", "{interruption}", "Messages a dialog took as an interruption"
+        self.interruptions = Tally(
+            meter.create_counter(
+                "corebot.interruptions",
+                "{interruption}",
+                "Messages a dialog took as an interruption",
+            )
         )
-        self.recognizer_duration = meter.create_histogram(
-            "corebot.recognizer.duration",
-            "s",
-            "Time the language back end took",
-            explicit_bucket_boundaries_advisory=SECONDS,
+        self.recognizer_duration = Timings(
+            meter.create_histogram(
+                "corebot.recognizer.duration",
+                "s",
+                "Time the language back end took",
+                explicit_bucket_boundaries_advisory=SECONDS,
+            )
         )
-        self.state_conflicts = meter.create_counter(
-            "corebot.state.conflicts", "{conflict}", "State saves that lost a race"
+        self.state_conflicts = Tally(
+            meter.create_counter(
+                "corebot.state.conflicts", "{conflict}", "State saves that lost a race"
+            )
         )
-        self.refused_requests = meter.create_counter(
-            "corebot.requests.refused", "{request}", "Requests refused before any turn ran"
+        self.refused_requests = Tally(
+            meter.create_counter(
+                "corebot.requests.refused", "{request}", "Requests refused before any turn ran"
+            )
         )
+        waiting: list[Tally | Timings] = [
+            self.turns,
+            self.turn_duration,
+            self.recognizer_duration,
+            self.replies_posted,
+            self.replies_failed,
+            self.bookings,
+            self.interruptions,
+            self.state_conflicts,
+            self.refused_requests,
+        ]
+
+        def flush(options: CallbackOptions) -> list[Observation]:
+            for measurements in waiting:
+                measurements.flush()
+            return []
+
+        # Observes nothing, and so is never exported: its callback, which every reader's
+        # collection calls before it reads the instruments, hands them what is waiting.
+        meter.create_observable_up_down_counter("corebot.waiting", [flush])
 
     @classmethod
     def from_config(cls, config: DefaultConfig) -> "OtelRecorder":
@@ -120,9 +182,9 @@ class OtelRecorder(LogRecorder):
             exporter = AzureMonitorMetricExporter(connection_string=connection_string)
             readers.append(PeriodicExportingMetricReader(exporter))
         recorder = cls([], readers)
-        add = recorder.tracer_provider.add_span_processor
+        add = recorder.add_span_processor
         if otlp:
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            from telemetry.otlp import OTLPSpanExporter
 
             add(BatchSpanProcessor(OTLPSpanExporter(f"{otlp}/v1/traces")))
         if connection_string:
@@ -138,6 +200,11 @@ class OtelRecorder(LogRecorder):
             )
         return recorder
 
+    def add_span_processor(self, processor: SpanProcessor) -> None:
+        """Spans to `processor` (its `on_end`: the turn's spans do not call `on_start`)."""
+        self.span_processors.append(processor)
+        self.tracer_provider.add_span_processor(processor)  # which shuts it down
+
     def connector(self, **options: Any) -> BotConnector:
         return TracedConnector(**options)
 
@@ -145,17 +212,15 @@ class OtelRecorder(LogRecorder):
         return TracedRecognizer(recognizer)
 
     def start(self, request: web.Request) -> "TracedTurn":
-        parent = PROPAGATOR.extract(request.headers)
         route = request.match_info.route.resource
         path = route.canonical if route is not None else request.path
-        span = self.tracer.start_span(
-            f"{request.method} {path}",
-            parent,
-            kind=SpanKind.SERVER,
-            attributes={"http.request.method": request.method, "http.route": path},
-        )
-        token = otel_context.attach(trace.set_span_in_context(span, parent))
-        return TracedTurn(self, span, token)
+        attributes = {"http.request.method": request.method, "http.route": path}
+        name = f"{request.method} {path}"
+        if self.spans is None:
+            return TracedTurn(self, NOT_RECORDED)
+        # Extracted only when there is one: most requests carry no trace.
+        parent = PROPAGATOR.extract(request.headers) if TRACEPARENT in request.headers else ROOT
+        return TracedTurn(self, self.spans.start(name, SpanKind.SERVER, attributes, parent))
 
     def finish(self, turn: Turn, status: int) -> None:
         assert isinstance(turn, TracedTurn)
@@ -186,12 +251,82 @@ class OtelRecorder(LogRecorder):
             )
 
 
+class Tally:
+    """A counter's additions, added up in the bot and handed to the SDK's counter when a
+    reader collects the metrics: one addition to the SDK per series and collection, not one
+    per turn (each goes through the SDK's checks, attribute hashing, locks and exemplar
+    reservoir). The first addition of each series goes to the SDK at once: its series starts
+    then, as it would. Counters thus carry no exemplars."""
+
+    def __init__(self, counter: Counter) -> None:
+        self._counter = counter
+        self._started: set[tuple[tuple[str, Any], ...]] = set()
+        self._counts: dict[tuple[tuple[str, Any], ...], int] = {}
+        self._lock = threading.Lock()  # collections run in the readers' threads
+
+    def add(self, amount: int, attributes: Mapping[str, Any] | None = None) -> None:
+        series = tuple(attributes.items()) if attributes else ()
+        if series not in self._started:
+            self._started.add(series)
+            self._counter.add(amount, attributes)
+            return
+        with self._lock:
+            self._counts[series] = self._counts.get(series, 0) + amount
+
+    def flush(self) -> None:
+        with self._lock:
+            counts, self._counts = self._counts, {}
+        for series, amount in counts.items():
+            self._counter.add(amount, dict(series))
+
+
+class Timings:
+    """A histogram's values, kept in the bot and recorded into the SDK's histogram when a
+    reader collects the metrics (or when many are waiting), each with the span it was
+    measured in, for the exemplars. The same calls to the SDK, but one after the other
+    rather than between two turns' work: several times cheaper so (docs/telemetry.md,
+    "Cost"). The first value of each series is recorded at once: its series starts then, as
+    it would."""
+
+    def __init__(self, histogram: Histogram) -> None:
+        self._histogram = histogram
+        self._started: set[tuple[tuple[str, Any], ...]] = set()
+        self._values: list[tuple[float, Mapping[str, Any], SpanContext]] = []
+        self._lock = threading.Lock()  # collections run in the readers' threads
+
+    def record(self, value: float, attributes: Mapping[str, Any], span: "TurnSpan") -> None:
+        series = tuple(attributes.items())
+        if series not in self._started:
+            self._started.add(series)
+            self._histogram.record(value, attributes, span_context(span.context))
+            return
+        with self._lock:
+            self._values.append((value, attributes, span.context))
+            full = len(self._values) >= MOST_WAITING
+        if full:
+            self.flush()
+
+    def flush(self) -> None:
+        with self._lock:
+            values, self._values = self._values, []
+        for value, attributes, context in values:
+            self._histogram.record(value, attributes, span_context(context))
+
+
+def span_context(context: SpanContext) -> Context:
+    """A context whose span is the one of `context`: what a measurement's exemplar links to."""
+    return trace.set_span_in_context(NonRecordingSpan(context), ROOT)
+
+
+# Values a Timings keeps before it records them itself: some 50 s of turns at 200 a second.
+MOST_WAITING = 10_000
+
+
 class TracedTurn(Turn):
-    def __init__(self, recorder: OtelRecorder, span: Span, token: Token[Context]) -> None:
+    def __init__(self, recorder: OtelRecorder, span: "TurnSpan") -> None:
         super().__init__()
         self._recorder = recorder
         self._span = span
-        self._token = token
         self._started = perf_counter()
         self._outcome: str | None = None
         self._booking: str | None = None
@@ -200,7 +335,7 @@ class TracedTurn(Turn):
 
     @property
     def trace_id(self) -> str | None:
-        return trace.format_trace_id(self._span.get_span_context().trace_id)
+        return trace.format_trace_id(self._span.context.trace_id)
 
     def activity(self, activity: Activity) -> None:
         super().activity(activity)
@@ -221,23 +356,12 @@ class TracedTurn(Turn):
         with self.child(f"state {operation}", attributes, SpanKind.CLIENT):
             return await call
 
-    @contextmanager
     def child(
         self, name: str, attributes: dict[str, Any], kind: SpanKind = SpanKind.INTERNAL
-    ) -> Iterator[Span]:
-        # Exceptions are recorded by type only: their messages may quote what the user said.
-        with self._recorder.tracer.start_as_current_span(
-            name,
-            kind=kind,
-            attributes=attributes,
-            record_exception=False,
-            set_status_on_exception=False,
-        ) as span:
-            try:
-                yield span
-            except Exception as error:
-                _failed(span, error)
-                raise
+    ) -> "TurnSpan":
+        """A span of the turn's, for a `with` block: it ends with the block, failed if the
+        block raised."""
+        return self._span.child(name, kind, attributes)
 
     async def recognition(self, backend: str, result: Awaitable[T]) -> T:
         backend_only = {"corebot.recognizer": backend}
@@ -246,7 +370,9 @@ class TracedTurn(Turn):
             try:
                 recognized = await result
             finally:
-                self._recorder.recognizer_duration.record(perf_counter() - started, backend_only)
+                self._recorder.recognizer_duration.record(
+                    perf_counter() - started, backend_only, span
+                )
             found: Mapping[str, str | float] = backend_only
             if isinstance(recognized, RecognizerResult) and recognized.intents:
                 intent, score = max(
@@ -264,11 +390,9 @@ class TracedTurn(Turn):
         """`call` with the headers that carry this span's trace on (`traceparent`)."""
         channel = {"corebot.channel": self.channel or ""}
         reply = operation in REPLIES
-        headers: dict[str, str] = {}
-        with self.child(operation, {**channel, "server.address": host}, SpanKind.CLIENT):
-            PROPAGATOR.inject(headers)
+        with self.child(operation, {**channel, "server.address": host}, SpanKind.CLIENT) as span:
             try:
-                answer = await call(headers)
+                answer = await call(span.headers())
             except Exception:
                 if reply:
                     self._recorder.replies_failed.add(1, channel)
@@ -323,11 +447,209 @@ class TracedTurn(Turn):
                 "corebot.activity.type": self.activity_type,
             }
             self._recorder.turns.add(1, {**kind, "corebot.outcome": outcome})
-            self._recorder.turn_duration.record(perf_counter() - self._started, kind)
-        otel_context.detach(self._token)
+            self._recorder.turn_duration.record(perf_counter() - self._started, kind, self._span)
         self._span.end()
 
 
+class SpanMaker:
+    """Makes the spans of a recorder's turns as its tracer would: the tracer provider's
+    resource, ids and sampler, the span limits of the settings (OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT,
+    ...), ended spans to the recorder's span processors."""
+
+    def __init__(self, recorder: OtelRecorder, tracer: SdkTracer) -> None:
+        self.processors = recorder.span_processors  # the list itself: processors added later too
+        self.resource = tracer.resource
+        self.sampler = tracer.sampler
+        self.ids = tracer.id_generator
+        self.info = tracer.instrumentation_info
+        self.scope = InstrumentationScope(self.info.name, self.info.version, self.info.schema_url)
+        self.limits = SpanLimits()
+        # The turn's spans have a few short attributes: the SDK's limits only cut them when
+        # they are set lower than its defaults.
+        self.limited = self.limits.max_attribute_length is not None or (
+            self.limits.max_span_attributes is not None
+            and self.limits.max_span_attributes < DEFAULT_ATTRIBUTE_COUNT_LIMIT
+        )
+
+    def start(
+        self, name: str, kind: SpanKind, attributes: dict[str, Any], parent_context: Context
+    ) -> "TurnSpan":
+        """A span that continues the trace of `parent_context`'s span, or starts one, as
+        `Tracer.start_span` does."""
+        parent: SpanContext | None = trace.get_current_span(parent_context).get_span_context()
+        if parent is None or not parent.is_valid:
+            parent = None
+            trace_id = self.ids.generate_trace_id()
+            random_id = self.ids.is_trace_id_random()
+        else:
+            trace_id = parent.trace_id
+            random_id = parent.trace_flags.random_trace_id
+        sampling = self.sampler.should_sample(parent_context, trace_id, name, kind, attributes)
+        flags = TraceFlags.SAMPLED if sampling.decision.is_sampled() else TraceFlags.DEFAULT
+        if random_id:
+            flags |= TraceFlags.RANDOM_TRACE_ID
+        context = SpanContext(
+            trace_id,
+            self.ids.generate_span_id(),
+            is_remote=False,
+            trace_flags=TraceFlags(flags),
+            trace_state=sampling.trace_state,
+        )
+        recording = sampling.decision.is_recording()
+        return TurnSpan(
+            self, name, kind, context, parent, dict(sampling.attributes or {}), recording
+        )
+
+    def child(
+        self, parent: "TurnSpan", name: str, kind: SpanKind, attributes: Mapping[str, Any]
+    ) -> "TurnSpan":
+        """A span whose parent is `parent`, the sampler's decision that of its parent (as the
+        default sampler's, `parentbased_always_on`, and the ratio's, by trace id)."""
+        up = parent.context
+        context = SpanContext(
+            up.trace_id, self.ids.generate_span_id(), False, up.trace_flags, up.trace_state
+        )
+        return TurnSpan(self, name, kind, context, up, dict(attributes), parent.recording)
+
+    def event(self, name: str, attributes: Mapping[str, Any]) -> Event:
+        limits = self.limits
+        return Event(
+            name,
+            BoundedAttributes(
+                limits.max_event_attributes, attributes, max_value_len=limits.max_attribute_length
+            ),
+        )
+
+    def end(self, span: "TurnSpan") -> None:
+        attributes: Mapping[str, Any] = span.attributes
+        if self.limited:
+            limits = self.limits
+            attributes = BoundedAttributes(
+                limits.max_span_attributes, attributes, max_value_len=limits.max_attribute_length
+            )
+        readable = ReadableSpan(
+            name=span.name,
+            context=span.context,
+            parent=span.parent,
+            resource=self.resource,
+            attributes=attributes,
+            events=span.events,
+            kind=span.kind,
+            instrumentation_info=self.info,
+            status=span.status,
+            start_time=span.start_time,
+            end_time=time_ns(),
+            instrumentation_scope=self.scope,
+        )
+        for processor in self.processors:
+            processor.on_end(readable)
+
+
+class TurnSpan:
+    """A span of a turn's while it runs: its attributes in a dict, ended into a
+    `ReadableSpan` for the span processors. Not recording (not sampled, or ended), it keeps
+    nothing."""
+
+    __slots__ = (
+        "_maker",
+        "attributes",
+        "context",
+        "events",
+        "kind",
+        "name",
+        "parent",
+        "recording",
+        "start_time",
+        "status",
+    )
+
+    def __init__(
+        self,
+        maker: SpanMaker | None,
+        name: str,
+        kind: SpanKind,
+        context: SpanContext,
+        parent: SpanContext | None,
+        attributes: dict[str, Any],
+        recording: bool,
+    ) -> None:
+        self._maker = maker
+        self.name = name
+        self.kind = kind
+        self.context = context
+        self.parent = parent
+        self.attributes = attributes
+        self.events: list[Event] = []
+        self.status = UNSET
+        self.recording = recording and maker is not None
+        self.start_time = time_ns()
+
+    def child(self, name: str, kind: SpanKind, attributes: Mapping[str, Any]) -> "TurnSpan":
+        if self._maker is None:
+            return NOT_RECORDED
+        return self._maker.child(self, name, kind, attributes)
+
+    def set_attribute(self, key: str, value: Any) -> None:
+        if self.recording:
+            attributes = self.attributes
+            attributes.pop(key, None)  # the SDK's spans keep the last one set last
+            attributes[key] = value
+
+    def set_attributes(self, values: Mapping[str, Any]) -> None:
+        if self.recording:
+            attributes = self.attributes
+            for key, value in values.items():
+                attributes.pop(key, None)
+                attributes[key] = value
+
+    def set_status(self, status: Status) -> None:
+        if self.recording and self.status.status_code is not StatusCode.OK:
+            self.status = status
+
+    def add_event(self, name: str, attributes: Mapping[str, Any]) -> None:
+        if self.recording and self._maker is not None:
+            self.events.append(self._maker.event(name, attributes))
+
+    def end(self) -> None:
+        if self.recording and self._maker is not None:
+            self.recording = False
+            self._maker.end(self)
+
+    def __enter__(self) -> "TurnSpan":
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        where: TracebackType | None,
+    ) -> None:
+        # Exceptions are recorded by type only: their messages may quote what the user said.
+        if isinstance(error, Exception):
+            _failed(self, error)
+        self.end()
+
+    def headers(self) -> dict[str, str]:
+        """The headers that carry this span's trace on, as `TraceContextTextMapPropagator`
+        writes them."""
+        context = self.context
+        if not context.is_valid:
+            return {}
+        headers = {
+            "traceparent": f"00-{context.trace_id:032x}-{context.span_id:016x}-"
+            f"{context.trace_flags:02x}"
+        }
+        if context.trace_state:
+            headers["tracestate"] = context.trace_state.to_header()
+        return headers
+
+
+ROOT = Context()
+TRACEPARENT = "traceparent"
+UNSET = Status(StatusCode.UNSET)
+DEFAULT_ATTRIBUTE_COUNT_LIMIT = 128  # the SDK's, OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT's default
+# A turn's span with telemetry on but OTEL_SDK_DISABLED: nothing recorded, no trace carried on.
+NOT_RECORDED = TurnSpan(None, "", SpanKind.INTERNAL, trace.INVALID_SPAN_CONTEXT, None, {}, False)
 _BOOKED = {"completed": "booked", "declined": "declined", "cancelled": "cancelled"}
 REPLIES = frozenset({"reply_to_activity", "send_to_conversation"})
 
@@ -375,7 +697,7 @@ class TracedRecognizer:
         return await turn.recognition(self._backend, result)
 
 
-def _failed(span: Span, error: BaseException) -> None:
+def _failed(span: TurnSpan, error: BaseException) -> None:
     """Mark `span` failed by `error`, with its type and where it was raised; not its message."""
     kind = f"{type(error).__module__}.{type(error).__qualname__}"
     span.set_status(Status(StatusCode.ERROR, type(error).__name__))
@@ -392,10 +714,11 @@ def _failed(span: Span, error: BaseException) -> None:
 def waiting_at(dialog_context: DialogContext) -> dict[str, str]:
     """The innermost component dialog on the stack, and the waterfall step it waits in."""
     found: dict[str, str] = {}
-    context: DialogContext | None = dialog_context
-    while context is not None and context.stack:
-        for instance in context.stack:  # the top first
-            dialog = context.find_dialog_sync(instance.id)
+    stack = dialog_context.stack
+    find = dialog_context.find_dialog_sync
+    while stack:
+        for instance in stack:  # the top first
+            dialog = find(instance.id)
             if isinstance(dialog, WaterfallDialog):
                 steps = dialog._steps
                 index = instance.state.get("stepIndex", 0)
@@ -403,12 +726,15 @@ def waiting_at(dialog_context: DialogContext) -> dict[str, str]:
                 if 0 <= index < len(steps):
                     found["corebot.waterfall.step"] = getattr(steps[index], "__name__", str(index))
                 break
-        top = context.stack[0]
-        dialog = context.find_dialog_sync(top.id)
-        context = None
+        top = stack[0]
+        dialog = find(top.id)
+        stack = []
         if isinstance(dialog, ComponentDialog):
             found["corebot.dialog"] = dialog.id
             inner = top.state.get(dialog.persisted_dialog_state)
             if inner is not None:
-                context = DialogContext(dialog._dialogs, dialog_context.context, inner)
+                # The inner dialogs' stack, looked up in their set as a DialogContext of
+                # theirs would (without making one: a DialogStateManager each time).
+                stack = inner.dialog_stack
+                find = dialog._dialogs.find_dialog
     return found

@@ -238,6 +238,7 @@ class StubConnector:
         activity["_raw_path"] = request.raw_path
         activity["_authorization"] = request.headers.get("Authorization")
         activity["_traceparent"] = request.headers.get("traceparent")
+        activity["_tracestate"] = request.headers.get("tracestate")
         activity["_user_agent"] = request.headers.get("User-Agent")
         self.received.append(activity)
         if not self.answering.is_set():

@@ -151,6 +151,38 @@ async def test_a_full_booking(
     }
 
 
+async def test_a_trace_state_is_carried_on_and_the_timings_name_their_spans(
+    start_bot: StartBot, recorded: Recorded, http_session: ClientSession
+) -> None:
+    emulator = await start_bot(recorder=recorded.recorder)
+    await emulator.join()
+    body = emulator.activity(text="book a flight to Paris")
+    headers = {"traceparent": INCOMING, "tracestate": "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7"}
+    async with http_session.post(emulator.url, json=body, headers=headers) as response:
+        assert response.status == 201
+    replies = emulator.connector.take()
+
+    turn = recorded.turns()[-1]
+    assert turn.context.trace_state.to_header() == headers["tracestate"]
+    assert [reply["_tracestate"] for reply in replies] == [headers["tracestate"]]
+    # Each timing's exemplar links to the span it was measured in: the turn's, the
+    # recognition's.
+    recognition = next(span for span in recorded.children(turn) if span.name == "recognize")
+    data = recorded.reader.get_metrics_data()
+    assert data is not None
+    exemplars = {
+        metric.name: {
+            exemplar.span_id for point in metric.data.data_points for exemplar in point.exemplars
+        }
+        for exported in data.resource_metrics
+        for scope in exported.scope_metrics
+        for metric in scope.metrics
+        if metric.name in ("corebot.turn.duration", "corebot.recognizer.duration")
+    }
+    assert turn.context.span_id in exemplars["corebot.turn.duration"]
+    assert exemplars["corebot.recognizer.duration"] == {recognition.context.span_id}
+
+
 async def test_nothing_the_user_wrote_is_recorded(start_bot: StartBot, recorded: Recorded) -> None:
     emulator = await start_bot(recorder=recorded.recorder, storage=SharedMemoryStorage())
     await emulator.join()

@@ -816,6 +816,22 @@ COSMOS_KEY = (
 )
 
 
+def make(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """`make` as a developer runs it (not as a recipe of the make running the tests)."""
+    environ = {
+        name: value
+        for name, value in os.environ.items()
+        if name not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
+    }
+    return subprocess.run(
+        ["make", "--no-print-directory", *arguments],
+        cwd=ROOT,
+        env=environ,
+        capture_output=True,
+        text=True,
+    )
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

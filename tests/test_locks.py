@@ -2,14 +2,12 @@
 hashes, every npm package with its integrity, and every install made to check them."""
 
 import json
-import os
 import re
-import subprocess
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT, make
+
 PYTHON_LOCKS = (
     "requirements.txt",
     "requirements-agents.txt",
@@ -23,18 +21,7 @@ PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+)(?: ;[^\\]*)? \\$")
 
 def make_shows(*arguments: str) -> str:
     """The commands `make` would run, as a developer runs it, from nothing."""
-    environ = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
-    }
-    ran = subprocess.run(
-        ["make", "--no-print-directory", "--dry-run", "--always-make", *arguments],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-    )
+    ran = make("--dry-run", "--always-make", *arguments)
     assert ran.returncode == 0, ran.stderr
     return ran.stdout
 

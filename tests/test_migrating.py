@@ -2,9 +2,7 @@
 
 import importlib
 import json
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +10,7 @@ import pytest
 import sdk
 from booking_details import BookingDetails
 from dialogs.booking_dialog import WATERFALL, BookingDialog
+from tests.conftest import make
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = (ROOT / "docs" / "migrating.md").read_text(encoding="utf-8")
@@ -58,22 +57,6 @@ def test_the_example_of_a_value_kept_in_the_dialog_state_is_the_bots() -> None:
     kept = BookingDialog().stored_options(WATERFALL, details.to_json())
     assert isinstance(kept, BookingDetails)
     assert (kept.destination, kept.origin, kept.travel_date) == ("Paris", "Berlin", "2035-03-03")
-
-
-def make(*arguments: str) -> subprocess.CompletedProcess[str]:
-    """`make` as a developer runs it (not as a recipe of the make running the tests)."""
-    environ = {
-        name: value
-        for name, value in os.environ.items()
-        if name not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES")
-    }
-    return subprocess.run(
-        ["make", "--no-print-directory", *arguments],
-        cwd=ROOT,
-        env=environ,
-        capture_output=True,
-        text=True,
-    )
 
 
 def test_make_run_with_bot_sdk_agents_builds_and_runs_the_agents_build() -> None:

@@ -96,64 +96,45 @@ class OtelRecorder(LogRecorder):
             resource=resource, metric_readers=metric_readers, shutdown_on_exit=False
         )
         meter = self.meter_provider.get_meter("corebot")
-        self.turns = Tally(meter.create_counter("corebot.turns", "{turn}", "Turns handled"))
-        self.turn_duration = Timings(
-            meter.create_histogram(
-                "corebot.turn.duration",
-                "s",
-                "Time from the request to its answer",
-                explicit_bucket_boundaries_advisory=SECONDS,
+        waiting: list[Tally | Timings] = []
+
+        def counter(name: str, unit: str, description: str) -> Tally:
+            tally = Tally(meter.create_counter(name, unit, description))
+            waiting.append(tally)
+            return tally
+
+        def seconds(name: str, description: str) -> Timings:
+            timings = Timings(
+                meter.create_histogram(
+                    name, "s", description, explicit_bucket_boundaries_advisory=SECONDS
+                )
             )
+            waiting.append(timings)
+            return timings
+
+        self.turns = counter("corebot.turns", "{turn}", "Turns handled")
+        self.turn_duration = seconds("corebot.turn.duration", "Time from the request to its answer")
+        self.replies_posted = counter(
+            "corebot.replies.posted", "{reply}", "Replies the channel took"
         )
-        self.replies_posted = Tally(
-            meter.create_counter("corebot.replies.posted", "{reply}", "Replies the channel took")
+        self.replies_failed = counter(
+            "corebot.replies.failed", "{reply}", "Replies that could not be delivered"
         )
-        self.replies_failed = Tally(
-            meter.create_counter(
-                "corebot.replies.failed", "{reply}", "Replies that could not be delivered"
-            )
+        self.bookings = counter(
+            "corebot.bookings", "{booking}", "Bookings completed, declined or cancelled"
         )
-        self.bookings = Tally(
-            meter.create_counter(
-                "corebot.bookings", "{booking}", "Bookings completed, declined or cancelled"
-            )
+        self.interruptions = counter(
+            "corebot.interruptions", "{interruption}", "Messages a dialog took as an interruption"
         )
-        self.interruptions = Tally(
-            meter.create_counter(
-                "corebot.interruptions",
-                "{interruption}",
-                "Messages a dialog took as an interruption",
-            )
+        self.recognizer_duration = seconds(
+            "corebot.recognizer.duration", "Time the language back end took"
         )
-        self.recognizer_duration = Timings(
-            meter.create_histogram(
-                "corebot.recognizer.duration",
-                "s",
-                "Time the language back end took",
-                explicit_bucket_boundaries_advisory=SECONDS,
-            )
+        self.state_conflicts = counter(
+            "corebot.state.conflicts", "{conflict}", "State saves that lost a race"
         )
-        self.state_conflicts = Tally(
-            meter.create_counter(
-                "corebot.state.conflicts", "{conflict}", "State saves that lost a race"
-            )
+        self.refused_requests = counter(
+            "corebot.requests.refused", "{request}", "Requests refused before any turn ran"
         )
-        self.refused_requests = Tally(
-            meter.create_counter(
-                "corebot.requests.refused", "{request}", "Requests refused before any turn ran"
-            )
-        )
-        waiting: list[Tally | Timings] = [
-            self.turns,
-            self.turn_duration,
-            self.recognizer_duration,
-            self.replies_posted,
-            self.replies_failed,
-            self.bookings,
-            self.interruptions,
-            self.state_conflicts,
-            self.refused_requests,
-        ]
 
         def flush(options: CallbackOptions) -> list[Observation]:
             for measurements in waiting:

@@ -55,6 +55,9 @@ KEYS: dict[str, bytes] = {}  # an attribute's key, as field 1 of its KeyValue
 ENCODED: dict[tuple[bytes, str, type, Any], bytes] = {}
 CACHED = frozenset({str, int, bool, float})
 CACHE_SIZE = 4096
+# The longest text kept encoded: a request's path can be a client's long text, and each
+# cache is to stay well under a megabyte (4,096 entries).
+CACHED_LENGTH = 128
 
 
 def varint(number: int) -> bytes:
@@ -111,7 +114,7 @@ def attributes(tag: bytes, values: Mapping[str, Any] | None) -> bytes:
     encoded = []
     for key, value in values.items():
         kind = type(value)
-        if kind in CACHED:
+        if kind in CACHED and (kind is not str or len(value) <= CACHED_LENGTH):
             # The type is part of the key: True == 1, and 1 == 1.0, are encoded differently.
             known = (tag, key, kind, value)
             found = ENCODED.get(known)
@@ -160,9 +163,11 @@ def encode_span(span: ReadableSpan) -> bytes:
         parts += (b"\x22\x08", parent.span_id.to_bytes(8, "big"))
     encoded_name = NAMES.get(name)
     if encoded_name is None:
-        if len(NAMES) >= CACHE_SIZE:
-            NAMES.clear()
-        encoded_name = NAMES[name] = field(b"\x2a", name.encode()) if name else b""
+        encoded_name = field(b"\x2a", name.encode()) if name else b""
+        if len(name) <= CACHED_LENGTH:
+            if len(NAMES) >= CACHE_SIZE:
+                NAMES.clear()
+            NAMES[name] = encoded_name
     parts += (encoded_name, KINDS[kind._value_])
     if start and end:
         parts.append(BOTH_TIMES.pack(0x39, start, 0x41, end))

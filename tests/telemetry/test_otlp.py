@@ -21,6 +21,7 @@ from opentelemetry.trace import (
     TraceState,
 )
 
+from telemetry import otlp
 from telemetry.otlp import encode_spans
 from tests.conftest import Recorded, SharedMemoryStorage, StartBot
 
@@ -89,6 +90,20 @@ def test_spans_of_every_shape() -> None:
     spans = [made_span(number, pick) for number in range(300)]
 
     assert encode_spans(spans) == sdk_encode(spans).SerializeToString()
+
+
+def test_a_long_text_is_encoded_but_not_kept() -> None:
+    path = "/" + "x" * 5000
+    spans = [
+        ReadableSpan(f"GET {path}", SpanContext(1, 2, False), attributes={"http.route": path}),
+        ReadableSpan("POST /api/messages", SpanContext(1, 3, False), attributes={"k": "short"}),
+    ]
+
+    assert encode_spans(spans) == sdk_encode(spans).SerializeToString()
+    assert f"GET {path}" not in otlp.NAMES
+    assert all(len(key[3]) < 200 for key in otlp.ENCODED if isinstance(key[3], str))
+    assert "POST /api/messages" in otlp.NAMES
+    assert any(key[1:] == ("k", str, "short") for key in otlp.ENCODED)
 
 
 def test_the_sdk_s_own_spans_with_what_their_limits_dropped() -> None:

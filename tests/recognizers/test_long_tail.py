@@ -1,7 +1,8 @@
 """The long tail of issue 26, by kind: days and years in words, holidays, role nouns, weather
 beyond the usual words, and `berlin 2 paris`."""
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, datetime
 
 import pytest
 
@@ -26,9 +27,10 @@ def read_booking(
 
 
 @pytest.fixture
-def on_a_known_day() -> object:
+def on_a_known_day() -> Iterator[datetime]:
+    """Noon on 2026-12-07, as the day the bot reads dates on and the day it books from."""
     as_of = AS_OF.set(date(2026, 12, 7))
-    yield
+    yield datetime(2026, 12, 7, 12)
     AS_OF.reset(as_of)
 
 
@@ -126,13 +128,13 @@ def test_a_month_typed_wrong_only_when_no_word(text: str, meant: str) -> None:
 )
 def test_set_j_k_and_l_classes(
     recognizer: EmbeddedRecognizer,
-    on_a_known_day: object,
+    on_a_known_day: datetime,
     text: str,
     destination: str | None,
     origin: str | None,
     day: str | None,
 ) -> None:
-    _, *booking, when, _ = booking_of(recognizer.recognize_text(text))
+    _, *booking, when, _ = booking_of(recognizer.recognize_text(text, on_a_known_day))
 
     assert (*booking, when) == (destination, origin, day)
 
@@ -187,9 +189,9 @@ def test_set_j_k_and_l_classes(
     ],
 )
 def test_days(
-    recognizer: EmbeddedRecognizer, on_a_known_day: object, text: str, day: str | None
+    recognizer: EmbeddedRecognizer, on_a_known_day: datetime, text: str, day: str | None
 ) -> None:
-    assert booking_details(recognizer.recognize_text(text)).travel_date == day
+    assert booking_details(recognizer.recognize_text(text, on_a_known_day)).travel_date == day
 
 
 @pytest.mark.parametrize(

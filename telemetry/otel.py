@@ -169,11 +169,11 @@ class OtelRecorder(LogRecorder):
 
             add(BatchSpanProcessor(OTLPSpanExporter(f"{otlp}/v1/traces")))
         if connection_string:
-            from azure.monitor.opentelemetry.exporter import AzureMonitorTraceExporter
+            from telemetry.appinsights import AppInsightsSpanExporter
 
             add(
                 BatchSpanProcessor(
-                    AzureMonitorTraceExporter(
+                    AppInsightsSpanExporter(
                         connection_string=connection_string,
                         tracer_provider=recorder.tracer_provider,
                     )

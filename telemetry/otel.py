@@ -21,6 +21,7 @@ import contextlib
 import logging
 import threading
 import traceback
+from bisect import bisect_left
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from time import perf_counter, time_ns
 from types import TracebackType
@@ -107,7 +108,8 @@ class OtelRecorder(LogRecorder):
             timings = Timings(
                 meter.create_histogram(
                     name, "s", description, explicit_bucket_boundaries_advisory=SECONDS
-                )
+                ),
+                SECONDS,
             )
             waiting.append(timings)
             return timings
@@ -263,16 +265,21 @@ class Tally:
 
 class Timings:
     """A histogram's values, kept in the bot and recorded into the SDK's histogram when a
-    reader collects the metrics (or when many are waiting), each with the span it was
-    measured in, for the exemplars. The same calls to the SDK, but one after the other
-    rather than between two turns' work: several times cheaper so (docs/telemetry.md,
-    "Cost"). The first value of each series is recorded at once: its series starts then, as
-    it would."""
+    reader collects the metrics (or when many are waiting). The same calls to the SDK, but
+    one after the other rather than between two turns' work: several times cheaper so
+    (docs/telemetry.md, "Cost"). The first value of each series is recorded at once: its
+    series starts then, as it would.
 
-    def __init__(self, histogram: Histogram) -> None:
+    An exemplar links a bucket of a series to the span of the last value recorded in it
+    (the SDK's reservoir for a histogram keeps the last value offered in each bucket). Only
+    that value is recorded with its span: the others, whose exemplars it would overwrite,
+    are recorded without one, which spares the SDK's exemplar filter and reservoir."""
+
+    def __init__(self, histogram: Histogram, boundaries: Sequence[float]) -> None:
         self._histogram = histogram
+        self._boundaries = boundaries
         self._started: set[tuple[tuple[str, Any], ...]] = set()
-        self._values: list[tuple[float, Mapping[str, Any], SpanContext]] = []
+        self._values: list[tuple[float, Mapping[str, Any], Series, SpanContext]] = []
         self._lock = threading.Lock()  # collections run in the readers' threads
 
     def record(self, value: float, attributes: Mapping[str, Any], span: "TurnSpan") -> None:
@@ -282,7 +289,7 @@ class Timings:
             self._histogram.record(value, attributes, span_context(span.context))
             return
         with self._lock:
-            self._values.append((value, attributes, span.context))
+            self._values.append((value, attributes, series, span.context))
             full = len(self._values) >= MOST_WAITING
         if full:
             self.flush()
@@ -290,8 +297,18 @@ class Timings:
     def flush(self) -> None:
         with self._lock:
             values, self._values = self._values, []
-        for value, attributes, context in values:
-            self._histogram.record(value, attributes, span_context(context))
+        boundaries = self._boundaries
+        last = {
+            (series, bisect_left(boundaries, value)): index
+            for index, (value, _, series, _) in enumerate(values)
+        }
+        linked = set(last.values())
+        record = self._histogram.record
+        for index, (value, attributes, _, context) in enumerate(values):
+            record(value, attributes, span_context(context) if index in linked else ROOT)
+
+
+Series = tuple[tuple[str, Any], ...]
 
 
 def span_context(context: SpanContext) -> Context:

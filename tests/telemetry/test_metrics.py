@@ -4,7 +4,7 @@ import random
 from typing import Any
 
 from opentelemetry.sdk.metrics import MeterProvider
-from opentelemetry.sdk.metrics.export import InMemoryMetricReader
+from opentelemetry.sdk.metrics.export import HistogramDataPoint, InMemoryMetricReader
 from opentelemetry.trace import SpanContext, SpanKind, TraceFlags
 
 from telemetry.otel import NOT_RECORDED, SECONDS, Timings, TurnSpan, span_context
@@ -31,10 +31,11 @@ def histograms(reader: InMemoryMetricReader) -> list[Any]:
         for scope in exported.scope_metrics
         for metric in scope.metrics
         for point in metric.data.data_points
+        if isinstance(point, HistogramDataPoint)
     ]
     return sorted(
         (
-            sorted(point.attributes.items()),
+            sorted((point.attributes or {}).items()),
             point.count,
             round(point.sum, 9),
             list(point.bucket_counts),

@@ -95,25 +95,62 @@ class BaseData:
 
 def is_ours(span: ReadableSpan) -> bool:
     """Whether `envelope` knows every part of `span` the exporter would read."""
+    return _properties(span) is not None
+
+
+def _properties(span: ReadableSpan) -> str | None:
+    """The envelope's properties of `span` in JSON (its `corebot.*` attributes), or None for a
+    span whose other parts `envelope` does not know."""
     if span.events or span.links or span.kind not in KINDS:
-        return False
+        return None
     scope = span.instrumentation_scope
     # The exporter notes spans of Azure SDKs and of OpenTelemetry's instrumentations.
     if scope is not None and scope.name.startswith(("azure", "opentelemetry.")):
-        return False
+        return None
     attributes = span.attributes or {}
-    if any(not key.startswith(OURS) and key not in KNOWN for key in attributes):
-        return False
+    written = []
+    for key, value in attributes.items():
+        if key.startswith(OURS):
+            if len(key) <= LONGEST_KEY and value is not None:
+                written.append(_property(key, value))
+        elif key not in KNOWN:
+            return None
     is_http = "http.request.method" in attributes
     # A request is the bot's over HTTP with its route; a dependency, the bot's without HTTP.
     if span.kind is SpanKind.SERVER:
-        return is_http and "http.route" in attributes
-    return not is_http and "http.route" not in attributes
+        if not (is_http and "http.route" in attributes):
+            return None
+    elif is_http or "http.route" in attributes:
+        return None
+    return ", ".join(written)
 
 
-def envelope(span: ReadableSpan, instrumentation_key: str | None) -> Envelope:
-    """`span`'s envelope, as the exporter makes it and writes it in JSON, for a span
-    `is_ours`."""
+def _property(key: str, value: Any) -> str:
+    """`key: value` in JSON, value as text; kept when short, as most are (a channel, a
+    dialog's name, an intent)."""
+    cached = (key, type(value), value)
+    found = _PROPERTIES.get(cached)
+    if found is not None:
+        return found
+    written = f"{text(key)}: {text(str(value)[:LONGEST_VALUE])}"
+    if isinstance(value, str | int | float) and len(written) <= CACHED_LENGTH:
+        if len(_PROPERTIES) >= CACHE_SIZE:
+            _PROPERTIES.clear()
+        _PROPERTIES[cached] = written
+    return written
+
+
+_PROPERTIES: dict[tuple[str, type, Any], str] = {}
+CACHE_SIZE = 4096
+CACHED_LENGTH = 200
+
+
+def envelope(span: ReadableSpan, instrumentation_key: str | None) -> Envelope | None:
+    """`span`'s envelope, as the exporter makes it and writes it in JSON; None for a span
+    the bot does not make (`is_ours`)."""
+    properties = _properties(span)
+    if properties is None:
+        return None
     attributes = span.attributes or {}
     context = span.context
     start = span.start_time or 0
@@ -126,11 +163,6 @@ def envelope(span: ReadableSpan, instrumentation_key: str | None) -> Envelope:
     if parent is not None and parent.span_id:
         tags += f', "ai.operation.parentId": "{parent.span_id:016x}"'
     is_ok = span.status.status_code is not StatusCode.ERROR
-    properties = ", ".join(
-        f"{text(key)}: {text(str(value)[:LONGEST_VALUE])}"
-        for key, value in attributes.items()
-        if key.startswith(OURS) and len(key) <= LONGEST_KEY and value is not None
-    )
     when = _time(start)
     duration = ns_to_duration(end - start if start and end else 0)
     if span.kind is SpanKind.SERVER:
@@ -222,6 +254,5 @@ class AppInsightsSpanExporter(AzureMonitorTraceExporter):
         self.client.track = track_written  # type: ignore[method-assign]
 
     def _span_to_envelope(self, span: ReadableSpan) -> Any:
-        if is_ours(span):
-            return envelope(span, self._instrumentation_key)
-        return super()._span_to_envelope(span)
+        made = envelope(span, self._instrumentation_key)
+        return made if made is not None else super()._span_to_envelope(span)

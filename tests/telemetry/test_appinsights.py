@@ -53,7 +53,9 @@ def theirs(span: ReadableSpan) -> str:
 
 
 def ours(span: ReadableSpan) -> str:
-    return envelope(span, KEY).text
+    made = envelope(span, KEY)
+    assert made is not None
+    return made.text
 
 
 def made_span(number: int, pick: random.Random) -> ReadableSpan:

@@ -3,6 +3,7 @@ whether a change made turns cheaper.
 
     python -m benchmarks.instructions [--bookings 40] [--expect-replies] [--repeated]
                                       [--otlp http://127.0.0.1:4318]
+                                      [--appinsights http://127.0.0.1:4318]
 
 Runs the bookings of `benchmarks.load`'s realistic workload (or, with `--repeated`, the same
 five turns in each) in one process (bot, load generator and stub
@@ -11,7 +12,8 @@ the measured bookings, after ten to warm up. Two runs of the same code agree to 
 count includes the load generator's and the connector's share, which a change to the bot
 does not move. `--otlp`: with traces and metrics exported to that OTLP/HTTP collector (the
 export's own thread counted too); `HOST=127.0.0.1 PORT=4318 python -m benchmarks.load
---collector` is a stand-in that takes every export. Needs valgrind (`apt-get install
+--collector` is a stand-in that takes every export. `--appinsights`: the same, to
+Application Insights at that ingestion endpoint (the stand-in takes those too). Needs valgrind (`apt-get install
 valgrind`).
 """
 
@@ -27,12 +29,13 @@ from pathlib import Path
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
-from benchmarks.load import Connector, Workload, booking, post
+from benchmarks.load import EXPORTER_REPORTS_OFF, Connector, Workload, booking, post
 
 logger = logging.getLogger("benchmarks.instructions")
 
 
 WARM_UP = 10
+INSTRUMENTATION_KEY = "00000000-0000-0000-0000-000000000001"
 
 
 def workload(repeated: bool) -> Workload:
@@ -40,7 +43,13 @@ def workload(repeated: bool) -> Workload:
 
 
 async def bookings(
-    count: int, expect_replies: bool, repeated: bool, otlp: str, *, measure: bool
+    count: int,
+    expect_replies: bool,
+    repeated: bool,
+    otlp: str,
+    appinsights: str,
+    *,
+    measure: bool,
 ) -> None:
     # Imported here: the parent process only starts valgrind.
     from app import create_app, tune_garbage_collector
@@ -48,6 +57,10 @@ async def bookings(
     from storage.memory import MemoryStorage
 
     settings = {"RECOGNIZER": "embedded", "OTEL_EXPORTER_OTLP_ENDPOINT": otlp}
+    if appinsights:
+        settings["APPLICATIONINSIGHTS_CONNECTION_STRING"] = (
+            f"InstrumentationKey={INSTRUMENTATION_KEY};IngestionEndpoint={appinsights}"
+        )
     bot = create_app(DefaultConfig.from_env(settings), storage=MemoryStorage())
     bot.on_startup.append(tune_garbage_collector)  # as app.main does
     async with (
@@ -84,6 +97,9 @@ def main() -> None:
     parser.add_argument("--expect-replies", action="store_true")
     parser.add_argument("--repeated", action="store_true", help="the same five turns each time")
     parser.add_argument("--otlp", default="", help="export telemetry to this OTLP/HTTP endpoint")
+    parser.add_argument(
+        "--appinsights", default="", help="export telemetry to this Application Insights endpoint"
+    )
     parser.add_argument("--measured", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.measured:
@@ -96,6 +112,7 @@ def main() -> None:
                     arguments.expect_replies,
                     arguments.repeated,
                     arguments.otlp,
+                    arguments.appinsights,
                     measure=True,
                 )
             )
@@ -118,8 +135,10 @@ def main() -> None:
             *(["--expect-replies"] if arguments.expect_replies else []),
             *(["--repeated"] if arguments.repeated else []),
             *([f"--otlp={arguments.otlp}"] if arguments.otlp else []),
+            *([f"--appinsights={arguments.appinsights}"] if arguments.appinsights else []),
         ]
-        subprocess.run(command, check=True, capture_output=True)
+        environment = {**os.environ, **EXPORTER_REPORTS_OFF}
+        subprocess.run(command, check=True, capture_output=True, env=environment)
         totals = next(
             int(line.split()[1])
             for line in out.read_text().splitlines()
@@ -132,6 +151,8 @@ def main() -> None:
     mode = "expectReplies" if arguments.expect_replies else "replies to serviceUrl"
     if arguments.otlp:
         mode += ", telemetry to OTLP"
+    if arguments.appinsights:
+        mode += ", telemetry to Application Insights"
     logger.info("%s: %s instructions per turn", mode, f"{totals // turns:,}")
 
 

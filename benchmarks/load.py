@@ -435,6 +435,15 @@ async def new_dates(bot: Server, service_url: str, bookings: int) -> None:
     )
 
 
+# Azure Monitor's exporter's reports on itself go to Microsoft, not to the connection
+# string's endpoint: every 15 minutes, nothing a turn pays for.
+EXPORTER_REPORTS_OFF = {
+    "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
+    "APPLICATIONINSIGHTS_SDKSTATS_DISABLED": "true",
+    "APPLICATIONINSIGHTS_CONTROLPLANE_DISABLED": "true",
+}
+
+
 def telemetry_settings(collector_url: str) -> dict[str, dict[str, str]]:
     """The bot's settings for each telemetry row: off, and exporting to the stand-in
     collector at `collector_url` over OTLP/HTTP, or as to Application Insights."""
@@ -446,11 +455,7 @@ def telemetry_settings(collector_url: str) -> dict[str, dict[str, str]]:
                 "InstrumentationKey=00000000-0000-0000-0000-000000000001;"
                 f"IngestionEndpoint={collector_url}"
             ),
-            # The exporter's reports on itself go to Microsoft, not to the connection
-            # string's endpoint: every 15 minutes, nothing a turn pays for.
-            "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
-            "APPLICATIONINSIGHTS_SDKSTATS_DISABLED": "true",
-            "APPLICATIONINSIGHTS_CONTROLPLANE_DISABLED": "true",
+            **EXPORTER_REPORTS_OFF,
         },
     }
 

@@ -48,7 +48,7 @@ OURS = "corebot."
 LONGEST_KEY = 150
 LONGEST_VALUE = 8 * 1024
 LONGEST_NAME = 1024
-TRUE = ("false", "true")
+JSON_BOOLEAN = ("false", "true")  # by False, True
 
 
 def written(item: Any) -> str:
@@ -174,7 +174,7 @@ def envelope(span: ReadableSpan, instrumentation_key: str | None) -> Envelope | 
             f'"time": "{when}", "data": {{"baseData": {{"ver": 2, '
             f'"name": {text(name[:LONGEST_NAME])}, "id": "{span_id}", '
             f'"duration": "{duration}", "responseCode": {text(str(code)[:LONGEST_NAME])}, '
-            f'"success": {TRUE[success]}, "properties": {{{properties}}}, '
+            f'"success": {JSON_BOOLEAN[success]}, "properties": {{{properties}}}, '
             f'"measurements": {{}}, "url": ""}}, "baseType": "RequestData"}}}}',
             "RequestData",
             success,
@@ -184,7 +184,7 @@ def envelope(span: ReadableSpan, instrumentation_key: str | None) -> Envelope | 
         f'{{"name": "{DEPENDENCY}", {tags}, "ai.operation.name": {text(span.name)}}}, '
         f'"time": "{when}", "data": {{"baseData": {{"ver": 2, '
         f'"name": {text(span.name[:LONGEST_NAME])}, "id": "{span_id}", "resultCode": "0", '
-        f'"duration": "{duration}", "success": {TRUE[is_ok]}, "properties": {{{properties}}}, '
+        f'"duration": "{duration}", "success": {JSON_BOOLEAN[is_ok]}, "properties": {{{properties}}}, '
         f'"measurements": {{}}, "type": "{kind}"}}, "baseType": "RemoteDependencyData"}}}}',
         "RemoteDependencyData",
         is_ok,
@@ -210,14 +210,16 @@ def _time(nanoseconds: int) -> str:
     if microseconds >= 1_000_000:
         seconds += 1
         microseconds -= 1_000_000
-    if _SECOND[0] != seconds:
-        _SECOND[:] = [seconds, datetime.fromtimestamp(seconds, tz=UTC).isoformat()[:19]]
+    known, written = _SECOND[0]
+    if known != seconds:
+        written = datetime.fromtimestamp(seconds, tz=UTC).isoformat()[:19]
+        _SECOND[0] = (seconds, written)
     if microseconds:
-        return f"{_SECOND[1]}.{microseconds:06d}Z"
-    return f"{_SECOND[1]}Z"
+        return f"{written}.{microseconds:06d}Z"
+    return f"{written}Z"
 
 
-_SECOND: list[Any] = [None, ""]
+_SECOND: list[tuple[int, str]] = [(-1, "")]  # the last second written, whole (threads read it)
 
 
 _TAGS: list[tuple[Resource, str | None, str]] = []

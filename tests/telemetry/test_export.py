@@ -198,16 +198,35 @@ async def silent(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> 
     await asyncio.sleep(3600)
 
 
+def exporting_to(exporter: str, endpoint: str) -> dict[str, str]:
+    if exporter == "otlp":
+        return {"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint}
+    return {
+        "APPLICATIONINSIGHTS_CONNECTION_STRING": (
+            f"InstrumentationKey=00000000-0000-0000-0000-000000000001;IngestionEndpoint={endpoint}"
+        ),
+        # Its reports to Microsoft, which would go out of this machine: off.
+        "APPLICATIONINSIGHTS_STATSBEAT_DISABLED_ALL": "true",
+        "APPLICATIONINSIGHTS_SDKSTATS_DISABLED": "true",
+        "APPLICATIONINSIGHTS_CONTROLPLANE_DISABLED": "true",
+    }
+
+
+@pytest.mark.parametrize("exporter", ["otlp", "application-insights"])
 @pytest.mark.parametrize("collector", ["silent", "down"])
 async def test_sigterm_ends_the_process_within_its_shutdown_timeout_whatever_the_collector(
-    connector: tuple[StubConnector, str], http_session: ClientSession, collector: str
+    connector: tuple[StubConnector, str],
+    http_session: ClientSession,
+    collector: str,
+    exporter: str,
+    tmp_path: Path,
 ) -> None:
     stub, service_url = connector
     async with tcp_server(silent) as port:
         endpoint = f"http://127.0.0.1:{port if collector == 'silent' else free_port()}"
-        app = await start_app_process(
-            {"OTEL_EXPORTER_OTLP_ENDPOINT": endpoint, "SHUTDOWN_TIMEOUT": "2"}, http_session
-        )
+        settings = {**exporting_to(exporter, endpoint), "SHUTDOWN_TIMEOUT": "2"}
+        # Azure Monitor's exporter keeps what it could not send in the temporary directory.
+        app = await start_app_process({**settings, "TMPDIR": str(tmp_path)}, http_session)
         emulator = EmulatorClient(http_session, app.url, stub, service_url)
         await emulator.join()
         await emulator.say("book a flight to Paris")  # spans and metrics to export

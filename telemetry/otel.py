@@ -474,7 +474,9 @@ class SpanMaker:
     ) -> "TurnSpan":
         """A span that continues the trace of `parent_context`'s span, or starts one, as
         `Tracer.start_span` does."""
-        parent: SpanContext | None = trace.get_current_span(parent_context).get_span_context()
+        parent: SpanContext | None = None
+        if parent_context is not ROOT:  # most requests carry no trace
+            parent = trace.get_current_span(parent_context).get_span_context()
         if parent is None or not parent.is_valid:
             parent = None
             trace_id = self.ids.generate_trace_id()

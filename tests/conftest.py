@@ -56,6 +56,12 @@ from storage.memory import MemoryStorage
 # neither the code nor its SDK.
 collect_ignore_glob = [f"sdk/{build}/*" for build in ("botbuilder", "agents") if build != sdk.NAME]
 
+# The year of a travel date that must be bookable (from today on), whatever day the suite
+# runs: `f"march 3rd {NEXT_YEAR}"` is read as `f"{NEXT_YEAR}-03-03"`. A literal year goes by
+# (2027's dates were refused as past from 2027-01-06). Not for February 29 (only a leap year
+# has it) nor for a weekday named with its date.
+NEXT_YEAR = date.today().year + 1
+
 
 @pytest.fixture
 def today() -> str:

@@ -16,6 +16,7 @@ from app import tune_garbage_collector
 from config import VERSION, DefaultConfig
 from storage.memory import MemoryStorage
 from tests.conftest import (
+    NEXT_YEAR,
     FailingStorage,
     StartBot,
     StubRecognizer,
@@ -71,20 +72,20 @@ async def test_a_booking_typed_as_people_type(start_bot: StartBot) -> None:
         "I'm sorry, for best results, please enter your travel date including the month, "
         "day and year. "
     ]
-    (confirm,) = await emulator.post(emulator.activity(text="janury 15 2027"))
+    (confirm,) = await emulator.post(emulator.activity(text=f"janury 15 {NEXT_YEAR}"))
     assert confirm["text"] == (
-        "Please confirm, I have you traveling to: New York from: Berlin on: 2027-01-15."
+        f"Please confirm, I have you traveling to: New York from: Berlin on: {NEXT_YEAR}-01-15."
     )
     assert await emulator.say("can I also rent a car?") == [
         "Right now I can only book this flight: say yes to book it, or no to drop it.",
-        "Please confirm, I have you traveling to: New York from: Berlin on: 2027-01-15.",
+        f"Please confirm, I have you traveling to: New York from: Berlin on: {NEXT_YEAR}-01-15.",
     ]
     assert await emulator.say("yse") == [
         "Sorry, was that a yes or a no?",
-        "Please confirm, I have you traveling to: New York from: Berlin on: 2027-01-15.",
+        f"Please confirm, I have you traveling to: New York from: Berlin on: {NEXT_YEAR}-01-15.",
     ]
     assert await emulator.say("yes") == [
-        "I have you booked to New York from Berlin on 2027-01-15",
+        f"I have you booked to New York from Berlin on {NEXT_YEAR}-01-15",
         "What else can I do for you?",
     ]
 
@@ -169,8 +170,8 @@ async def test_an_ambiguous_day_in_the_request_is_asked_for_in_full(start_bot: S
         "I'm sorry, for best results, please enter your travel date including the month, "
         "day and year. "
     ]
-    assert await emulator.say("march 3rd 2027") == [
-        "Please confirm, I have you traveling to: Paris from: London on: 2027-03-03."
+    assert await emulator.say(f"march 3rd {NEXT_YEAR}") == [
+        f"Please confirm, I have you traveling to: Paris from: London on: {NEXT_YEAR}-03-03."
     ]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from storage.memory import MemoryStorage
-from tests.conftest import EmulatorClient, StartBot
+from tests.conftest import NEXT_YEAR, EmulatorClient, StartBot
 
 TOO_LONG = "Sorry, that message is too long for me. Please keep it under 1000 characters."
 
@@ -56,8 +56,8 @@ async def test_a_very_long_message_is_refused_and_the_question_repeated(
 
     assert replies == [TOO_LONG, "On what date would you like to travel?"]
     assert loop_lag.worst < 0.1
-    assert await emulator.say("march 3rd 2027") == [
-        "Please confirm, I have you traveling to: Paris from: Berlin on: 2027-03-03."
+    assert await emulator.say(f"march 3rd {NEXT_YEAR}") == [
+        f"Please confirm, I have you traveling to: Paris from: Berlin on: {NEXT_YEAR}-03-03."
     ]
 
 
@@ -76,7 +76,7 @@ async def test_a_message_hard_to_read_does_not_block_other_conversations(
     if prompt == "date":
         await emulator.say("fly from Berlin to Paris")
     elif prompt == "confirm":
-        await emulator.say("fly from Berlin to Paris on march 3rd 2027")
+        await emulator.say(f"fly from Berlin to Paris on march 3rd {NEXT_YEAR}")
     other = emulator.in_conversation("conversation-2")
 
     async with LoopLag() as loop_lag:

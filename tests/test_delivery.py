@@ -10,7 +10,7 @@ import pytest
 
 from config import DefaultConfig
 from storage.memory import MemoryStorage
-from tests.conftest import EmulatorClient, StartBot
+from tests.conftest import NEXT_YEAR, EmulatorClient, StartBot
 
 
 async def at_the_confirm_prompt(emulator: EmulatorClient, tomorrow: str) -> None:
@@ -59,7 +59,7 @@ async def test_turns_of_a_conversation_run_in_arrival_order(
 ) -> None:
     emulator = await start_bot()
     await emulator.join()
-    messages = ["fly to Paris", "Berlin", "march 3rd 2027", "yes"]
+    messages = ["fly to Paris", "Berlin", f"march 3rd {NEXT_YEAR}", "yes"]
 
     statuses = await post_staggered(emulator, [emulator.activity(text=text) for text in messages])
 
@@ -67,8 +67,8 @@ async def test_turns_of_a_conversation_run_in_arrival_order(
     assert [reply.get("text") for reply in emulator.connector.take()] == [
         "From what city will you be travelling?",
         "On what date would you like to travel?",
-        "Please confirm, I have you traveling to: Paris from: Berlin on: 2027-03-03.",
-        "I have you booked to Paris from Berlin on 2027-03-03",
+        f"Please confirm, I have you traveling to: Paris from: Berlin on: {NEXT_YEAR}-03-03.",
+        f"I have you booked to Paris from Berlin on {NEXT_YEAR}-03-03",
         "What else can I do for you?",
     ]
 

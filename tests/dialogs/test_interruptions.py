@@ -8,7 +8,7 @@ import pytest
 from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from recognizers.embedded_recognizer import EmbeddedRecognizer
-from tests.conftest import DialogTestClient
+from tests.conftest import NEXT_YEAR, DialogTestClient
 
 INTRO = "What can I help you with today?"
 RESTART = "What else can I do for you?"
@@ -65,7 +65,9 @@ async def test_help_with_spaces_and_punctuation(bot: DialogTestClient, text: str
     await at_the_date_question(bot)
 
     assert await bot.say(text) == ["Show Help..."]
-    assert await bot.say("march 3rd 2027") == [confirm("Berlin", "Paris", "2027-03-03")]
+    assert await bot.say(f"march 3rd {NEXT_YEAR}") == [
+        confirm("Berlin", "Paris", f"{NEXT_YEAR}-03-03")
+    ]
 
 
 @pytest.mark.parametrize(
@@ -179,7 +181,9 @@ async def test_what_dates_at_the_date_question(bot: DialogTestClient, text: str)
     await at_the_date_question(bot)
 
     assert await bot.say(text) == [DATES, WHEN]
-    assert await bot.say("march 3rd 2027") == [confirm("Berlin", "Paris", "2027-03-03")]
+    assert await bot.say(f"march 3rd {NEXT_YEAR}") == [
+        confirm("Berlin", "Paris", f"{NEXT_YEAR}-03-03")
+    ]
 
 
 # More than was asked
@@ -204,14 +208,16 @@ async def test_the_other_city_at_the_destination_question(bot: DialogTestClient)
 
     assert await bot.say("from Seattle") == [WHERE_TO]
     assert await bot.say("Berlin") == [WHEN]
-    assert await bot.say("march 3rd 2027") == [confirm("Berlin", "Seattle", "2027-03-03")]
+    assert await bot.say(f"march 3rd {NEXT_YEAR}") == [
+        confirm("Berlin", "Seattle", f"{NEXT_YEAR}-03-03")
+    ]
 
 
 async def test_cities_at_the_date_question(bot: DialogTestClient) -> None:
     await at_the_date_question(bot)
 
-    assert await bot.say("to London on march 3rd 2027") == [
-        confirm("London", "Paris", "2027-03-03")
+    assert await bot.say(f"to London on march 3rd {NEXT_YEAR}") == [
+        confirm("London", "Paris", f"{NEXT_YEAR}-03-03")
     ]
 
 
@@ -222,7 +228,7 @@ async def test_cities_at_the_date_question(bot: DialogTestClient) -> None:
     ("text", "to", "origin", "on"),
     [
         ("no, to London", "London", "Paris", None),
-        ("change the date to march 3rd 2027", "Berlin", "Paris", "2027-03-03"),
+        (f"change the date to march 3rd {NEXT_YEAR}", "Berlin", "Paris", f"{NEXT_YEAR}-03-03"),
         ("actually from Seattle", "Berlin", "Seattle", None),
     ],
 )

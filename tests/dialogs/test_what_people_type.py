@@ -14,7 +14,7 @@ from dialogs.booking_dialog import BookingDialog
 from dialogs.main_dialog import MainDialog
 from helpers.luis_helper import IntentRecognizer
 from recognizers.embedded_recognizer import EmbeddedRecognizer
-from tests.conftest import DialogTestClient, StubRecognizer, luis_result
+from tests.conftest import NEXT_YEAR, DialogTestClient, StubRecognizer, luis_result
 
 INTRO = "What can I help you with today?"
 RESTART = "What else can I do for you?"
@@ -150,7 +150,7 @@ async def test_a_day_in_next_year_is_that_day(
 ) -> None:
     await at_the_date_question(bot)
 
-    on = f"{date.today().year + 1}-{month_day}"
+    on = f"{NEXT_YEAR}-{month_day}"
     assert await bot.say(said) == [confirm("Paris", "Berlin", on)]
 
 
@@ -168,14 +168,16 @@ async def test_a_date_after_an_equals_sign(bot: DialogTestClient) -> None:
         "this weekend",
         "in december",
         "next month",
-        "the week of May 10, 2027",
+        f"the week of May 10, {NEXT_YEAR}",
     ],
 )
 async def test_a_span_is_not_a_date_in_the_past(bot: DialogTestClient, span: str) -> None:
     await at_the_date_question(bot)
 
     assert await bot.say(span) == [FULL_DATE]
-    assert await bot.say("march 3rd 2027") == [confirm("Paris", "Berlin", "2027-03-03")]
+    assert await bot.say(f"march 3rd {NEXT_YEAR}") == [
+        confirm("Paris", "Berlin", f"{NEXT_YEAR}-03-03")
+    ]
 
 
 async def test_only_a_day_before_today_is_in_the_past(bot: DialogTestClient) -> None:
@@ -200,7 +202,9 @@ async def test_a_misspelt_date_word_is_that_word(
 async def test_a_misspelt_month_is_that_month(bot: DialogTestClient) -> None:
     await at_the_date_question(bot)
 
-    assert await bot.say("janury 15 2027") == [confirm("Paris", "Berlin", "2027-01-15")]
+    assert await bot.say(f"janury 15 {NEXT_YEAR}") == [
+        confirm("Paris", "Berlin", f"{NEXT_YEAR}-01-15")
+    ]
 
 
 # At the confirmation
@@ -338,7 +342,12 @@ async def test_the_same_city_twice_asks_for_the_origin(
     ("text", "to", "origin", "on"),
     [
         ("Paris from Berlin tomorrow", "Paris", "Berlin", None),
-        ("Seattle, leaving from London on 2027-12-18", "Seattle", "London", "2027-12-18"),
+        (
+            f"Seattle, leaving from London on {NEXT_YEAR}-12-18",
+            "Seattle",
+            "London",
+            f"{NEXT_YEAR}-12-18",
+        ),
     ],
 )
 async def test_more_than_was_asked_at_the_destination_question(
@@ -424,23 +433,27 @@ async def test_a_date_whose_day_and_month_could_be_swapped_is_asked_for(
 @pytest.mark.parametrize(
     ("text", "to", "origin"),
     [
-        ("not to Paris, to London from Berlin on 2027-01-05", "London", "Berlin"),
-        ("to Paris, sorry, I mean to London, from Berlin on 2027-01-05", "London", "Berlin"),
-        ("from Paris, no wait, from Berlin to London on 2027-01-05", "London", "Berlin"),
+        (f"not to Paris, to London from Berlin on {NEXT_YEAR}-01-05", "London", "Berlin"),
+        (
+            f"to Paris, sorry, I mean to London, from Berlin on {NEXT_YEAR}-01-05",
+            "London",
+            "Berlin",
+        ),
+        (f"from Paris, no wait, from Berlin to London on {NEXT_YEAR}-01-05", "London", "Berlin"),
     ],
 )
 async def test_a_city_ruled_out_is_never_confirmed(
     embedded_bot: DialogTestClient, text: str, to: str, origin: str
 ) -> None:
-    assert await embedded_bot.say(text) == [confirm(to, origin, "2027-01-05")]
+    assert await embedded_bot.say(text) == [confirm(to, origin, f"{NEXT_YEAR}-01-05")]
 
 
 @pytest.mark.parametrize(
     ("text", "question"),
     [
-        ("London to Paris or Berlin on 2027-01-05", WHERE_TO),
-        ("from London or Seattle to Berlin on 2027-01-05", WHERE_FROM),
-        ("Paris to London on Jan 5 2027 or Jan 6 2027", WHEN),
+        (f"London to Paris or Berlin on {NEXT_YEAR}-01-05", WHERE_TO),
+        (f"from London or Seattle to Berlin on {NEXT_YEAR}-01-05", WHERE_FROM),
+        (f"Paris to London on Jan 5 {NEXT_YEAR} or Jan 6 {NEXT_YEAR}", WHEN),
         ("Paris to London on 05/01/2036", "Do you mean May 1, 2036 or January 5, 2036?"),
     ],
 )

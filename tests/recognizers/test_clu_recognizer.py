@@ -13,9 +13,9 @@ from config import ConfigError, DefaultConfig
 from helpers.luis_helper import Intent, execute_luis_query, top_intent
 from recognizers.clu_recognizer import CluRecognizer
 from sdk import Activity, TurnContext
-from tests.conftest import RecordingProxy, StartBot, booking_of, served, turn_context_of
+from tests.conftest import NEXT_YEAR, RecordingProxy, StartBot, booking_of, served, turn_context_of
 
-QUERY = "book a flight from Paris to Tokyo on march 3rd 2027 ✈️"
+QUERY = f"book a flight from Paris to Tokyo on march 3rd {NEXT_YEAR} ✈️"
 MODELS = Path(__file__).resolve().parent.parent.parent / "cognitive_models"
 
 pytestmark = pytest.mark.usefixtures("no_proxy_settings")
@@ -51,7 +51,7 @@ PREDICTION = {
                 city("To", "Tokyo", None),
                 {
                     "category": "TravelDate",
-                    "text": "march 3rd 2027",
+                    "text": f"march 3rd {NEXT_YEAR}",
                     "offset": QUERY.index("march"),
                     "length": 14,
                     "confidenceScore": 1.0,
@@ -59,8 +59,8 @@ PREDICTION = {
                         {
                             "resolutionKind": "DateTimeResolution",
                             "dateTimeSubKind": "Date",
-                            "timex": "2027-03-03",
-                            "value": "2027-03-03",
+                            "timex": f"{NEXT_YEAR}-03-03",
+                            "value": f"{NEXT_YEAR}-03-03",
                         }
                     ],
                     "extraInformation": [
@@ -152,7 +152,7 @@ async def test_the_request(clu: tuple[CluStandIn, str], recognizer: CluRecognize
 async def test_the_prediction_in_luis_shape(recognizer: CluRecognizer) -> None:
     result = await recognizer.recognize(turn(QUERY))
 
-    assert booking_of(result) == ("BookFlight", None, "Paris", "2027-03-03", ["Tokyo"])
+    assert booking_of(result) == ("BookFlight", None, "Paris", f"{NEXT_YEAR}-03-03", ["Tokyo"])
     assert result.intents["BookFlight"].score == 0.97
     instance = result.entities["$instance"]
     assert instance["From"][0] == {
@@ -163,7 +163,7 @@ async def test_the_prediction_in_luis_shape(recognizer: CluRecognizer) -> None:
         "type": "From",
     }
     (date,) = instance["datetime"]
-    assert QUERY[date["startIndex"] : date["endIndex"]] == "march 3rd 2027"
+    assert QUERY[date["startIndex"] : date["endIndex"]] == f"march 3rd {NEXT_YEAR}"
 
 
 async def test_the_environments_proxy_is_used(
@@ -177,7 +177,7 @@ async def test_the_environments_proxy_is_used(
 
     result = await recognizer.recognize(turn(QUERY))
 
-    assert booking_of(result) == ("BookFlight", None, "Paris", "2027-03-03", ["Tokyo"])
+    assert booking_of(result) == ("BookFlight", None, "Paris", f"{NEXT_YEAR}-03-03", ["Tokyo"])
     assert len(stand_in.requests) == 1
     assert proxy.request_lines() == [
         f"POST {endpoint.rstrip('/')}/language/:analyze-conversations?api-version=2024-11-01 "
@@ -301,5 +301,5 @@ async def test_answers_clu_does_not_understand_are_read_by_the_dialogs(
     stand_in.answer = NOTHING_UNDERSTOOD
 
     assert await emulator.say("Berln") == [
-        "Please confirm, I have you traveling to: Berlin from: Paris on: 2027-03-03."
+        f"Please confirm, I have you traveling to: Berlin from: Paris on: {NEXT_YEAR}-03-03."
     ]

@@ -263,6 +263,9 @@ class Tally:
             self._counter.add(amount, dict(series))
 
 
+Series = tuple[tuple[str, Any], ...]  # a metric's attributes, as a key
+
+
 class Timings:
     """A histogram's values, kept in the bot and recorded into the SDK's histogram when a
     reader collects the metrics (or when many are waiting). The same calls to the SDK, but
@@ -278,7 +281,7 @@ class Timings:
     def __init__(self, histogram: Histogram, boundaries: Sequence[float]) -> None:
         self._histogram = histogram
         self._boundaries = boundaries
-        self._started: set[tuple[tuple[str, Any], ...]] = set()
+        self._started: set[Series] = set()
         self._values: list[tuple[float, Mapping[str, Any], Series, SpanContext]] = []
         self._lock = threading.Lock()  # collections run in the readers' threads
 
@@ -306,9 +309,6 @@ class Timings:
         record = self._histogram.record
         for index, (value, attributes, _, context) in enumerate(values):
             record(value, attributes, span_context(context) if index in linked else ROOT)
-
-
-Series = tuple[tuple[str, Any], ...]
 
 
 def span_context(context: SpanContext) -> Context:
